@@ -1,0 +1,86 @@
+"""Partial ISO dates: `1950s`, `2013`, `2013-04`, `2022-02-24`.
+
+A date keeps the precision the text gave it, so `February 2022` is a month, not 2022-02-01.
+Comparison works on the closed interval of days a partial date covers.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, datetime
+from typing import Literal
+
+from claims.errors import InvalidInput
+
+Precision = Literal["decade", "year", "month", "day"]
+
+_PARTIAL = re.compile(r"^(?:(\d{3})0s|(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?)$")
+
+
+def precision(iso: str) -> Precision:
+    if iso.endswith("s"):
+        return "decade"
+    return ("year", "month", "day")[iso.count("-")]
+
+
+def bounds(iso: str) -> tuple[date, date]:
+    """First and last day covered by a partial date; raises InvalidInput on impossible ones."""
+    m = _PARTIAL.match(iso)
+    if not m:
+        raise InvalidInput(f"not a partial ISO date: {iso!r}")
+    decade, year, month, day = m.groups()
+    try:
+        if decade:
+            y = int(decade) * 10
+            return date(y, 1, 1), date(y + 9, 12, 31)
+        y = int(year)
+        if month is None:
+            return date(y, 1, 1), date(y, 12, 31)
+        mo = int(month)
+        if day is None:
+            return date(y, mo, 1), date(y, mo, calendar.monthrange(y, mo)[1])
+        d = date(y, mo, int(day))
+        return d, d
+    except ValueError as exc:
+        raise InvalidInput(f"impossible date {iso!r}: {exc}") from None
+
+
+def overlaps(a: str, b: str) -> bool:
+    a0, a1 = bounds(a)
+    b0, b1 = bounds(b)
+    return a0 <= b1 and b0 <= a1
+
+
+def normalise_published(value: str) -> str:
+    """Accept YYYY, YYYY-MM, YYYY-MM-DD or a full ISO timestamp; return ISO at that precision."""
+    value = value.strip()
+    if _PARTIAL.match(value) and not value.endswith("s"):
+        bounds(value)  # validates month/day ranges
+        return value
+    try:
+        stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidInput(
+            f"published must be YYYY, YYYY-MM, YYYY-MM-DD or an ISO timestamp, got {value!r}"
+        ) from None
+    return stamp.date().isoformat()
+
+
+def reference_day(published: str | None) -> date | None:
+    """The day relative dates resolve against: the last day a partial publication date covers."""
+    if not published:
+        return None
+    return bounds(published)[1] if precision(published) != "day" else bounds(published)[0]
+
+
+def same_precision(iso: str, day: date) -> str:
+    """Render `day` at the precision of `iso` (used to echo as-of dates)."""
+    p = precision(iso)
+    if p == "day":
+        return day.isoformat()
+    if p == "month":
+        return f"{day.year:04d}-{day.month:02d}"
+    if p == "year":
+        return f"{day.year:04d}"
+    return f"{day.year // 10 * 10}s"
