@@ -30,6 +30,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """Largest request body accepted (CLAIMS_MAX_BODY_BYTES)."""
     max_text_chars: int = 1_000_000
     """Largest article text accepted after cleaning."""
+    cors_origins: tuple[str, ...] = ()
+    """Origins allowed by CORS (CLAIMS_CORS_ORIGINS, comma-separated); none by default."""
     log_level: str = "INFO"
 
     @classmethod
@@ -48,8 +50,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         ):
             if env in environ and environ[env] != "":
                 raw[field] = environ[env]
-        if keys := environ.get("CLAIMS_API_KEYS"):
-            raw["api_keys"] = tuple(k.strip() for k in keys.split(",") if k.strip())
+        for env, field in (("CLAIMS_API_KEYS", "api_keys"), ("CLAIMS_CORS_ORIGINS", "cors_origins")):
+            if value := environ.get(env):
+                raw[field] = tuple(v.strip() for v in value.split(",") if v.strip())
         return msgspec.convert(raw, cls, strict=False)
 
     def __repr__(self) -> str:  # never print secrets

@@ -1,0 +1,1 @@
+"""The REST layer: a thin Litestar app over `claims`."""

@@ -1,0 +1,77 @@
+"""One map from every error to an RFC 9457 problem detail; nothing leaks a stack trace."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+import psycopg
+import psycopg_pool
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+
+from claims.errors import Conflict, InvalidInput, NotFound, Unavailable
+
+log = logging.getLogger(__name__)
+
+PROBLEM = "application/problem+json"
+RETRY_AFTER = "5"
+
+
+def problem(status: int, detail: str, *, headers: dict[str, str] | None = None, **extra: Any) -> Response[Any]:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "status": status,
+        "title": HTTPStatus(status).phrase,
+        "detail": detail,
+        **extra,
+    }
+    return Response(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    extra: dict[str, Any] = {}
+    if isinstance(exc, ValidationException) and exc.extra:
+        extra["errors"] = exc.extra
+    detail = exc.detail or HTTPStatus(exc.status_code).phrase
+    if exc.status_code >= 500:
+        log.error("HTTP %d on %s %s: %s", exc.status_code, request.method, request.url.path, detail)
+        detail = HTTPStatus(exc.status_code).phrase
+    return problem(exc.status_code, detail, headers=exc.headers, **extra)
+
+
+def _invalid(_: Request[Any, Any, Any], exc: InvalidInput) -> Response[Any]:
+    return problem(422, str(exc))
+
+
+def _not_found(_: Request[Any, Any, Any], exc: NotFound) -> Response[Any]:
+    return problem(404, str(exc))
+
+
+def _conflict(_: Request[Any, Any, Any], exc: Conflict) -> Response[Any]:
+    return problem(409, str(exc))
+
+
+def _unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+    return problem(
+        503, "the database is not reachable right now; retry shortly", headers={"Retry-After": RETRY_AFTER}
+    )
+
+
+def _internal(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem(500, "an internal error occurred; it has been logged")
+
+
+EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
+    HTTPException: _http,
+    InvalidInput: _invalid,
+    NotFound: _not_found,
+    Conflict: _conflict,
+    Unavailable: _unavailable,
+    psycopg_pool.PoolTimeout: _unavailable,
+    psycopg.OperationalError: _unavailable,
+    Exception: _internal,
+}

@@ -1,0 +1,181 @@
+"""Articles: ingest (one or a batch) and read back."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import anyio.to_thread
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import State
+from litestar.params import Parameter
+from psycopg import AsyncConnection
+
+from api import schemas
+from claims import ingest, store
+from claims.errors import InvalidInput
+from claims.models import ArticleIn, IngestResult
+
+NDJSON = "application/x-ndjson"
+
+
+def _article_in(data: schemas.ArticleCreate) -> ArticleIn:
+    return ArticleIn(
+        source=data.source,
+        text=data.text,
+        html=data.html,
+        title=data.title,
+        url=data.url,
+        author=data.author,
+        published=data.published,
+    )
+
+
+def _created(result: IngestResult) -> schemas.ArticleCreated:
+    return schemas.ArticleCreated(
+        id=result.id,
+        source_id=result.source_id,
+        claims=result.claims,
+        duplicate=result.duplicate,
+        conflicts=result.conflicts,
+    )
+
+
+async def _prepare_and_extract(state: State, items: list[ArticleIn]) -> list[ingest.Prepared | InvalidInput]:
+    """Validate, clean and run spaCy off the event loop, one nlp.pipe pass for the whole batch."""
+    max_chars = state.settings.max_text_chars
+
+    def work() -> list[Any]:
+        prepared: list[ingest.Prepared | InvalidInput] = []
+        for item in items:
+            try:
+                prepared.append(ingest.prepare(item, max_chars=max_chars))
+            except InvalidInput as exc:
+                prepared.append(exc)
+        ok = [p for p in prepared if isinstance(p, ingest.Prepared)]
+        extractions = iter(list(ingest.analyse(state.nlp, ok)))
+        return [(p, next(extractions)) if isinstance(p, ingest.Prepared) else p for p in prepared]
+
+    async with state.nlp_lock:
+        return await anyio.to_thread.run_sync(work)
+
+
+class ArticleController(Controller):
+    path = "/articles"
+    tags = ["articles"]
+
+    @post("/", operation_id="CreateArticle", status_code=201, summary="Ingest one article")
+    async def create(
+        self, data: schemas.ArticleCreate, state: State, conn: AsyncConnection[Any]
+    ) -> Response[schemas.ArticleCreated]:
+        """Stores the article, its claims, matches and conflicts in one transaction.
+
+        The same content again answers 200 with `duplicate: true` and the first article's id.
+        """
+        (outcome,) = await _prepare_and_extract(state, [_article_in(data)])
+        if isinstance(outcome, InvalidInput):
+            raise outcome
+        prepared, extraction = outcome
+        result = await ingest.store_article(conn, prepared, extraction)
+        return Response(_created(result), status_code=200 if result.duplicate else 201)
+
+    @post(
+        "/batch",
+        operation_id="CreateArticles",
+        status_code=200,
+        summary="Ingest many articles",
+        description=(
+            'Body: `{"articles": [...]}` (each item as for POST /v1/articles), or NDJSON '
+            f"(`Content-Type: {NDJSON}`, one article per line). Each item is stored whole or not "
+            "at all and reported with its own status (201 created, 200 duplicate, 4xx problem)."
+        ),
+    )
+    async def create_batch(self, request: Request[Any, Any, Any], state: State, conn: AsyncConnection[Any]) -> schemas.BatchResult:
+        raw_items = _split_batch(await request.body(), request.headers.get("content-type", ""))
+        parsed: list[ArticleIn | InvalidInput] = []
+        for raw in raw_items:
+            try:
+                parsed.append(_article_in(msgspec.json.decode(raw, type=schemas.ArticleCreate)))
+            except msgspec.DecodeError as exc:
+                parsed.append(InvalidInput(f"invalid article: {exc}"))
+        good = [p for p in parsed if isinstance(p, ArticleIn)]
+        outcomes = iter(await _prepare_and_extract(state, good))
+        items: list[schemas.BatchItem] = []
+        for index, item in enumerate(parsed):
+            outcome = item if isinstance(item, InvalidInput) else next(outcomes)
+            if isinstance(outcome, InvalidInput):
+                items.append(_failed(index, outcome))
+                continue
+            prepared, extraction = outcome
+            result = await ingest.store_article(conn, prepared, extraction)
+            items.append(
+                schemas.BatchItem(
+                    index=index,
+                    status=200 if result.duplicate else 201,
+                    id=result.id,
+                    source_id=result.source_id,
+                    claims=result.claims,
+                    duplicate=result.duplicate,
+                    conflicts=result.conflicts,
+                )
+            )
+        failed = sum(1 for i in items if i.error is not None)
+        dups = sum(1 for i in items if i.duplicate)
+        return schemas.BatchResult(items=items, created=len(items) - failed - dups, duplicates=dups, failed=failed)
+
+    @get("/", operation_id="ListArticles")
+    async def list_articles(
+        self,
+        conn: AsyncConnection[Any],
+        source: str | None = None,
+        published_since: Annotated[str | None, Parameter(description="YYYY[-MM[-DD]]")] = None,
+        published_until: Annotated[str | None, Parameter(description="YYYY[-MM[-DD]]")] = None,
+        limit: schemas.Limit = 50,
+        cursor: str | None = None,
+    ) -> schemas.ArticlePage:
+        page = await store.list_articles(
+            conn,
+            source=source,
+            published_since=published_since,
+            published_until=published_until,
+            limit=limit,
+            cursor=cursor,
+        )
+        return schemas.ArticlePage(
+            items=[msgspec.convert(r, schemas.Article, from_attributes=True) for r in page.items],
+            next_cursor=page.next_cursor,
+        )
+
+    @get("/{article_id:int}", operation_id="GetArticle")
+    async def get_article(self, article_id: int, conn: AsyncConnection[Any]) -> schemas.ArticleDetail:
+        row, text = await store.get_article(conn, article_id)
+        return schemas.ArticleDetail(**msgspec.structs.asdict(row), text=text)
+
+    @get("/{article_id:int}/claims", operation_id="ListArticleClaims")
+    async def article_claims(
+        self, article_id: int, conn: AsyncConnection[Any], limit: schemas.Limit = 50, cursor: str | None = None
+    ) -> schemas.ClaimPage:
+        await store.get_article(conn, article_id)
+        page = await store.list_claims(conn, store.ClaimFilters(article=article_id), limit=limit, cursor=cursor)
+        return schemas.ClaimPage(items=[schemas.claim_out(r) for r in page.items], next_cursor=page.next_cursor)
+
+
+def _split_batch(body: bytes, content_type: str) -> list[bytes]:
+    if content_type.split(";")[0].strip().lower() == NDJSON:
+        items = [line for line in body.splitlines() if line.strip()]
+        if not items:
+            raise InvalidInput("the NDJSON body has no articles")
+        if len(items) > 500:
+            raise InvalidInput("a batch holds at most 500 articles")
+        return items
+    try:
+        batch = msgspec.json.decode(body, type=schemas.BatchCreate)
+    except msgspec.DecodeError as exc:
+        raise InvalidInput(f'body must be {{"articles": [...]}} or NDJSON: {exc}') from None
+    return [bytes(raw) for raw in batch.articles]
+
+
+def _failed(index: int, exc: InvalidInput) -> schemas.BatchItem:
+    return schemas.BatchItem(
+        index=index, status=422, error=schemas.ProblemItem(status=422, title="Unprocessable Content", detail=str(exc))
+    )

@@ -1,0 +1,39 @@
+"""Liveness and readiness."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Response, get
+from litestar.datastructures import State
+from psycopg_pool import AsyncConnectionPool
+
+from api import schemas
+from claims import migrate, store
+
+
+@get("/health", operation_id="Health", tags=["operations"], sync_to_thread=False)
+def health() -> schemas.Health:
+    """The process is up (says nothing about the database)."""
+    return schemas.Health(status="ok")
+
+
+@get("/ready", operation_id="Ready", tags=["operations"])
+async def ready(state: State) -> Response[schemas.Health]:
+    """The database answers and every migration on disk is applied."""
+    pool: AsyncConnectionPool = state.pool
+    try:
+        async with pool.connection(timeout=2.0) as conn:
+            applied = await store.applied_migrations(conn)
+    except Exception as exc:  # any failure to reach the database means "not ready"
+        return Response(
+            schemas.Health(status="unavailable", detail={"database": type(exc).__name__}),
+            status_code=503,
+            headers={"Retry-After": "5"},
+        )
+    missing = migrate.pending(applied)
+    if missing:
+        return Response(
+            schemas.Health(status="migrating", detail={"pending": missing}), status_code=503, headers={"Retry-After": "5"}
+        )
+    return Response(schemas.Health(status="ready", detail={"migrations": len(applied)}), status_code=200)

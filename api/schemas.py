@@ -1,0 +1,237 @@
+"""The REST contract (shared/API.md) as msgspec Structs.
+
+Kept apart from the core's Structs so that a refactor in `claims/` cannot silently change the
+shapes outside tools rely on. Request Structs forbid unknown fields: a typo is an error, not a
+silently dropped value.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+import msgspec
+from msgspec import Meta
+
+from claims.models import Kind, Label, Period, Qualifier, Status
+from claims.store import ClaimRow, ConflictRow, HistoryRow
+
+Limit = Annotated[int, Meta(ge=1, le=500, description="Page size (default 50, at most 500).")]
+NonEmpty = Annotated[str, Meta(min_length=1, max_length=500)]
+OptionalText = Annotated[str, Meta(max_length=2000)] | None
+Body = Annotated[str, Meta(max_length=5_000_000)] | None
+
+
+class ArticleCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    source: NonEmpty
+    text: Body = None
+    html: Body = None
+    title: OptionalText = None
+    url: OptionalText = None
+    author: OptionalText = None
+    published: Annotated[str, Meta(max_length=40, description="YYYY, YYYY-MM, YYYY-MM-DD or timestamp")] | None = (
+        None
+    )
+
+
+class ArticleCreated(msgspec.Struct, kw_only=True):
+    id: int
+    source_id: int
+    claims: int
+    duplicate: bool
+    conflicts: int = 0
+
+
+class BatchCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    articles: Annotated[list[msgspec.Raw], Meta(min_length=1, max_length=500)]
+
+
+class ProblemItem(msgspec.Struct, kw_only=True):
+    status: int
+    title: str
+    detail: str
+
+
+class BatchItem(msgspec.Struct, kw_only=True, omit_defaults=True):
+    index: int
+    status: int
+    id: int | None = None
+    source_id: int | None = None
+    claims: int | None = None
+    duplicate: bool | None = None
+    conflicts: int | None = None
+    error: ProblemItem | None = None
+
+
+class BatchResult(msgspec.Struct, kw_only=True):
+    items: list[BatchItem]
+    created: int
+    duplicates: int
+    failed: int
+
+
+class Article(msgspec.Struct, kw_only=True):
+    id: int
+    source_id: int
+    source: str
+    title: str | None
+    url: str | None
+    author: str | None
+    published: str | None
+    content_hash: str
+    extractor_version: str
+    claims: int
+    created_at: datetime
+
+
+class ArticleDetail(Article, kw_only=True):
+    text: str
+
+
+class Source(msgspec.Struct, kw_only=True):
+    id: int
+    name: str
+    articles: int
+    claims: int
+
+
+class Claim(msgspec.Struct, kw_only=True):
+    id: int
+    article_id: int
+    source_id: int
+    source: str
+    kind: Kind
+    text: str
+    start: int
+    end: int
+    sentence: str
+    value: float | None
+    low: float | None
+    high: float | None
+    qualifier: Qualifier
+    unit: str | None
+    date: str | None
+    subject: str | None
+    about: str | None
+    as_of: str | None
+    period: Period | None
+    attribution: str | None
+    extractor_version: str
+
+
+class Match(msgspec.Struct, kw_only=True):
+    claim: Claim
+    label: Label
+    linked: bool
+    kind: Literal["match", "suggestion"]
+    score: float
+    components: dict[str, float]
+    reason: str
+
+
+class ClaimDetail(Claim, kw_only=True):
+    matches: list[Match]
+
+
+class HistoryEntry(msgspec.Struct, kw_only=True):
+    at: datetime
+    status: Status
+    note: str | None
+    reviewer: str | None
+
+
+class Conflict(msgspec.Struct, kw_only=True):
+    id: int
+    status: Status
+    severity: float
+    reason: str
+    kind: Kind
+    subject: str | None
+    claims: list[Claim]
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class ConflictDetail(Conflict, kw_only=True):
+    history: list[HistoryEntry]
+
+
+class ConflictReview(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    status: Status
+    note: OptionalText = None
+    reviewer: Annotated[str, Meta(max_length=200)] | None = None
+
+
+class Page(msgspec.Struct, kw_only=True):
+    next_cursor: str | None
+
+
+class ArticlePage(Page, kw_only=True):
+    items: list[Article]
+
+
+class SourcePage(Page, kw_only=True):
+    items: list[Source]
+
+
+class ClaimPage(Page, kw_only=True):
+    items: list[Claim]
+
+
+class ConflictPage(Page, kw_only=True):
+    items: list[Conflict]
+
+
+class Health(msgspec.Struct, kw_only=True):
+    status: str
+    detail: dict[str, Any] = {}
+
+
+# --------------------------------------------------------------------------- conversions
+
+
+def claim_out(row: ClaimRow) -> Claim:
+    period = Period(start=row.period_start, end=row.period_end) if (row.period_start or row.period_end) else None
+    return Claim(
+        id=row.id,
+        article_id=row.article_id,
+        source_id=row.source_id,
+        source=row.source,
+        kind=row.kind,  # type: ignore[arg-type]
+        text=row.text,
+        start=row.start,
+        end=row.end,
+        sentence=row.sentence,
+        value=row.value,
+        low=row.low,
+        high=row.high,
+        qualifier=row.qualifier,  # type: ignore[arg-type]
+        unit=row.unit,
+        date=row.date,
+        subject=row.subject,
+        about=row.about,
+        as_of=row.as_of,
+        period=period,
+        attribution=row.attribution,
+        extractor_version=row.extractor_version,
+    )
+
+
+def conflict_out(row: ConflictRow, claims: dict[int, ClaimRow]) -> Conflict:
+    return Conflict(
+        id=row.id,
+        status=row.status,  # type: ignore[arg-type]
+        severity=row.severity,
+        reason=row.reason,
+        kind=row.kind,  # type: ignore[arg-type]
+        subject=row.subject,
+        claims=[claim_out(claims[i]) for i in (row.claim_a, row.claim_b) if i in claims],
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        version=row.version,
+    )
+
+
+def history_out(rows: list[HistoryRow]) -> list[HistoryEntry]:
+    return [HistoryEntry(at=h.at, status=h.status, note=h.note, reviewer=h.reviewer) for h in rows]  # type: ignore[arg-type]

@@ -1,0 +1,32 @@
+"""Bearer API keys on writes, compared in constant time."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException
+from litestar.handlers.base import BaseRouteHandler
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def key_matches(presented: str, keys: tuple[str, ...]) -> bool:
+    """True when `presented` equals one of `keys`; every key is compared, in constant time."""
+    found = False
+    for key in keys:
+        found |= hmac.compare_digest(presented.encode(), key.encode())
+    return found
+
+
+def require_key_on_writes(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    keys: tuple[str, ...] = connection.app.state.settings.api_keys
+    if not keys or connection.scope.get("method") not in WRITE_METHODS:
+        return
+    scheme, _sep, token = connection.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not key_matches(token.strip(), keys):
+        raise NotAuthorizedException(
+            "a valid API key is required for writes: send 'Authorization: Bearer <key>'",
+            headers={"WWW-Authenticate": 'Bearer realm="claims"'},
+        )

@@ -1,0 +1,283 @@
+"""The `claims` command line: demo, serve, ingest, migrate, conflicts, eval.
+
+Every command works without HTTP in the process, except `serve`/`demo`, which start the API.
+Errors end with a one-line message and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import ipaddress
+import logging
+import sys
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import psycopg
+
+from claims.errors import ClaimsError, InvalidInput
+from claims.settings import PROJECT_ROOT, Settings
+
+log = logging.getLogger("claims")
+
+SEEDS_DIR = PROJECT_ROOT / "seeds"
+
+
+class ManifestEntry(msgspec.Struct, frozen=True, kw_only=True):
+    file: str
+    source: str
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None
+    url: str | None = None
+
+
+class Manifest(msgspec.Struct, frozen=True, kw_only=True):
+    articles: list[ManifestEntry]
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def collect_articles(paths: Sequence[Path], source: str | None) -> list[tuple[Path, Any]]:
+    """Files to ingest with their metadata: a folder's manifest.json, else `--source` for all."""
+    from claims.models import ArticleIn
+
+    found: list[tuple[Path, ArticleIn]] = []
+    for path in paths:
+        if path.is_dir() and (path / "manifest.json").is_file():
+            try:
+                manifest = msgspec.json.decode((path / "manifest.json").read_bytes(), type=Manifest)
+            except msgspec.DecodeError as exc:
+                raise InvalidInput(f"{path / 'manifest.json'}: {exc}") from None
+            for entry in manifest.articles:
+                found.append((path / entry.file, _article(path / entry.file, entry.source, entry)))
+        elif path.is_dir():
+            files = sorted(p for p in path.iterdir() if p.suffix.lower() in {".txt", ".html", ".htm"})
+            found.extend((f, _article(f, _need_source(source, f), None)) for f in files)
+        elif path.is_file():
+            found.append((path, _article(path, _need_source(source, path), None)))
+        else:
+            raise InvalidInput(f"{path}: no such file or folder")
+    return found
+
+
+def _need_source(source: str | None, path: Path) -> str:
+    if not source:
+        raise InvalidInput(f"{path}: no manifest.json beside it, so pass --source NAME")
+    return source
+
+
+def _article(path: Path, source: str, entry: ManifestEntry | None) -> Any:
+    from claims.models import ArticleIn
+
+    try:
+        body = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"{path}: cannot read as UTF-8 text ({exc})") from None
+    is_html = path.suffix.lower() in {".html", ".htm"}
+    return ArticleIn(
+        source=source,
+        text=None if is_html else body,
+        html=body if is_html else None,
+        title=entry.title if entry else None,
+        author=entry.author if entry else None,
+        published=entry.published if entry else None,
+        url=entry.url if entry else None,
+    )
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def _dsn(settings: Settings) -> str:
+    from claims import db, migrate
+
+    dsn = db.resolve_dsn(settings)
+    migrate.migrate(dsn)
+    return dsn
+
+
+async def ingest_paths(settings: Settings, paths: Sequence[Path], source: str | None, jobs: int) -> int:
+    """Ingest files through one nlp.pipe pass; each article in its own transaction."""
+    import psycopg
+    from tqdm import tqdm
+
+    from claims import ingest
+    from claims.nlp import get_nlp
+
+    articles = collect_articles(paths, source)
+    dsn = _dsn(settings)
+    nlp = get_nlp(settings.spacy_model)
+    prepared: list[tuple[Path, ingest.Prepared]] = []
+    failed = 0
+    for path, article in articles:
+        try:
+            prepared.append((path, ingest.prepare(article, max_chars=settings.max_text_chars)))
+        except InvalidInput as exc:
+            print(f"skipped {path}: {exc}", file=sys.stderr)
+            failed += 1
+    created = duplicates = conflicts = claims = 0
+    async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn:
+        extractions = ingest.analyse(nlp, [p for _, p in prepared], n_process=jobs)
+        bar = tqdm(zip(prepared, extractions, strict=True), total=len(prepared), unit="article", file=sys.stderr)
+        for (_path, prep), extraction in bar:
+            result = await ingest.store_article(conn, prep, extraction)
+            duplicates += result.duplicate
+            created += not result.duplicate
+            claims += 0 if result.duplicate else result.claims
+            conflicts += result.conflicts
+    print(
+        f"ingested {created} new, {duplicates} duplicate, {failed} failed; "
+        f"{claims} claims, {conflicts} conflicts opened"
+    )
+    return 1 if failed else 0
+
+
+async def print_conflicts(settings: Settings, *, status: str | None, limit: int) -> int:
+    import psycopg
+
+    from claims import store
+
+    dsn = _dsn(settings)
+    async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn:
+        page = await store.list_conflicts(conn, store.ConflictFilters(status=status), limit=limit)
+        claims = await store.claims_by_ids(conn, [i for r in page.items for i in (r.claim_a, r.claim_b)])
+    print(format_conflicts(page.items, claims))
+    return 0
+
+
+def format_conflicts(rows: Sequence[Any], claims: dict[int, Any]) -> str:
+    """A table a person can read: reason, then each side's source, date, value and sentence."""
+    if not rows:
+        return "No conflicts."
+    width = 100
+    out = [f"{len(rows)} conflict(s)", "=" * width]
+    for r in rows:
+        out.append(f"#{r.id}  [{r.status}]  severity {r.severity:.2f}  {r.kind}  subject: {r.subject or '-'}")
+        out.append(textwrap.fill(f"reason: {r.reason}", width, subsequent_indent="        "))
+        for side, cid in (("A", r.claim_a), ("B", r.claim_b)):
+            c = claims.get(cid)
+            if c is None:
+                continue
+            value = c.date if c.kind == "date" else _value(c)
+            out.append(f"  {side}. {c.source} (published {c.published or '?'}), article {c.article_id}: {value}")
+            out.append(textwrap.fill(f'"{c.sentence}"', width, initial_indent="     ", subsequent_indent="      "))
+        out.append("-" * width)
+    return "\n".join(out)
+
+
+def _value(c: Any) -> str:
+    unit = f" {c.unit}" if c.unit else ""
+    if c.value is not None:
+        return f"{c.qualifier} {c.value:,.6g}{unit} [{_num(c.low)}, {_num(c.high)}]"
+    return f"{c.qualifier} [{_num(c.low)}, {_num(c.high)}]{unit}"
+
+
+def _num(x: float | None) -> str:
+    return "-" if x is None else f"{x:,.6g}"
+
+
+def serve(settings: Settings, host: str, port: int) -> int:
+    import uvicorn
+
+    from api.app import create_app
+
+    if not _is_loopback(host) and not settings.api_keys:
+        raise InvalidInput(
+            f"refusing to listen on {host} without API keys: set CLAIMS_API_KEYS or use 127.0.0.1"
+        )
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower())
+    return 0
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def demo(settings: Settings) -> int:
+    asyncio.run(ingest_paths(settings, [SEEDS_DIR], None, 1))
+    asyncio.run(print_conflicts(settings, status=None, limit=500))
+    print(f"\nAPI on http://{settings.host}:{settings.port}  (docs: /schema, try /v1/conflicts)")
+    return serve(settings, settings.host, settings.port)
+
+
+def evaluate(gold: Path, texts: Path, verbose: bool, settings: Settings) -> int:
+    from claims import evaluate as ev
+    from claims.nlp import get_nlp
+
+    gold_doc, raw_texts, manifest = ev.load_inputs(gold, texts)
+    report = ev.evaluate(gold_doc, raw_texts, manifest, nlp=get_nlp(settings.spacy_model))
+    print(ev.format_report(report, verbose=verbose))
+    return 0
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="claims", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("demo", help="embedded database, ingest seeds/, print conflicts, serve the API")
+    p = sub.add_parser("serve", help="serve the API (migrating first)")
+    p.add_argument("--host", default=None)
+    p.add_argument("--port", type=int, default=None)
+    p = sub.add_parser("ingest", help="ingest files, or folders with a manifest.json")
+    p.add_argument("paths", nargs="+", type=Path)
+    p.add_argument("--source", help="source name for files without a manifest")
+    p.add_argument("--jobs", type=int, default=1, help="spaCy processes (nlp.pipe n_process)")
+    sub.add_parser("migrate", help="apply pending database migrations")
+    p = sub.add_parser("conflicts", help="print the conflicts as a readable table")
+    p.add_argument("--status", choices=["open", "confirmed", "dismissed", "resolved"])
+    p.add_argument("--limit", type=int, default=100)
+    p = sub.add_parser("eval", help="score extraction against a gold file")
+    p.add_argument("gold", type=Path)
+    p.add_argument("--texts", type=Path, default=SEEDS_DIR)
+    p.add_argument("--verbose", "-v", action="store_true", help="list misses and false positives")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        settings = Settings.from_env()
+        match args.command:
+            case "demo":
+                return demo(settings)
+            case "serve":
+                return serve(settings, args.host or settings.host, args.port or settings.port)
+            case "ingest":
+                return asyncio.run(ingest_paths(settings, args.paths, args.source, args.jobs))
+            case "migrate":
+                from claims import db, migrate
+
+                applied = migrate.migrate(db.resolve_dsn(settings))
+                print(f"applied {len(applied)} migration(s): {', '.join(applied) or 'none pending'}")
+                return 0
+            case "conflicts":
+                return asyncio.run(print_conflicts(settings, status=args.status, limit=args.limit))
+            case "eval":
+                return evaluate(args.gold, args.texts, args.verbose, settings)
+    except (ClaimsError, msgspec.ValidationError) as exc:
+        print(f"claims {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except (OSError, psycopg.Error) as exc:
+        print(f"claims {args.command}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

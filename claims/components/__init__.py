@@ -1,0 +1,14 @@
+"""spaCy components of the claims pipeline (factories registered on import).
+
+Each component adds candidate spans to `doc.spans[SPAN_KEY]` and annotates them with `claims_*`
+extensions. Extension values are plain primitives (str, float, dict) so docs can cross process
+boundaries in `nlp.pipe(n_process>1)`.
+"""
+
+from __future__ import annotations
+
+from claims.components.common import SPAN_KEY, ensure_extensions
+from claims.components.dates import DateFinder
+from claims.components.quantities import QuantityFinder
+
+__all__ = ["SPAN_KEY", "DateFinder", "QuantityFinder", "ensure_extensions"]

@@ -1,0 +1,56 @@
+"""Shared bits of the rule components: the span group name, extensions, text-context helpers."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+SPAN_KEY = "claims"
+
+#: Extensions set on candidate spans. Dates carry `claims_date_ref` (unresolved: resolution needs
+#: the publication date, which the pipeline does not know).
+SPAN_EXTENSIONS: tuple[str, ...] = (
+    "claims_kind", "claims_value", "claims_low", "claims_high", "claims_qualifier", "claims_unit",
+    "claims_date_ref",
+)
+
+#: Entity labels that mark a name: a number inside one (`Group of Seven`) is not a figure.
+NAME_LABELS = frozenset({"ORG", "PERSON", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART", "FAC", "LOC", "GPE"})
+
+
+def ensure_extensions() -> None:
+    for name in SPAN_EXTENSIONS:
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=None)
+
+
+def at_sentence_start(text: str, start: int) -> bool:
+    """True when only whitespace, quotes or brackets separate `start` from a sentence break."""
+    i = start - 1
+    while i >= 0 and text[i] in " \t\"'“‘([":
+        i -= 1
+    return i < 0 or text[i] in ".!?\n:;—–"
+
+
+def add_span(doc: Doc, start: int, end: int, **values: object) -> Span | None:
+    """Add a candidate span at character offsets (expanded to token bounds), with extensions."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return None
+    for name, value in values.items():
+        setattr(span._, name, value)
+    group = doc.spans[SPAN_KEY] if SPAN_KEY in doc.spans else None
+    if group is None:
+        doc.spans[SPAN_KEY] = [span]
+    else:
+        group.append(span)
+    return span
+
+
+def taken(doc: Doc) -> list[tuple[int, int]]:
+    if SPAN_KEY not in doc.spans:
+        return []
+    return [(s.start_char, s.end_char) for s in doc.spans[SPAN_KEY]]
+
+
+def overlaps_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in spans)

@@ -1,0 +1,83 @@
+"""`claims_dates`: finds dates (absolute, year-less, decades, bare years, relative) as spans.
+
+Resolution against the publication date happens later in `claims.extract`, since the pipeline
+is shared by all articles and does not know their dates.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from claims.components.common import add_span, at_sentence_start, ensure_extensions, overlaps_any, taken
+from claims.dates import DATE_PATTERN, ref_from_match, span_of
+from claims.normalise import QUALIFIER_PATTERN
+
+#: Words that may sit right before a bare year used as a date; any other capitalised word
+#: before a year makes it part of a name (`Tokyo 2020`, `Vision 2030`).
+_YEAR_CUES = frozenset(
+    "in since by from until till through to of during before after around circa early late mid "
+    "the its his her their our and or between on than".split()
+)
+_NOT_A_YEAR_AFTER = re.compile(
+    r"^(?:\s?%|\s(?:per\s?cent|percent|million|billion|trillion|bn|times)\b|[-\s]year|,\d|\.\d)",
+    re.IGNORECASE,
+)
+
+
+@Language.factory("claims_dates", default_config={"min_year": 1500, "max_year": 2099})
+def make_date_finder(nlp: Language, name: str, min_year: int, max_year: int) -> DateFinder:
+    return DateFinder(min_year=min_year, max_year=max_year)
+
+
+class DateFinder:
+    """Adds date candidate spans with `Span._.claims_kind == "date"` and `claims_date_ref`."""
+
+    def __init__(self, *, min_year: int, max_year: int) -> None:
+        if not 0 < min_year < max_year:
+            raise ValueError(f"claims_dates: bad year bounds {min_year}..{max_year}")
+        self.min_year = min_year
+        self.max_year = max_year
+        self.pattern = re.compile(DATE_PATTERN)
+        self.qualifier_before = re.compile(rf"(?:\$|€|£|¥|{QUALIFIER_PATTERN}\s)$")
+        ensure_extensions()
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        used = taken(doc)
+        for m in self.pattern.finditer(text):
+            ref = ref_from_match(m)
+            if ref is None:
+                continue
+            start, end = span_of(m)
+            if overlaps_any(start, end, used):
+                continue
+            year = ref.get("year")
+            if year is not None and not self.min_year <= year <= self.max_year:
+                continue
+            if m.group("f") and not self._bare_year_is_date(text, start, end):
+                continue
+            if add_span(doc, start, end, claims_kind="date", claims_date_ref=dict(ref)) is not None:
+                used.append((start, end))
+        return doc
+
+    def _bare_year_is_date(self, text: str, start: int, end: int) -> bool:
+        if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "$€£¥#.,/=&-"):
+            return False
+        if _NOT_A_YEAR_AFTER.match(text[end : end + 12]):
+            return False
+        if self.qualifier_before.search(text[max(0, start - 25) : start]):
+            return False
+        base = max(0, start - 30)
+        before = text[base:start].rstrip()
+        prev = re.search(r"([\w'’.-]+)$", before)
+        if prev:
+            word = prev.group(1)
+            if word[:1].isupper() and word.lower() not in _YEAR_CUES and not word.endswith(("'s", "’s")):
+                # a capitalised non-cue word right before is a name (`Vision 2030`), unless it
+                # merely starts the sentence
+                if not at_sentence_start(text, base + prev.start()):
+                    return False
+        return True

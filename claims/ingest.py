@@ -1,0 +1,143 @@
+"""Ingest orchestration: validate -> clean -> hash -> nlp -> one transaction (store + match).
+
+CPU work (cleaning, spaCy) happens outside any transaction and can be batched with `nlp.pipe`;
+the database part of one article is a single transaction, so an article is stored whole, with its
+claims, matches and conflicts, or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import unicodedata
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from claims import partialdate, store
+from claims.clean import clean_html, clean_text
+from claims.errors import InvalidInput
+from claims.extract import extract_many
+from claims.match import block_key, match_claims
+from claims.models import ArticleIn, Extraction, IngestResult
+
+if TYPE_CHECKING:
+    from psycopg import AsyncConnection
+    from spacy.language import Language
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT_CHARS = 1_000_000
+
+
+class Prepared(msgspec.Struct, frozen=True, kw_only=True):
+    """An article validated and cleaned, ready for the NLP pass."""
+
+    article: ArticleIn
+    text: str
+    content_hash: str
+    published: str | None
+    input_format: str
+
+
+def content_hash(cleaned: str) -> str:
+    """Hash of the cleaned text: the same story re-sent (even re-scraped with new debris) is one article."""
+    normal = " ".join(unicodedata.normalize("NFC", cleaned).split())
+    return hashlib.sha256(normal.encode()).hexdigest()
+
+
+def prepare(article: ArticleIn, *, max_chars: int = MAX_TEXT_CHARS) -> Prepared:
+    """Validate and clean; raises InvalidInput with a message a person can act on."""
+    if not article.source.strip():
+        raise InvalidInput("source must not be empty")
+    if (article.text is None) == (article.html is None):
+        raise InvalidInput("send exactly one of 'text' or 'html'")
+    published = partialdate.normalise_published(article.published) if article.published else None
+    if article.html is not None:
+        cleaned, fmt = clean_html(article.html), "html"
+    else:
+        cleaned, fmt = clean_text(article.text or ""), "text"
+    if not cleaned.strip():
+        raise InvalidInput("the article has no text left after removing markup and page furniture")
+    if len(cleaned) > max_chars:
+        raise InvalidInput(f"article text is {len(cleaned)} characters; the limit is {max_chars}")
+    return Prepared(
+        article=article,
+        text=cleaned,
+        content_hash=content_hash(cleaned),
+        published=published,
+        input_format=fmt,
+    )
+
+
+def analyse(nlp: Language, prepared: Sequence[Prepared], *, n_process: int = 1) -> Iterator[Extraction]:
+    """Extract claims for many prepared articles in one `nlp.pipe` pass."""
+    return extract_many(nlp, ((p.text, p.published) for p in prepared), n_process=n_process)
+
+
+async def store_article(
+    conn: AsyncConnection[Any], prepared: Prepared, extraction: Extraction
+) -> IngestResult:
+    """Store one article with its claims, matches and conflicts in ONE transaction."""
+    art = prepared.article
+    async with conn.transaction():
+        source_id = await store.upsert_source(conn, art.source.strip())
+        article_id = await store.insert_article(
+            conn,
+            source_id=source_id,
+            content_hash=prepared.content_hash,
+            title=art.title,
+            url=art.url,
+            author=art.author,
+            published=prepared.published,
+            text=extraction.text,
+            input_format=prepared.input_format,
+            extractor_version=extraction.extractor_version,
+        )
+        if article_id is None:
+            first_id, first_source, n = await store.article_by_hash(conn, prepared.content_hash)
+            return IngestResult(id=first_id, source_id=first_source, claims=n, duplicate=True)
+        blocks = [block_key(c) for c in extraction.claims]
+        ids = await store.insert_claims(
+            conn,
+            article_id=article_id,
+            source_id=source_id,
+            claims=extraction.claims,
+            blocks=blocks,
+            extractor_version=extraction.extractor_version,
+        )
+        opened = await _match_new(conn, ids, blocks)
+    log.info("stored article_id=%d claims=%d conflicts=%d", article_id, len(ids), opened)
+    return IngestResult(
+        id=article_id, source_id=source_id, claims=len(ids), duplicate=False, conflicts=opened
+    )
+
+
+async def _match_new(conn: AsyncConnection[Any], ids: Sequence[int], blocks: Sequence[str | None]) -> int:
+    keys = sorted({b for b in blocks if b is not None})
+    if not keys:
+        return 0
+    # Serialise ingests that share a block, so two articles stored at once still see each other.
+    await conn.execute(
+        "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(%(keys)s::text[]) AS k",
+        {"keys": keys},
+    )
+    rows = await store.claims_in_blocks(conn, keys)
+    new_ids = {i for i, b in zip(ids, blocks, strict=True) if b is not None}
+    refs = [r.to_ref() for r in rows]
+    new_refs = [r for r in refs if r.id in new_ids]
+    results = match_claims(new_refs, refs)
+    return await store.insert_matches(conn, results)
+
+
+async def ingest(
+    conn: AsyncConnection[Any], nlp: Language, article: ArticleIn, *, max_chars: int = MAX_TEXT_CHARS
+) -> IngestResult:
+    """Ingest one article (used by the API's single POST); raises InvalidInput on bad input."""
+    prepared = prepare(article, max_chars=max_chars)
+    extraction = next(iter(analyse(nlp, [prepared])))
+    return await store_article(conn, prepared, extraction)
+
+
+__all__ = ["Prepared", "analyse", "content_hash", "ingest", "prepare", "store_article"]

@@ -1,0 +1,668 @@
+"""All SQL lives here. Functions take an `AsyncConnection` first and return Structs.
+
+Queries are literal strings with named parameters; list filters are fixed SQL fragments chosen by
+which filters are set, so nothing a caller sends is ever spliced into SQL text.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any, Generic, LiteralString, TypeVar
+
+import msgspec
+from psycopg import sql
+from psycopg.rows import class_row
+from psycopg.types.json import Jsonb
+
+from claims import partialdate
+from claims.errors import Conflict, InvalidInput, NotFound
+from claims.models import Claim, ClaimRef, MatchResult, Period
+
+if TYPE_CHECKING:
+    from psycopg import AsyncConnection
+
+T = TypeVar("T")
+
+
+# --------------------------------------------------------------------------- row shapes
+
+
+class SourceRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    name: str
+    articles: int
+    claims: int
+
+
+class ArticleRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    source_id: int
+    source: str
+    title: str | None
+    url: str | None
+    author: str | None
+    published: str | None
+    content_hash: str
+    extractor_version: str
+    claims: int
+    created_at: Any
+
+
+class ArticleText(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    text: str
+
+
+class ClaimRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    article_id: int
+    source_id: int
+    source: str
+    published: str | None
+    kind: str
+    text: str
+    start: int
+    end: int
+    sentence: str
+    value: float | None
+    low: float | None
+    high: float | None
+    qualifier: str
+    unit: str | None
+    date: str | None
+    subject: str | None
+    about: str | None
+    as_of: str | None
+    period_start: str | None
+    period_end: str | None
+    attribution: str | None
+    context: str
+    extractor_version: str
+
+    def to_claim(self) -> Claim:
+        period = None
+        if self.period_start or self.period_end:
+            period = Period(start=self.period_start, end=self.period_end)
+        return Claim(
+            kind=self.kind,  # type: ignore[arg-type]
+            text=self.text,
+            start=self.start,
+            end=self.end,
+            sentence=self.sentence,
+            value=self.value,
+            low=self.low,
+            high=self.high,
+            qualifier=self.qualifier,  # type: ignore[arg-type]
+            unit=self.unit,
+            date=self.date,
+            subject=self.subject,
+            about=self.about,
+            as_of=self.as_of,
+            period=period,
+            attribution=self.attribution,
+            context=self.context,
+        )
+
+    def to_ref(self) -> ClaimRef:
+        return ClaimRef(
+            id=self.id,
+            article_id=self.article_id,
+            source=self.source,
+            published=self.published,
+            claim=self.to_claim(),
+        )
+
+
+class MatchRow(msgspec.Struct, frozen=True, kw_only=True):
+    claim_id: int
+    other_id: int
+    label: str
+    linked: bool
+    score: float
+    components: dict[str, float]
+    reason: str
+
+
+class ConflictRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    status: str
+    severity: float
+    reason: str
+    kind: str
+    subject: str | None
+    claim_a: int
+    claim_b: int
+    version: int
+    created_at: Any
+    updated_at: Any
+
+
+class HistoryRow(msgspec.Struct, frozen=True, kw_only=True):
+    at: Any
+    status: str
+    note: str | None
+    reviewer: str | None
+
+
+class Page(msgspec.Struct, Generic[T], frozen=True, kw_only=True):
+    items: list[T]
+    next_cursor: str | None
+
+
+# --------------------------------------------------------------------------- cursors
+
+
+def encode_cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(msgspec.msgpack.encode(("id", last_id))).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> int:
+    """The id after which the next page starts; a cursor we did not make is bad input."""
+    if cursor is None:
+        return 0
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        tag, last_id = msgspec.msgpack.decode(raw, type=tuple[str, int])
+    except (binascii.Error, ValueError, msgspec.DecodeError, msgspec.ValidationError):
+        raise InvalidInput("cursor is not one this API issued") from None
+    if tag != "id" or last_id < 0:
+        raise InvalidInput("cursor is not one this API issued")
+    return last_id
+
+
+def _page(rows: list[T], limit: int, key: Any) -> Page[T]:
+    if len(rows) > limit:
+        rows = rows[:limit]
+        return Page(items=rows, next_cursor=encode_cursor(key(rows[-1])))
+    return Page(items=rows, next_cursor=None)
+
+
+# --------------------------------------------------------------------------- sources & articles
+
+
+async def upsert_source(conn: AsyncConnection[Any], name: str) -> int:
+    cur = await conn.execute(
+        """
+        INSERT INTO sources (name) VALUES (%(name)s)
+        ON CONFLICT (lower(name)) DO UPDATE SET name = sources.name
+        RETURNING id
+        """,
+        {"name": name},
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+async def insert_article(
+    conn: AsyncConnection[Any],
+    *,
+    source_id: int,
+    content_hash: str,
+    title: str | None,
+    url: str | None,
+    author: str | None,
+    published: str | None,
+    text: str,
+    input_format: str,
+    extractor_version: str,
+) -> int | None:
+    """Insert unless the content hash exists; `None` means a duplicate (no row written)."""
+    p_from, p_to = partialdate.bounds(published) if published else (None, None)
+    cur = await conn.execute(
+        """
+        INSERT INTO articles (source_id, content_hash, title, url, author, published,
+                              published_from, published_to, text, input_format, extractor_version)
+        VALUES (%(source_id)s, %(hash)s, %(title)s, %(url)s, %(author)s, %(published)s,
+                %(p_from)s, %(p_to)s, %(text)s, %(fmt)s, %(version)s)
+        ON CONFLICT (content_hash) DO NOTHING
+        RETURNING id
+        """,
+        {
+            "source_id": source_id,
+            "hash": content_hash,
+            "title": title,
+            "url": url,
+            "author": author,
+            "published": published,
+            "p_from": p_from,
+            "p_to": p_to,
+            "text": text,
+            "fmt": input_format,
+            "version": extractor_version,
+        },
+    )
+    row = await cur.fetchone()
+    return int(row[0]) if row else None
+
+
+async def article_by_hash(conn: AsyncConnection[Any], content_hash: str) -> tuple[int, int, int]:
+    """(article id, source id, claim count) of the article stored under this hash."""
+    cur = await conn.execute(
+        """
+        SELECT a.id, a.source_id, (SELECT count(*) FROM claims c WHERE c.article_id = a.id)
+        FROM articles a WHERE a.content_hash = %(hash)s
+        """,
+        {"hash": content_hash},
+    )
+    row = await cur.fetchone()
+    if row is None:
+        raise NotFound("article vanished while being ingested")
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+_CLAIM_COLUMNS = (
+    "article_id, source_id, kind, text, start_offset, end_offset, sentence, value, low, high, "
+    "qualifier, unit, date, subject, about, as_of, period_start, period_end, attribution, context, "
+    "block, time_from, time_to, extractor_version"
+)
+
+
+def _time_bounds(claim: Claim) -> tuple[date | None, date | None]:
+    iso = claim.date or claim.as_of
+    if not iso:
+        return None, None
+    try:
+        return partialdate.bounds(iso)
+    except InvalidInput:
+        return None, None
+
+
+async def insert_claims(
+    conn: AsyncConnection[Any],
+    *,
+    article_id: int,
+    source_id: int,
+    claims: Sequence[Claim],
+    blocks: Sequence[str | None],
+    extractor_version: str,
+) -> list[int]:
+    """COPY the claims of one article in; return their ids in input order."""
+    if not claims:
+        return []
+    async with conn.cursor() as cur:
+        async with cur.copy(f"COPY claims ({_CLAIM_COLUMNS}) FROM STDIN") as copy:
+            for claim, block in zip(claims, blocks, strict=True):
+                t_from, t_to = _time_bounds(claim)
+                period = claim.period
+                await copy.write_row(
+                    (
+                        article_id,
+                        source_id,
+                        claim.kind,
+                        claim.text,
+                        claim.start,
+                        claim.end,
+                        claim.sentence,
+                        claim.value,
+                        claim.low,
+                        claim.high,
+                        claim.qualifier,
+                        claim.unit,
+                        claim.date,
+                        claim.subject,
+                        claim.about,
+                        claim.as_of,
+                        period.start if period else None,
+                        period.end if period else None,
+                        claim.attribution,
+                        claim.context,
+                        block,
+                        t_from,
+                        t_to,
+                        extractor_version,
+                    )
+                )
+        await cur.execute("SELECT id FROM claims WHERE article_id = %(a)s ORDER BY id", {"a": article_id})
+        return [int(r[0]) for r in await cur.fetchall()]
+
+
+_ARTICLE_SELECT: LiteralString = """
+    SELECT a.id, a.source_id, s.name AS source, a.title, a.url, a.author, a.published,
+           a.content_hash, a.extractor_version,
+           (SELECT count(*) FROM claims c WHERE c.article_id = a.id)::int AS claims, a.created_at
+    FROM articles a JOIN sources s ON s.id = a.source_id
+"""
+
+
+async def get_article(conn: AsyncConnection[Any], article_id: int) -> tuple[ArticleRow, str]:
+    async with conn.cursor(row_factory=class_row(ArticleRow)) as cur:
+        await cur.execute(_ARTICLE_SELECT + " WHERE a.id = %(id)s", {"id": article_id})
+        row = await cur.fetchone()
+    if row is None:
+        raise NotFound(f"article {article_id} does not exist")
+    cur2 = await conn.execute("SELECT text FROM articles WHERE id = %(id)s", {"id": article_id})
+    text_row = await cur2.fetchone()
+    assert text_row is not None
+    return row, str(text_row[0])
+
+
+async def list_articles(
+    conn: AsyncConnection[Any],
+    *,
+    source: str | None = None,
+    published_since: str | None = None,
+    published_until: str | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> Page[ArticleRow]:
+    where: list[LiteralString] = ["a.id > %(after)s"]
+    params: dict[str, Any] = {"after": decode_cursor(cursor), "limit": limit + 1}
+    if source is not None:
+        where.append("a.source_id = (SELECT id FROM sources WHERE lower(name) = lower(%(source)s))")
+        params["source"] = source
+    if published_since is not None:
+        where.append("a.published_to >= %(since)s")
+        params["since"] = partialdate.bounds(published_since)[0]
+    if published_until is not None:
+        where.append("a.published_from <= %(until)s")
+        params["until"] = partialdate.bounds(published_until)[1]
+    query = sql.SQL("{} WHERE {} ORDER BY a.id LIMIT %(limit)s").format(
+        sql.SQL(_ARTICLE_SELECT), sql.SQL(" AND ").join(sql.SQL(w) for w in where)
+    )
+    async with conn.cursor(row_factory=class_row(ArticleRow)) as cur:
+        await cur.execute(query, params)
+        rows = await cur.fetchall()
+    return _page(rows, limit, lambda r: r.id)
+
+
+async def get_source(conn: AsyncConnection[Any], source_id: int) -> SourceRow:
+    page = await list_sources(conn, only_id=source_id)
+    if not page.items:
+        raise NotFound(f"source {source_id} does not exist")
+    return page.items[0]
+
+
+async def list_sources(
+    conn: AsyncConnection[Any], *, limit: int = 50, cursor: str | None = None, only_id: int | None = None
+) -> Page[SourceRow]:
+    params: dict[str, Any] = {"after": decode_cursor(cursor), "limit": limit + 1, "only": only_id}
+    async with conn.cursor(row_factory=class_row(SourceRow)) as cur:
+        await cur.execute(
+            """
+            SELECT s.id, s.name,
+                   (SELECT count(*) FROM articles a WHERE a.source_id = s.id)::int AS articles,
+                   (SELECT count(*) FROM claims c WHERE c.source_id = s.id)::int AS claims
+            FROM sources s
+            WHERE s.id > %(after)s AND (%(only)s::bigint IS NULL OR s.id = %(only)s)
+            ORDER BY s.id LIMIT %(limit)s
+            """,
+            params,
+        )
+        rows = await cur.fetchall()
+    return _page(rows, limit, lambda r: r.id)
+
+
+# --------------------------------------------------------------------------- claims
+
+_CLAIM_SELECT: LiteralString = """
+    SELECT c.id, c.article_id, c.source_id, s.name AS source, a.published, c.kind, c.text,
+           c.start_offset AS start, c.end_offset AS "end", c.sentence, c.value, c.low, c.high,
+           c.qualifier, c.unit, c.date, c.subject, c.about, c.as_of, c.period_start, c.period_end,
+           c.attribution, c.context, c.extractor_version
+    FROM claims c
+    JOIN sources s ON s.id = c.source_id
+    JOIN articles a ON a.id = c.article_id
+"""
+
+
+class ClaimFilters(msgspec.Struct, frozen=True, kw_only=True):
+    kind: str | None = None
+    subject: str | None = None
+    unit: str | None = None
+    source: str | None = None
+    source_id: int | None = None
+    article: int | None = None
+    q: str | None = None
+    since: str | None = None
+    until: str | None = None
+
+
+def _claim_where(f: ClaimFilters, params: dict[str, Any]) -> list[LiteralString]:
+    where: list[LiteralString] = []
+    if f.kind is not None:
+        where.append("c.kind = %(kind)s")
+        params["kind"] = f.kind
+    if f.subject is not None:
+        where.append("lower(c.subject) = lower(%(subject)s)")
+        params["subject"] = f.subject
+    if f.unit is not None:
+        where.append("c.unit = %(unit)s")
+        params["unit"] = f.unit
+    if f.source is not None:
+        where.append("c.source_id = (SELECT id FROM sources WHERE lower(name) = lower(%(source)s))")
+        params["source"] = f.source
+    if f.source_id is not None:
+        where.append("c.source_id = %(source_id)s")
+        params["source_id"] = f.source_id
+    if f.article is not None:
+        where.append("c.article_id = %(article)s")
+        params["article"] = f.article
+    if f.q is not None:
+        where.append("c.search @@ websearch_to_tsquery('english', %(q)s)")
+        params["q"] = f.q
+    if f.since is not None:
+        where.append("c.time_to >= %(since)s")
+        params["since"] = partialdate.bounds(f.since)[0]
+    if f.until is not None:
+        where.append("c.time_from <= %(until)s")
+        params["until"] = partialdate.bounds(f.until)[1]
+    return where
+
+
+async def list_claims(
+    conn: AsyncConnection[Any], filters: ClaimFilters, *, limit: int = 50, cursor: str | None = None
+) -> Page[ClaimRow]:
+    params: dict[str, Any] = {"after": decode_cursor(cursor), "limit": limit + 1}
+    where: list[LiteralString] = ["c.id > %(after)s", *_claim_where(filters, params)]
+    query = sql.SQL("{} WHERE {} ORDER BY c.id LIMIT %(limit)s").format(
+        sql.SQL(_CLAIM_SELECT), sql.SQL(" AND ").join(sql.SQL(w) for w in where)
+    )
+    async with conn.cursor(row_factory=class_row(ClaimRow)) as cur:
+        await cur.execute(query, params)
+        rows = await cur.fetchall()
+    return _page(rows, limit, lambda r: r.id)
+
+
+async def claims_by_ids(conn: AsyncConnection[Any], ids: Sequence[int]) -> dict[int, ClaimRow]:
+    async with conn.cursor(row_factory=class_row(ClaimRow)) as cur:
+        await cur.execute(_CLAIM_SELECT + " WHERE c.id = ANY(%(ids)s)", {"ids": list(ids)})
+        return {r.id: r for r in await cur.fetchall()}
+
+
+async def get_claim(conn: AsyncConnection[Any], claim_id: int) -> ClaimRow:
+    found = await claims_by_ids(conn, [claim_id])
+    if claim_id not in found:
+        raise NotFound(f"claim {claim_id} does not exist")
+    return found[claim_id]
+
+
+async def claims_in_blocks(conn: AsyncConnection[Any], blocks: Sequence[str]) -> list[ClaimRow]:
+    """Matching candidates: every stored claim sharing a block key (an index lookup per key)."""
+    if not blocks:
+        return []
+    async with conn.cursor(row_factory=class_row(ClaimRow)) as cur:
+        await cur.execute(_CLAIM_SELECT + " WHERE c.block = ANY(%(blocks)s)", {"blocks": list(set(blocks))})
+        return await cur.fetchall()
+
+
+# --------------------------------------------------------------------------- matches & conflicts
+
+
+async def insert_matches(conn: AsyncConnection[Any], matches: Sequence[MatchResult]) -> int:
+    """Store matches (pair ordered low id first) and open a conflict for each linked conflict.
+
+    Returns the number of conflicts opened.
+    """
+    if not matches:
+        return 0
+    opened = 0
+    async with conn.cursor() as cur:
+        for m in matches:
+            a, b = sorted((m.a, m.b))
+            await cur.execute(
+                """
+                INSERT INTO matches (claim_a, claim_b, label, linked, score, components, reason)
+                VALUES (%(a)s, %(b)s, %(label)s, %(linked)s, %(score)s, %(components)s, %(reason)s)
+                ON CONFLICT (claim_a, claim_b) DO NOTHING
+                RETURNING id
+                """,
+                {
+                    "a": a,
+                    "b": b,
+                    "label": m.label,
+                    "linked": m.linked,
+                    "score": m.score,
+                    "components": Jsonb(m.components),
+                    "reason": m.reason,
+                },
+            )
+            row = await cur.fetchone()
+            if row is None or m.label != "conflict" or not m.linked:
+                continue
+            await cur.execute(
+                """
+                WITH c AS (
+                    INSERT INTO conflicts (match_id, claim_a, claim_b, kind, subject, severity, reason)
+                    SELECT %(match)s, %(a)s, %(b)s, ca.kind, ca.subject, %(severity)s, %(reason)s
+                    FROM claims ca WHERE ca.id = %(a)s
+                    RETURNING id
+                )
+                INSERT INTO conflict_history (conflict_id, status, note, reviewer)
+                SELECT id, 'open', 'detected', NULL FROM c
+                """,
+                {"match": row[0], "a": a, "b": b, "severity": m.severity or 0.0, "reason": m.reason},
+            )
+            opened += 1
+    return opened
+
+
+async def matches_of(conn: AsyncConnection[Any], claim_id: int) -> list[MatchRow]:
+    async with conn.cursor(row_factory=class_row(MatchRow)) as cur:
+        await cur.execute(
+            """
+            SELECT %(id)s::bigint AS claim_id,
+                   CASE WHEN m.claim_a = %(id)s THEN m.claim_b ELSE m.claim_a END AS other_id,
+                   m.label, m.linked, m.score, m.components, m.reason
+            FROM matches m
+            WHERE m.claim_a = %(id)s OR m.claim_b = %(id)s
+            ORDER BY m.linked DESC, m.score DESC
+            """,
+            {"id": claim_id},
+        )
+        return await cur.fetchall()
+
+
+_CONFLICT_SELECT: LiteralString = """
+    SELECT k.id, k.status, k.severity, k.reason, k.kind, k.subject, k.claim_a, k.claim_b,
+           k.version, k.created_at, k.updated_at
+    FROM conflicts k
+"""
+
+
+class ConflictFilters(msgspec.Struct, frozen=True, kw_only=True):
+    status: str | None = None
+    kind: str | None = None
+    subject: str | None = None
+    source: str | None = None
+    article: int | None = None
+    min_severity: float | None = None
+
+
+async def list_conflicts(
+    conn: AsyncConnection[Any], f: ConflictFilters, *, limit: int = 50, cursor: str | None = None
+) -> Page[ConflictRow]:
+    params: dict[str, Any] = {"after": decode_cursor(cursor), "limit": limit + 1}
+    where: list[LiteralString] = ["k.id > %(after)s"]
+    if f.status is not None:
+        where.append("k.status = %(status)s")
+        params["status"] = f.status
+    if f.kind is not None:
+        where.append("k.kind = %(kind)s")
+        params["kind"] = f.kind
+    if f.subject is not None:
+        where.append("lower(k.subject) = lower(%(subject)s)")
+        params["subject"] = f.subject
+    if f.source is not None:
+        where.append(
+            "EXISTS (SELECT 1 FROM claims c JOIN sources s ON s.id = c.source_id"
+            " WHERE c.id IN (k.claim_a, k.claim_b) AND lower(s.name) = lower(%(source)s))"
+        )
+        params["source"] = f.source
+    if f.article is not None:
+        where.append(
+            "EXISTS (SELECT 1 FROM claims c WHERE c.id IN (k.claim_a, k.claim_b)"
+            " AND c.article_id = %(article)s)"
+        )
+        params["article"] = f.article
+    if f.min_severity is not None:
+        where.append("k.severity >= %(min_severity)s")
+        params["min_severity"] = f.min_severity
+    query = sql.SQL("{} WHERE {} ORDER BY k.id LIMIT %(limit)s").format(
+        sql.SQL(_CONFLICT_SELECT), sql.SQL(" AND ").join(sql.SQL(w) for w in where)
+    )
+    async with conn.cursor(row_factory=class_row(ConflictRow)) as cur:
+        await cur.execute(query, params)
+        rows = await cur.fetchall()
+    return _page(rows, limit, lambda r: r.id)
+
+
+async def get_conflict(conn: AsyncConnection[Any], conflict_id: int) -> ConflictRow:
+    async with conn.cursor(row_factory=class_row(ConflictRow)) as cur:
+        await cur.execute(_CONFLICT_SELECT + " WHERE k.id = %(id)s", {"id": conflict_id})
+        row = await cur.fetchone()
+    if row is None:
+        raise NotFound(f"conflict {conflict_id} does not exist")
+    return row
+
+
+async def conflict_history(conn: AsyncConnection[Any], conflict_id: int) -> list[HistoryRow]:
+    async with conn.cursor(row_factory=class_row(HistoryRow)) as cur:
+        await cur.execute(
+            "SELECT at, status, note, reviewer FROM conflict_history"
+            " WHERE conflict_id = %(id)s ORDER BY id",
+            {"id": conflict_id},
+        )
+        return await cur.fetchall()
+
+
+async def review_conflict(
+    conn: AsyncConnection[Any],
+    conflict_id: int,
+    *,
+    status: str,
+    note: str | None,
+    reviewer: str | None,
+    expected_version: int | None = None,
+) -> ConflictRow:
+    """Record a review: update the status and append (never rewrite) a history row.
+
+    With `expected_version` the write only happens if nobody reviewed in between (optimistic
+    concurrency); otherwise `Conflict` is raised.
+    """
+    async with conn.transaction():
+        cur = await conn.execute(
+            """
+            UPDATE conflicts SET status = %(status)s, version = version + 1, updated_at = now()
+            WHERE id = %(id)s AND (%(expected)s::int IS NULL OR version = %(expected)s)
+            RETURNING id
+            """,
+            {"id": conflict_id, "status": status, "expected": expected_version},
+        )
+        if await cur.fetchone() is None:
+            await get_conflict(conn, conflict_id)  # raises NotFound when it does not exist
+            raise Conflict(f"conflict {conflict_id} was reviewed by someone else; reload and retry")
+        await conn.execute(
+            "INSERT INTO conflict_history (conflict_id, status, note, reviewer)"
+            " VALUES (%(id)s, %(status)s, %(note)s, %(reviewer)s)",
+            {"id": conflict_id, "status": status, "note": note, "reviewer": reviewer},
+        )
+    return await get_conflict(conn, conflict_id)
+
+
+async def applied_migrations(conn: AsyncConnection[Any]) -> set[str]:
+    cur = await conn.execute("SELECT version FROM schema_migrations")
+    return {str(r[0]) for r in await cur.fetchall()}

@@ -1,0 +1,114 @@
+"""Shared fixtures: a real PostgreSQL (DATABASE_URL or the embedded one) and the real app over HTTP."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import msgspec
+import psycopg
+import pytest
+import uvicorn
+
+from claims import db, migrate
+from claims.settings import PROJECT_ROOT, Settings
+
+SEEDS = PROJECT_ROOT / "seeds"
+API_KEY = "test-key-not-secret"
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings for the whole run: external DB when DATABASE_URL is set, else a fresh embedded one."""
+    url = os.environ.get("DATABASE_URL")
+    data_dir = str(tmp_path_factory.mktemp("pg")) if not url else str(PROJECT_ROOT / ".data" / "unused")
+    return Settings(database_url=url, data_dir=data_dir, api_keys=(API_KEY,), port=0)
+
+
+@pytest.fixture(scope="session")
+def dsn(settings: Settings) -> str:
+    dsn = db.resolve_dsn(settings)
+    migrate.migrate(dsn)
+    return dsn
+
+
+def truncate_all(dsn: str) -> None:
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("TRUNCATE sources, articles, claims, matches, conflicts, conflict_history RESTART IDENTITY CASCADE")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def server(settings: Settings, dsn: str) -> Iterator[str]:
+    """The real app served by uvicorn on a loopback port, in a thread of this process."""
+    from api.app import create_app
+
+    port = _free_port()
+    app = create_app(msgspec.structs.replace(settings, database_url=dsn, port=port))
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not srv.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the API server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def client(server: str) -> Iterator[httpx.Client]:
+    """An HTTP client that sends the API key on every request."""
+    with httpx.Client(base_url=server, timeout=60, headers={"Authorization": f"Bearer {API_KEY}"}) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def anon(server: str) -> Iterator[httpx.Client]:
+    """An HTTP client without credentials."""
+    with httpx.Client(base_url=server, timeout=60) as c:
+        yield c
+
+
+class SeedArticle(msgspec.Struct, frozen=True):
+    file: str
+    id: int
+    claims: int
+
+
+@pytest.fixture(scope="session")
+def seeded(client: httpx.Client, dsn: str) -> list[SeedArticle]:
+    """The five seed articles ingested once through the API into an empty database."""
+    truncate_all(dsn)
+    manifest = msgspec.json.decode((SEEDS / "manifest.json").read_bytes())
+    out = []
+    for entry in manifest["articles"]:
+        body = {
+            "source": entry["source"],
+            "title": entry["title"],
+            "author": entry["author"],
+            "published": entry["published"],
+            "url": entry["url"],
+            "text": (SEEDS / entry["file"]).read_text(encoding="utf-8"),
+        }
+        r = client.post("/v1/articles", json=body)
+        assert r.status_code == 201, r.text
+        out.append(SeedArticle(entry["file"], r.json()["id"], r.json()["claims"]))
+    return out
+
+
+def seed_path(name: str) -> Path:
+    return SEEDS / name
