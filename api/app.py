@@ -87,9 +87,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             description="Claim tracking and fact comparison for newsroom fact-checkers (REST contract v1).",
             path="/schema",
             render_plugins=[RedocRenderPlugin(), JsonRenderPlugin()],
-            components=Components(
-                security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}
-            ),
+            components=Components(security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}),
         ),
         logging_config=LoggingConfig(
             root={"level": settings.log_level, "handlers": ["queue_listener"]},

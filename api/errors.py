@@ -19,7 +19,9 @@ PROBLEM = "application/problem+json"
 RETRY_AFTER = "5"
 
 
-def problem(status: int, detail: str, *, headers: dict[str, str] | None = None, **extra: Any) -> Response[Any]:
+def problem(
+    status: int, detail: str, *, headers: dict[str, str] | None = None, **extra: Any
+) -> Response[Any]:
     body: dict[str, Any] = {
         "type": "about:blank",
         "status": status,

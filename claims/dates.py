@@ -53,7 +53,7 @@ DATE_PATTERN = (
     # mid-April | earlier in February | (in) March   -- a bare month needs a cue before it
     rf"|(?P<d>(?P<d_mod>{_MOD})(?P<d_mon>{_MONTH}))"
     rf"|(?P<d2_cue>\b(?:in|In|since|Since|until|till|by|By|from|From|through|to|of|during|last|next|this|on|On)\s)"
-    rf"(?P<d2_mon>{_MONTH})(?!\s\d)"
+    rf"(?P<d2_mon>{_MONTH})(?!\.?,?\s\d)"
     # 2014 | 1904-05 | 2014-2020 (the component filters years that are not dates)
     rf"|(?P<f>(?P<f_year>{_YEAR})(?:[-–](?P<f_year2>\d{{4}}|\d\d)(?![\w]))?)"
     # relative dates that date an event

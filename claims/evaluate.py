@@ -124,9 +124,7 @@ def locate(raw: str, start: int, end: int, cleaned: str) -> tuple[int, int] | No
         return None
     need_left = start == 0 or not raw[start - 1].isalnum()
     need_right = end >= len(raw) or not raw[end].isalnum()
-    found = [
-        (s, e) for s, e in _candidates(span, cleaned) if _bounded(cleaned, s, e, need_left, need_right)
-    ]
+    found = [(s, e) for s, e in _candidates(span, cleaned) if _bounded(cleaned, s, e, need_left, need_right)]
     if not found:
         return None
     before = _ws(raw[max(0, start - 3 * CONTEXT) : start])[-CONTEXT:]
@@ -180,13 +178,14 @@ def check_normalisation(gold: Mapping[str, Any], pred: Claim) -> str | None:
     """
     if gold.get("date") is not None:
         want = str(gold["date"])
-        got = pred.date
-        if got == want:
+        got_date = pred.date
+        if got_date == want:
             return None
         # gold notes like "month precision accepted": a finer date inside the gold one is fine
-        if got and "precision accepted" in str(gold.get("note", "")) and got.startswith(want + "-"):
+        note = str(gold.get("note", ""))
+        if got_date and "precision accepted" in note and got_date.startswith(want + "-"):
             return None
-        return f"date {got!r} != {want!r}"
+        return f"date {got_date!r} != {want!r}"
     qual = gold.get("qualifier", "exact")
     if qual == "range":
         lo, hi = _num(gold.get("low")), _num(gold.get("high"))
@@ -353,9 +352,7 @@ def score_article(
             )
 
     negative_spans = [occ for needle in negatives for occ in occurrences(needle, cleaned)]
-    neg_hits = sum(
-        1 for p in preds if any(overlaps(p.start, p.end, s, e) for s, e in negative_spans)
-    )
+    neg_hits = sum(1 for p in preds if any(overlaps(p.start, p.end, s, e) for s, e in negative_spans))
     false_positives = [
         Finding(
             file=file,
@@ -554,8 +551,7 @@ SKIP_REASONS: dict[str, str] = {
     "spoken-amount": "spoken compound amounts (`3 dollars 50 cents`, `one dollar and one`, "
     "`15 dollars 50`): news prose writes $3.50",
     "math-notation": "comparison symbols and math notation (`x>10`, `< = 100`, `20~100`): not prose",
-    "ordinal": "ranges of ordinal ranks (`between the tenth and the fifteenth`): positions, not "
-    "quantities",
+    "ordinal": "ranges of ordinal ranks (`between the tenth and the fifteenth`): positions, not quantities",
     "percent-of": "inverted forms (`percent of 10`, `per cent of twenty-two`): not English news usage",
     "bare-number": "a number with no unit, currency, percent or bound is not a claim (NumberModel: "
     "the extractor's counts need a counted noun; bounds and ranges are covered by NumberRangeModel)",
@@ -722,7 +718,9 @@ def _select_currency(i: int, case: Mapping[str, Any]) -> _Selected:
     inp = str(case["Input"])
     results = list(case["Results"])
     if not results:
-        return PeerCase(file="CurrencyModel.json", index=i, input=inp, published=None, kind="money", expects=[]), None
+        return PeerCase(
+            file="CurrencyModel.json", index=i, input=inp, published=None, kind="money", expects=[]
+        ), None
     expects: list[PeerExpect] = []
     reasons: list[str] = []
     for r in results:
@@ -753,7 +751,9 @@ def _select_currency(i: int, case: Mapping[str, Any]) -> _Selected:
         return None, reasons[0]
     if not expects:
         return None, "no-amount"
-    return PeerCase(file="CurrencyModel.json", index=i, input=inp, published=None, kind="money", expects=expects), None
+    return PeerCase(
+        file="CurrencyModel.json", index=i, input=inp, published=None, kind="money", expects=expects
+    ), None
 
 
 _INTERVAL = re.compile(r"^([\[(])\s*([^,]*?)\s*,\s*([^\])]*?)\s*([\])])$")
@@ -765,7 +765,9 @@ def _select_range(i: int, case: Mapping[str, Any]) -> _Selected:
     if not results:
         if re.search(r"\bfrom \d+ to \d+", inp):
             return None, "design-differs"
-        return PeerCase(file="NumberRangeModel.json", index=i, input=inp, published=None, kind="range", expects=[]), None
+        return PeerCase(
+            file="NumberRangeModel.json", index=i, input=inp, published=None, kind="range", expects=[]
+        ), None
     expects: list[PeerExpect] = []
     for r in results:
         text = str(r["Text"])
@@ -788,17 +790,27 @@ def _select_range(i: int, case: Mapping[str, Any]) -> _Selected:
         s, e = _span(inp, r, end_inclusive=True)
         expects.append(
             PeerExpect(
-                text=text, start=s, end=e, value=lo if qual == "exact" else None, low=lo, high=hi, qualifier=qual
+                text=text,
+                start=s,
+                end=e,
+                value=lo if qual == "exact" else None,
+                low=lo,
+                high=hi,
+                qualifier=qual,
             )
         )
-    return PeerCase(file="NumberRangeModel.json", index=i, input=inp, published=None, kind="range", expects=expects), None
+    return PeerCase(
+        file="NumberRangeModel.json", index=i, input=inp, published=None, kind="range", expects=expects
+    ), None
 
 
 def _select_percent(i: int, case: Mapping[str, Any]) -> _Selected:
     inp = str(case["Input"])
     results = list(case["Results"])
     if not results:
-        return PeerCase(file="PercentModel.json", index=i, input=inp, published=None, kind="percent", expects=[]), None
+        return PeerCase(
+            file="PercentModel.json", index=i, input=inp, published=None, kind="percent", expects=[]
+        ), None
     expects: list[PeerExpect] = []
     for r in results:
         value = str(r["Resolution"].get("value"))
@@ -808,7 +820,9 @@ def _select_percent(i: int, case: Mapping[str, Any]) -> _Selected:
             return None, "percent-of"
         s, e = _span(inp, r, end_inclusive=True)
         expects.append(PeerExpect(text=str(r["Text"]), start=s, end=e, value=float(value.rstrip("%"))))
-    return PeerCase(file="PercentModel.json", index=i, input=inp, published=None, kind="percent", expects=expects), None
+    return PeerCase(
+        file="PercentModel.json", index=i, input=inp, published=None, kind="percent", expects=expects
+    ), None
 
 
 def _date_expect(text: str, value: Mapping[str, Any]) -> tuple[tuple[str, ...] | None, str | None]:
@@ -875,7 +889,9 @@ def _select_date(file: str) -> Callable[[int, Mapping[str, Any]], _Selected]:
                 return None, skip or "relative"
             s, e = _span(inp, r, end_inclusive=False)
             expects.append(PeerExpect(text=str(r["Text"]), start=s, end=e, dates=dates))
-        return PeerCase(file=file, index=i, input=inp, published=published, kind="date", expects=expects), None
+        return PeerCase(
+            file=file, index=i, input=inp, published=published, kind="date", expects=expects
+        ), None
 
     return select
 
@@ -894,9 +910,7 @@ _SELECTORS: dict[str, Callable[[int, Mapping[str, Any]], _Selected]] = {
 }
 
 
-def select_peer_cases(
-    file: str, cases: Sequence[Mapping[str, Any]]
-) -> tuple[list[PeerCase], Counter[str]]:
+def select_peer_cases(file: str, cases: Sequence[Mapping[str, Any]]) -> tuple[list[PeerCase], Counter[str]]:
     """Split one spec file into cases to run and a count of skipped cases per reason."""
     selector = _SELECTORS[file]
     selected: list[PeerCase] = []
@@ -1073,12 +1087,17 @@ def write_block(doc: Path, name: str, body: str) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """`python -m claims.evaluate [--gold FILE] [--texts DIR] [--peer] [--verbose] [--write-docs]`."""
     ap = argparse.ArgumentParser(prog="python -m claims.evaluate", description=__doc__.splitlines()[0])
-    ap.add_argument("--gold", nargs="?", const=str(DEFAULT_GOLD), default=None, help="score against a gold file")
+    ap.add_argument(
+        "--gold", nargs="?", const=str(DEFAULT_GOLD), default=None, help="score against a gold file"
+    )
     ap.add_argument("--texts", default=None, help="folder of raw texts + manifest.json (default: seeds/)")
     ap.add_argument("--peer", action="store_true", help="run the Recognizers-Text peer cases")
     ap.add_argument("--verbose", "-v", action="store_true", help="list misses, false positives, failures")
     ap.add_argument(
-        "--write-docs", nargs="?", const=str(PROJECT_ROOT / "docs" / "EVAL.md"), default=None,
+        "--write-docs",
+        nargs="?",
+        const=str(PROJECT_ROOT / "docs" / "EVAL.md"),
+        default=None,
         help="update the generated blocks of docs/EVAL.md",
     )
     args = ap.parse_args(argv)
@@ -1100,7 +1119,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         preport = peer_report(nlp)
         print(format_peer_report(preport, verbose=args.verbose))
         if args.write_docs:
-            write_block(Path(args.write_docs), "peer", format_peer_report(preport) + "\n\n" + _skip_reason_table())
+            write_block(
+                Path(args.write_docs), "peer", format_peer_report(preport) + "\n\n" + _skip_reason_table()
+            )
     return 0
 
 

@@ -87,10 +87,29 @@ def currency_words() -> list[str]:
     return sorted(_currency_tables()[1], key=len, reverse=True)
 
 
+@functools.cache
+def _minor_units() -> dict[str, tuple[str, float]]:
+    raw = json.loads(resources.files("claims").joinpath("data", "currencies.json").read_text("utf-8"))
+    return {k: (v[0], float(v[1])) for k, v in raw.get("minor", {}).items()}
+
+
+@functools.cache
+def postfix_symbols() -> list[str]:
+    raw = json.loads(resources.files("claims").joinpath("data", "currencies.json").read_text("utf-8"))
+    return list(raw.get("postfix_symbols", []))
+
+
+def minor_unit(word: str) -> tuple[str, float] | None:
+    """`cents` -> ("USD", 0.01), `pence` -> ("GBP", 0.01)."""
+    return _minor_units().get(word.lower())
+
+
 def currency_code(symbol_or_word: str) -> str | None:
     """`$` -> USD, `euros` -> EUR, `EUR` -> EUR (any ISO 4217 code passes), unknown -> None."""
     s = " ".join(symbol_or_word.split())
     prefix, suffix = _currency_tables()
+    if s.replace(" ", "") in prefix:  # `US $` as written in tokenised text
+        return prefix[s.replace(" ", "")]
     if s in prefix:
         return prefix[s]
     low = s.lower()

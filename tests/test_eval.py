@@ -91,8 +91,9 @@ def test_overlap_precision_recall_and_negatives() -> None:
         claim("3 ships", raw.index("3 ships"), value=3.0),
         claim("Seven", raw.index("Seven"), value=7.0),
     ]
-    score = score_article("a.txt", raw, gold, Extraction(text=raw, claims=preds, extractor_version="t"),
-                          ["Group of Seven"])
+    score = score_article(
+        "a.txt", raw, gold, Extraction(text=raw, claims=preds, extractor_version="t"), ["Group of Seven"]
+    )
     assert (score.predictions, score.predictions_on_gold, score.predictions_right) == (3, 2, 2)
     assert (score.required, score.required_detected, score.required_right) == (2, 1, 1)
     assert score.negatives == 1
@@ -107,13 +108,29 @@ def test_overlap_precision_recall_and_negatives() -> None:
         ({"kind": "count", "value": 2700}, {"value": 2720.0}, False),  # 0.74 %
         ({"kind": "money", "value": 44e9, "unit": "USD"}, {"value": 44e9, "unit": "USD"}, True),
         ({"kind": "money", "value": 44e9, "unit": "USD"}, {"value": 44e9, "unit": "EUR"}, False),
-        ({"kind": "percent", "qualifier": "range", "low": 150, "high": 200}, {"low": 150.0, "high": 200.0}, True),
-        ({"kind": "percent", "qualifier": "range", "low": 150, "high": 200}, {"low": 150.0, "high": 210.0}, False),
-        ({"kind": "percent", "qualifier": "less_than", "value": 1, "high": 1}, {"low": 0.0, "high": 1.0}, True),
+        (
+            {"kind": "percent", "qualifier": "range", "low": 150, "high": 200},
+            {"low": 150.0, "high": 200.0},
+            True,
+        ),
+        (
+            {"kind": "percent", "qualifier": "range", "low": 150, "high": 200},
+            {"low": 150.0, "high": 210.0},
+            False,
+        ),
+        (
+            {"kind": "percent", "qualifier": "less_than", "value": 1, "high": 1},
+            {"low": 0.0, "high": 1.0},
+            True,
+        ),
         ({"kind": "count", "qualifier": "more_than", "value": 200, "low": 200}, {"low": 200.0}, True),
         ({"kind": "date", "date": "2022-02-24"}, {"date": "2022-02-24"}, True),
         ({"kind": "date", "date": "2022-02"}, {"date": "2022-02-01"}, False),
-        ({"kind": "date", "date": "2025-02", "note": "a week; month precision accepted"}, {"date": "2025-02-17"}, True),
+        (
+            {"kind": "date", "date": "2025-02", "note": "a week; month precision accepted"},
+            {"date": "2025-02-17"},
+            True,
+        ),
     ],
 )
 def test_normalisation_tolerance(gold: dict[str, Any], pred: dict[str, Any], right: bool) -> None:
@@ -171,7 +188,9 @@ def test_evaluate_with_fake_extractor_and_report(tmp_path: Path) -> None:
 
 
 def test_load_inputs_accepts_a_plain_manifest_and_reports_missing_files(tmp_path: Path) -> None:
-    (tmp_path / "gold.json").write_text(json.dumps({"articles": {"a.txt": [], "b.txt": []}}), encoding="utf-8")
+    (tmp_path / "gold.json").write_text(
+        json.dumps({"articles": {"a.txt": [], "b.txt": []}}), encoding="utf-8"
+    )
     (tmp_path / "a.txt").write_text("x", encoding="utf-8")
     with pytest.raises(FileNotFoundError, match=r"b\.txt"):
         load_inputs(tmp_path / "gold.json", tmp_path)

@@ -31,11 +31,12 @@ TARGETS: dict[str, float] = {"CurrencyModel.json": 0.90, "NumberRangeModel.json"
 """The issue's goal for the selected cases."""
 
 FLOORS: dict[str, float] = {
-    "CurrencyModel.json": 0.0,
-    "NumberRangeModel.json": 0.0,
-    "PercentModel.json": 0.0,
-    "DateParser.json": 0.0,
-    "DatePeriodParser.json": 0.0,
+    # measured with extractor rules-1: 0.20, 0.46, 0.08, 0.42, 0.34 (see docs/EVAL.md)
+    "CurrencyModel.json": 0.15,
+    "NumberRangeModel.json": 0.40,
+    "PercentModel.json": 0.05,
+    "DateParser.json": 0.35,
+    "DatePeriodParser.json": 0.28,
 }
 """Measured pass rate minus a small margin (see docs/EVAL.md for the measured figures)."""
 
@@ -66,7 +67,9 @@ def test_selection_reads_units_intervals_and_reference_dates() -> None:
     assert money[54].expects[0].units == ("JPY",)  # five million yen
     assert money[15].expects[0].value == pytest.approx(0.5)  # 50 cents -> USD 0.50
     assert money[156].expects == []  # "All 70 of us.": no money may be found
-    ranges = {c.index: c for c in select_peer_cases("NumberRangeModel.json", load("NumberRangeModel.json"))[0]}
+    ranges = {
+        c.index: c for c in select_peer_cases("NumberRangeModel.json", load("NumberRangeModel.json"))[0]
+    }
     between = ranges[2].expects[0]
     assert (between.low, between.high, between.qualifier) == (20.0, 30.0, "range")
     assert ranges[74].expects[0].qualifier == "at_most"  # up to 700
@@ -74,7 +77,9 @@ def test_selection_reads_units_intervals_and_reference_dates() -> None:
     dates = {c.index: c for c in select_peer_cases("DateParser.json", load("DateParser.json"))[0]}
     assert dates[1].published == "2016-11-07"
     assert set(dates[1].expects[0].dates) == {"2016-10-02", "2017-10-02"}  # past or future reading
-    periods = {c.index: c for c in select_peer_cases("DatePeriodParser.json", load("DatePeriodParser.json"))[0]}
+    periods = {
+        c.index: c for c in select_peer_cases("DatePeriodParser.json", load("DatePeriodParser.json"))[0]
+    }
     assert periods[108].expects[0].dates == ("1970s",)
 
 
@@ -84,14 +89,28 @@ def _claim(text: str, start: int, **kw: object) -> Claim:
 
 def test_judge_case_requires_overlap_and_value() -> None:
     case = PeerCase(
-        file="NumberRangeModel.json", index=0, input="Fewer than a thousand pandas live.", published=None,
+        file="NumberRangeModel.json",
+        index=0,
+        input="Fewer than a thousand pandas live.",
+        published=None,
         kind="range",
-        expects=[PeerExpect(text="Fewer than a thousand", start=0, end=21, high=1000.0, qualifier="less_than")],
+        expects=[
+            PeerExpect(text="Fewer than a thousand", start=0, end=21, high=1000.0, qualifier="less_than")
+        ],
     )
     text = case.input
-    good = _claim("Fewer than a thousand pandas", 0, kind="count", value=1000.0, low=0.0, high=1000.0,
-                  qualifier="less_than")
-    wrong = _claim("Fewer than a thousand pandas", 0, kind="count", value=1000.0, high=1000.0, qualifier="at_most")
+    good = _claim(
+        "Fewer than a thousand pandas",
+        0,
+        kind="count",
+        value=1000.0,
+        low=0.0,
+        high=1000.0,
+        qualifier="less_than",
+    )
+    wrong = _claim(
+        "Fewer than a thousand pandas", 0, kind="count", value=1000.0, high=1000.0, qualifier="at_most"
+    )
     assert judge_case(case, Extraction(text=text, claims=[good], extractor_version="t")).passed
     outcome = judge_case(case, Extraction(text=text, claims=[wrong], extractor_version="t"))
     assert not outcome.passed and "qualifier at_most != less_than" in outcome.detail

@@ -8,10 +8,10 @@ import anyio.to_thread
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
-from litestar.params import Parameter
-from psycopg import AsyncConnection
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from api import schemas
+from api.deps import Conn, Cursor, Limit
 from claims import ingest, store
 from claims.errors import InvalidInput
 from claims.models import ArticleIn, IngestResult
@@ -66,7 +66,7 @@ class ArticleController(Controller):
 
     @post("/", operation_id="CreateArticle", status_code=201, summary="Ingest one article")
     async def create(
-        self, data: schemas.ArticleCreate, state: State, conn: AsyncConnection[Any]
+        self, data: JSONBody[schemas.ArticleCreate], state: State, conn: Conn
     ) -> Response[schemas.ArticleCreated]:
         """Stores the article, its claims, matches and conflicts in one transaction.
 
@@ -90,7 +90,9 @@ class ArticleController(Controller):
             "at all and reported with its own status (201 created, 200 duplicate, 4xx problem)."
         ),
     )
-    async def create_batch(self, request: Request[Any, Any, Any], state: State, conn: AsyncConnection[Any]) -> schemas.BatchResult:
+    async def create_batch(
+        self, request: Request[Any, Any, Any], state: State, conn: Conn
+    ) -> schemas.BatchResult:
         raw_items = _split_batch(await request.body(), request.headers.get("content-type", ""))
         parsed: list[ArticleIn | InvalidInput] = []
         for raw in raw_items:
@@ -121,17 +123,19 @@ class ArticleController(Controller):
             )
         failed = sum(1 for i in items if i.error is not None)
         dups = sum(1 for i in items if i.duplicate)
-        return schemas.BatchResult(items=items, created=len(items) - failed - dups, duplicates=dups, failed=failed)
+        return schemas.BatchResult(
+            items=items, created=len(items) - failed - dups, duplicates=dups, failed=failed
+        )
 
     @get("/", operation_id="ListArticles")
     async def list_articles(
         self,
-        conn: AsyncConnection[Any],
-        source: str | None = None,
-        published_since: Annotated[str | None, Parameter(description="YYYY[-MM[-DD]]")] = None,
-        published_until: Annotated[str | None, Parameter(description="YYYY[-MM[-DD]]")] = None,
-        limit: schemas.Limit = 50,
-        cursor: str | None = None,
+        conn: Conn,
+        source: FromQuery[str | None] = None,
+        published_since: Annotated[str | None, QueryParameter(description="YYYY[-MM[-DD]]")] = None,
+        published_until: Annotated[str | None, QueryParameter(description="YYYY[-MM[-DD]]")] = None,
+        limit: Limit = 50,
+        cursor: Cursor = None,
     ) -> schemas.ArticlePage:
         page = await store.list_articles(
             conn,
@@ -147,17 +151,21 @@ class ArticleController(Controller):
         )
 
     @get("/{article_id:int}", operation_id="GetArticle")
-    async def get_article(self, article_id: int, conn: AsyncConnection[Any]) -> schemas.ArticleDetail:
+    async def get_article(self, article_id: FromPath[int], conn: Conn) -> schemas.ArticleDetail:
         row, text = await store.get_article(conn, article_id)
         return schemas.ArticleDetail(**msgspec.structs.asdict(row), text=text)
 
     @get("/{article_id:int}/claims", operation_id="ListArticleClaims")
     async def article_claims(
-        self, article_id: int, conn: AsyncConnection[Any], limit: schemas.Limit = 50, cursor: str | None = None
+        self, article_id: FromPath[int], conn: Conn, limit: Limit = 50, cursor: Cursor = None
     ) -> schemas.ClaimPage:
         await store.get_article(conn, article_id)
-        page = await store.list_claims(conn, store.ClaimFilters(article=article_id), limit=limit, cursor=cursor)
-        return schemas.ClaimPage(items=[schemas.claim_out(r) for r in page.items], next_cursor=page.next_cursor)
+        page = await store.list_claims(
+            conn, store.ClaimFilters(article=article_id), limit=limit, cursor=cursor
+        )
+        return schemas.ClaimPage(
+            items=[schemas.claim_out(r) for r in page.items], next_cursor=page.next_cursor
+        )
 
 
 def _split_batch(body: bytes, content_type: str) -> list[bytes]:
@@ -177,5 +185,7 @@ def _split_batch(body: bytes, content_type: str) -> list[bytes]:
 
 def _failed(index: int, exc: InvalidInput) -> schemas.BatchItem:
     return schemas.BatchItem(
-        index=index, status=422, error=schemas.ProblemItem(status=422, title="Unprocessable Content", detail=str(exc))
+        index=index,
+        status=422,
+        error=schemas.ProblemItem(status=422, title="Unprocessable Content", detail=str(exc)),
     )

@@ -2,28 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from litestar import Controller, get
-from litestar.params import Parameter
-from psycopg import AsyncConnection
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, QueryParameter
 
 from api import schemas
+from api.deps import Conn, Cursor, Limit
 from claims import store
 from claims.models import Kind
 
 PartialDate = Annotated[
-    str | None, Parameter(description="YYYY, YYYY-MM or YYYY-MM-DD; on the claim's date or as-of date")
+    str | None, QueryParameter(description="YYYY, YYYY-MM or YYYY-MM-DD; on the claim's date or as-of date")
 ]
 
 
 def claim_filters(
-    kind: Kind | None = None,
-    subject: str | None = None,
-    unit: str | None = None,
-    source: str | None = None,
-    article: int | None = None,
-    q: Annotated[str | None, Parameter(description="words to find in the sentence or `about`")] = None,
+    kind: FromQuery[Kind | None] = None,
+    subject: FromQuery[str | None] = None,
+    unit: FromQuery[str | None] = None,
+    source: FromQuery[str | None] = None,
+    article: FromQuery[int | None] = None,
+    q: Annotated[str | None, QueryParameter(description="words to find in the sentence or `about`")] = None,
     since: PartialDate = None,
     until: PartialDate = None,
 ) -> store.ClaimFilters:
@@ -34,7 +35,7 @@ def claim_filters(
 
 
 async def claim_page(
-    conn: AsyncConnection[Any], filters: store.ClaimFilters, limit: int, cursor: str | None
+    conn: Conn, filters: NamedDependency[store.ClaimFilters], limit: int, cursor: str | None
 ) -> schemas.ClaimPage:
     page = await store.list_claims(conn, filters, limit=limit, cursor=cursor)
     return schemas.ClaimPage(items=[schemas.claim_out(r) for r in page.items], next_cursor=page.next_cursor)
@@ -47,15 +48,15 @@ class ClaimController(Controller):
     @get("/", operation_id="ListClaims")
     async def list_claims(
         self,
-        conn: AsyncConnection[Any],
-        filters: store.ClaimFilters,
-        limit: schemas.Limit = 50,
-        cursor: str | None = None,
+        conn: Conn,
+        filters: NamedDependency[store.ClaimFilters],
+        limit: Limit = 50,
+        cursor: Cursor = None,
     ) -> schemas.ClaimPage:
         return await claim_page(conn, filters, limit, cursor)
 
     @get("/{claim_id:int}", operation_id="GetClaim")
-    async def get_claim(self, claim_id: int, conn: AsyncConnection[Any]) -> schemas.ClaimDetail:
+    async def get_claim(self, claim_id: FromPath[int], conn: Conn) -> schemas.ClaimDetail:
         """One claim with every claim matched to it: linked matches first, then suggestions."""
         row = await store.get_claim(conn, claim_id)
         matches = await store.matches_of(conn, claim_id)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from litestar import Response, get
 from litestar.datastructures import State
 from psycopg_pool import AsyncConnectionPool
@@ -34,6 +32,8 @@ async def ready(state: State) -> Response[schemas.Health]:
     missing = migrate.pending(applied)
     if missing:
         return Response(
-            schemas.Health(status="migrating", detail={"pending": missing}), status_code=503, headers={"Retry-After": "5"}
+            schemas.Health(status="migrating", detail={"pending": missing}),
+            status_code=503,
+            headers={"Retry-After": "5"},
         )
     return Response(schemas.Health(status="ready", detail={"migrations": len(applied)}), status_code=200)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import msgspec
 from litestar import Controller, get
-from psycopg import AsyncConnection
+from litestar.di import NamedDependency
+from litestar.params import FromPath
 
 from api import schemas
+from api.deps import Conn, Cursor, Limit
 from api.routes.claims import claim_page
 from claims import store
 
@@ -18,9 +18,7 @@ class SourceController(Controller):
     tags = ["sources"]
 
     @get("/", operation_id="ListSources")
-    async def list_sources(
-        self, conn: AsyncConnection[Any], limit: schemas.Limit = 50, cursor: str | None = None
-    ) -> schemas.SourcePage:
+    async def list_sources(self, conn: Conn, limit: Limit = 50, cursor: Cursor = None) -> schemas.SourcePage:
         page = await store.list_sources(conn, limit=limit, cursor=cursor)
         return schemas.SourcePage(
             items=[msgspec.convert(r, schemas.Source, from_attributes=True) for r in page.items],
@@ -30,11 +28,11 @@ class SourceController(Controller):
     @get("/{source_id:int}/claims", operation_id="ListSourceClaims")
     async def source_claims(
         self,
-        source_id: int,
-        conn: AsyncConnection[Any],
-        filters: store.ClaimFilters,
-        limit: schemas.Limit = 50,
-        cursor: str | None = None,
+        source_id: FromPath[int],
+        conn: Conn,
+        filters: NamedDependency[store.ClaimFilters],
+        limit: Limit = 50,
+        cursor: Cursor = None,
     ) -> schemas.ClaimPage:
         await store.get_source(conn, source_id)
         scoped = msgspec.structs.replace(filters, source_id=source_id)

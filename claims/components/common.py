@@ -6,11 +6,12 @@ from spacy.tokens import Doc, Span
 
 SPAN_KEY = "claims"
 
-#: Extensions set on candidate spans. Dates carry `claims_date_ref` (unresolved: resolution needs
-#: the publication date, which the pipeline does not know).
+#: Extensions set on candidate spans. `claims_chars` holds the exact character offsets of the
+#: figure; dates carry `claims_date_ref` (unresolved: resolution needs the publication date, which
+#: the pipeline does not know).
 SPAN_EXTENSIONS: tuple[str, ...] = (
     "claims_kind", "claims_value", "claims_low", "claims_high", "claims_qualifier", "claims_unit",
-    "claims_date_ref",
+    "claims_date_ref", "claims_chars",
 )
 
 #: Entity labels that mark a name: a number inside one (`Group of Seven`) is not a figure.
@@ -38,6 +39,8 @@ def add_span(doc: Doc, start: int, end: int, **values: object) -> Span | None:
         return None
     for name, value in values.items():
         setattr(span._, name, value)
+    # the exact characters matched: a token may run past them (`$1m.` can be one token)
+    span._.claims_chars = (start, end)
     group = doc.spans[SPAN_KEY] if SPAN_KEY in doc.spans else None
     if group is None:
         doc.spans[SPAN_KEY] = [span]

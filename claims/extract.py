@@ -1,0 +1,267 @@
+"""From an article to claims: clean, run the pipeline once, turn candidate spans into Claims.
+
+Offsets are into the cleaned text, and `claim.text == extraction.text[claim.start:claim.end]`
+always holds (each claim's text is sliced from that text).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, NamedTuple
+
+from claims.clean import clean_html, clean_text
+from claims.components.common import SPAN_KEY
+from claims.dates import DateRef, resolve
+from claims.errors import InvalidInput
+from claims.models import Claim, Extraction, Period
+from claims.nlp import get_nlp
+from claims.partialdate import normalise_published, reference_day
+from claims.subjects import about_of, attribution_of, clause_of, context_of, people_of, subject_of
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span
+
+EXTRACTOR_VERSION = "rules-1"
+
+#: Lines that are bylines, datelines and publication notes: their dates are not claims.
+_PUBLICATION_NOTE = re.compile(
+    r"^\s*(?:Published\b|Updated\b|Posted\b|First published\b|Last updated\b|Last modified\b"
+    r"|Photo:|Image:|Copyright\b|©)"
+)
+_BYLINE = re.compile(r"^\s*By\s")
+_AS_OF_CUE = re.compile(r"(?:\b(?:[Bb]y|[Aa]s of|[Aa]s at|[Aa]s on)\s(?:the end of\s)?)$")
+_SINCE_CUE = re.compile(r"\b[Ss]ince\s(?:the\s)?(?:(?:early|late|mid|start of|end of)[-\s])?$")
+_FROM_CUE = re.compile(r"\b(?:[Ff]rom|[Bb]etween)\b")
+_TO_CUE = re.compile(r"^\s*(?:through|to|until|till|and|-|–)\s*$")
+
+
+def extract(
+    text: str | None = None,
+    *,
+    html: str | None = None,
+    published: str | None = None,
+    nlp: Language | None = None,
+) -> Extraction:
+    """Clean `text` (or `html`), run the pipeline and return the claims found.
+
+    `published` is a partial ISO date (YYYY, YYYY-MM, YYYY-MM-DD) or a timestamp; year-less and
+    relative dates resolve against it.
+    """
+    if text is None and html is None:
+        raise InvalidInput("give text or html")
+    cleaned = clean_html(html) if text is None and html is not None else clean_text(text or "")
+    pub = normalise_published(published) if published else None
+    if nlp is None:
+        from claims.settings import Settings
+
+        nlp = get_nlp(Settings.from_env().spacy_model)
+    doc = nlp(cleaned)
+    return Extraction(text=cleaned, claims=claims_of(doc, pub), extractor_version=EXTRACTOR_VERSION)
+
+
+def extract_many(
+    nlp: Language,
+    items: Iterable[tuple[str, str | None]],
+    *,
+    batch_size: int = 16,
+    n_process: int = 1,
+) -> Iterator[Extraction]:
+    """Bulk extraction over already-cleaned texts: one `nlp.pipe` call, light per-doc work."""
+    stream = ((text, normalise_published(pub) if pub else None) for text, pub in items)
+    for doc, pub in nlp.pipe(stream, as_tuples=True, batch_size=batch_size, n_process=n_process):
+        yield Extraction(text=doc.text, claims=claims_of(doc, pub), extractor_version=EXTRACTOR_VERSION)
+
+
+# -- from spans to claims ------------------------------------------------------------------------
+def _sentence_index(doc: Doc) -> tuple[list[Span], list[int]]:
+    sents = list(doc.sents)
+    return sents, [s.start_char for s in sents]
+
+
+def _sent_no(starts: list[int], char: int) -> int:
+    lo, hi = 0, len(starts) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if starts[mid] <= char:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _has_verb(sent: Span) -> bool:
+    if sent.doc.has_annotation("POS"):
+        return any(t.pos_ in ("VERB", "AUX") for t in sent)
+    return bool(re.search(r"[.!?\"”]$", sent.text.strip()))  # blank pipeline: a full stop will do
+
+
+def _is_furniture(sent: Span) -> bool:
+    """Bylines and `Published in ...` notes: lines that state no event."""
+    text = sent.text.strip()
+    if _PUBLICATION_NOTE.match(text) and len(sent) <= 25:
+        return True
+    return bool(_BYLINE.match(text) and len(sent) <= 25 and not _has_verb(sent))
+
+
+def _is_dateline(sent: Span) -> bool:
+    """A short verbless line with a date (`Jane Doe November 27, 2022`): its date is no claim.
+
+    Only dates are dropped on such lines: a headline like `Japan's $44bn gamble` keeps its figure.
+    """
+    text = sent.text.strip()
+    if len(sent) <= 12 and not re.search(r"[.!?\"”]$", text):
+        if sent.doc.has_annotation("POS"):
+            return not _has_verb(sent)
+        words = [t for t in sent if t.is_alpha]
+        return bool(words) and sum(t.text[0].isupper() for t in words) >= 0.6 * len(words)
+    return False
+
+
+def _paragraph_starts(text: str) -> list[int]:
+    return [0] + [m.end() for m in re.finditer(r"\n\n", text)]
+
+
+def claims_of(doc: Doc, published: str | None) -> list[Claim]:
+    """Turn the candidate spans of a processed doc into Claims (published: partial ISO or None)."""
+    if SPAN_KEY not in doc.spans or not len(doc.spans[SPAN_KEY]):
+        return []
+    text = doc.text
+    spans = sorted(doc.spans[SPAN_KEY], key=lambda s: s.start_char)
+    sents, starts = _sentence_index(doc)
+    people = people_of(doc)
+
+    # paragraphs that repeat an earlier one (headline echoes) add nothing
+    para_starts = _paragraph_starts(text)
+    seen: set[str] = set()
+    repeated: set[int] = set()
+    for i, p0 in enumerate(para_starts):
+        p1 = para_starts[i + 1] - 2 if i + 1 < len(para_starts) else len(text)
+        para = text[p0:p1].strip()
+        if para in seen:
+            repeated.add(p0)
+        seen.add(para)
+
+    by_sent: dict[int, list[Span]] = {}
+    for span in spans:
+        by_sent.setdefault(_sent_no(starts, span.start_char), []).append(span)
+
+    # resolve dates first. A year-less date takes its year from the last date *with a month and a
+    # year* earlier in its sentence or in the sentence before (`late February 2022 ... By March 24`);
+    # bare years are not used as hints since they usually date some other event (`signed in 1960`).
+    resolved: dict[int, str | None] = {}
+    last_year: dict[int, int] = {}
+    ref_day = reference_day(published)
+    for no in sorted(by_sent):
+        year_here: int | None = None
+        for span in by_sent[no]:
+            ref: DateRef | None = span._.claims_date_ref
+            if ref is None:
+                continue
+            if "year" in ref:
+                if "month" in ref:
+                    year_here = ref["year"]
+                resolved[span.start_char] = resolve(ref, published)
+                continue
+            hint = year_here if year_here is not None else last_year.get(no - 1)
+            if hint is not None and ref_day is not None and hint > ref_day.year + 1:
+                hint = None
+            resolved[span.start_char] = resolve(ref, published, hint)
+        if year_here is not None:
+            last_year[no] = year_here
+
+    claims: list[Claim] = []
+    for no in sorted(by_sent):
+        sent = sents[no]
+        if _is_furniture(sent):
+            continue
+        group = by_sent[no]
+        if _is_dateline(sent):
+            group = [s for s in group if s._.claims_kind != "date"]
+            if not group:
+                continue
+        quantitative = [s for s in group if s._.claims_kind != "date"]
+        scopes, consumed = _scope(text, group, resolved, bool(quantitative))
+        attribution = attribution_of(sent, people)
+        sentence_text = sent.text.strip()
+        for span in group:
+            p0 = para_starts[_sent_no(para_starts, span.start_char)]
+            if p0 in repeated or span.start_char in consumed:
+                continue
+            kind = span._.claims_kind
+            clause = clause_of(span)
+            context = context_of(clause, (span.start, span.end))
+            subject = subject_of(span, people)
+            start, end = span._.claims_chars or (span.start_char, span.end_char)
+            if kind == "date":
+                claims.append(Claim(
+                    kind="date", text=text[start:end], start=start, end=end, sentence=sentence_text,
+                    date=resolved.get(start), subject=subject, about=about_of(span, kind, None),
+                    as_of=published, attribution=attribution, context=context,
+                ))
+                continue
+            unit = span._.claims_unit
+            as_of, period = _scope_for(span, clause, scopes)
+            claims.append(Claim(
+                kind=kind, text=text[start:end], start=start, end=end, sentence=sentence_text,
+                value=span._.claims_value, low=span._.claims_low, high=span._.claims_high,
+                qualifier=span._.claims_qualifier or "exact", unit=unit, subject=subject,
+                about=about_of(span, kind, unit), as_of=as_of or published, period=period,
+                attribution=attribution, context=context,
+            ))
+    return claims
+
+
+class _Scope(NamedTuple):
+    start: int
+    end: int
+    cue: str  # "as_of" | "since" | "period"
+    iso: str
+    until: str | None = None
+
+
+def _scope(
+    text: str, group: list[Span], resolved: dict[int, str | None], has_figures: bool
+) -> tuple[list[_Scope], set[int]]:
+    """As-of dates and periods stated in a sentence, and date spans used up as period bounds."""
+    scopes: list[_Scope] = []
+    consumed: set[int] = set()
+    dates = [s for s in group if s._.claims_kind == "date" and resolved.get(s.start_char)]
+    if not dates:
+        return scopes, consumed
+    sent_start = group[0].sent.start_char
+    for i, span in enumerate(dates):
+        before = text[max(sent_start, span.start_char - 40) : span.start_char]
+        iso = resolved[span.start_char]
+        assert iso is not None
+        if _AS_OF_CUE.search(before):
+            scopes.append(_Scope(span.start_char, span.end_char, "as_of", iso))
+        elif _SINCE_CUE.search(before):
+            scopes.append(_Scope(span.start_char, span.end_char, "since", iso))
+        elif i + 1 < len(dates) and _TO_CUE.match(text[span.end_char : dates[i + 1].start_char]):
+            lead = text[max(sent_start, span.start_char - 120) : span.start_char]
+            if _FROM_CUE.search(lead):
+                nxt = dates[i + 1]
+                scopes.append(_Scope(span.start_char, nxt.end_char, "period", iso, resolved[nxt.start_char]))
+                if has_figures:
+                    consumed |= {span.start_char, nxt.start_char}
+    return scopes, consumed
+
+
+def _scope_for(span: Span, clause: Span, scopes: list[_Scope]) -> tuple[str | None, Period | None]:
+    """A scope applies to a figure it precedes in the sentence, or that shares its clause."""
+    as_of: str | None = None
+    period: Period | None = None
+    c0, c1 = clause.start_char, clause.end_char
+    for sc in scopes:
+        if not (sc.end <= span.start_char or (c0 <= sc.start and sc.end <= c1)):
+            continue
+        if sc.cue == "as_of":
+            as_of = sc.iso
+        elif sc.cue == "since":
+            period = Period(start=sc.iso, end=None)
+        else:
+            period = Period(start=sc.iso, end=sc.until)
+            as_of = as_of or sc.until
+    return as_of, period

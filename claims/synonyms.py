@@ -1,0 +1,275 @@
+"""The matching lexicon: synonyms, event cues, unit classes and entities, loaded from data.
+
+Matching must see `welcome` and `admit`, `telephone conversation` and `phone call`, `Tokyo` and
+`Japan` as the same thing, and must see a call and a meeting as different things. The words live
+in `claims/data/synonyms.json` (plus the extractor's `aliases.json` for subject spellings) so an
+editor can extend them without touching code; this module compiles them once.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from importlib import resources
+from typing import Any, Literal
+
+import msgspec
+
+CueKind = Literal["event", "measure"]
+
+# Figures other than the claim's own, used to cut a sentence into one region per figure.
+_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    "Jan\\.|Feb\\.|Mar\\.|Apr\\.|Jun\\.|Jul\\.|Aug\\.|Sept?\\.|Oct\\.|Nov\\.|Dec\\."
+)
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
+    "fifty|hundred|thousand|million|billion|trillion|dozen"
+)
+_FIGURE = re.compile(
+    rf"(?<![\w$€£¥])[$€£¥]?\d[\d,.]*(?:\s*(?:%|percent|per cent|bn|m|k)\b)?"
+    rf"|\b(?:{_MONTHS})(?!\w)"
+    rf"|(?i:\b(?:{_NUMBER_WORDS})\b)"
+)
+# Where one figure's clause ends and the next one's begins.
+_BOUNDARY = re.compile(r"[,;:()\u2014\u2013]|\b(?:and|but|while|whereas|which|when|where|who)\b", re.I)
+_CUE_WINDOW = 120  # characters: a cue further from the figure than this says nothing about it
+_TOKEN = re.compile(r"[a-z][a-z'_-]*")
+# A cue right after one of these is the topic of the event, not the event ("talks about sanctions").
+_TOPIC_BEFORE = re.compile(
+    r"\b(?:about|regarding|concerning|over|on the subject of)(?:\s+(?:the|a|an|its|their|new))?\s*$", re.I
+)
+
+
+class Term(msgspec.Struct, frozen=True, kw_only=True):
+    patterns: list[str]
+    cue: CueKind | None = None
+    recurring: bool = False
+    weak: bool = False
+
+
+class _Data(msgspec.Struct, frozen=True, kw_only=True):
+    terms: dict[str, Term]
+    unit_classes: dict[str, list[str]]
+    duration_days: dict[str, float]
+    state_of: dict[str, str]
+    demonyms: dict[str, str]
+    extra_aliases: dict[str, str]
+    coverage: list[str]
+
+
+class Cues(msgspec.Struct, frozen=True, kw_only=True):
+    """What the sentence says around one figure.
+
+    `primary` is the cue nearest the figure (event cues first for dates, measure cues first for
+    quantities; weak cues such as "said", or a topic as in "talks about sanctions", only where
+    nothing else is near); `found` every cue in the figure's clause region; `states` the states its
+    entities speak for; `people` the people (and bodies) named there; `coverage` the modifiers
+    that narrow what a figure covers.
+    """
+
+    primary: str | None
+    found: frozenset[str]
+    states: frozenset[str]
+    people: frozenset[str]
+    coverage: frozenset[str]
+
+
+def _read_json(name: str) -> Any:
+    try:
+        text = resources.files("claims").joinpath("data", name).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    return json.loads(text)
+
+
+class Lexicon:
+    """Compiled lexicon; build once via `lexicon()`."""
+
+    def __init__(self) -> None:
+        raw = _read_json("synonyms.json")
+        data = msgspec.convert({k: v for k, v in raw.items() if not k.startswith("_")}, _Data)
+        self.terms = data.terms
+        self.duration_days = data.duration_days
+        self.state_of = data.state_of
+        self.coverage = frozenset(data.coverage)
+        self.unit_class = {
+            alias: cls for cls, aliases in data.unit_classes.items() for alias in (cls, *aliases)
+        }
+        self.recurring = frozenset(name for name, t in data.terms.items() if t.recurring)
+        self.cue_kind = {name: t.cue for name, t in data.terms.items() if t.cue}
+        self.weak = frozenset(name for name, t in data.terms.items() if t.weak)
+
+        # Subject aliases: the extractor's table (single source of spellings) plus ours.
+        aliases_doc = _read_json("aliases.json") or {}
+        alias: dict[str, str] = {k.lower(): v for k, v in aliases_doc.get("aliases", {}).items()}
+        alias.update(data.extra_aliases)
+        for canonical in {*alias.values(), *data.state_of, *data.state_of.values(), *data.demonyms.values()}:
+            alias.setdefault(canonical.lower(), canonical)
+        self.subject_alias = dict(alias)
+        alias.update(data.demonyms)  # "Japanese Foreign Minister" names Japan in a sentence
+        self.entity_alias = alias
+
+        term_groups = "|".join(
+            f"(?P<t_{i}>{'|'.join(t.patterns)})" for i, t in enumerate(data.terms.values())
+        )
+        self._term_names = {f"t_{i}": name for i, name in enumerate(data.terms)}
+        self._terms_re = re.compile(rf"(?<![\w-])(?:{term_groups})(?![\w])", re.I)
+
+        by_length = sorted(alias, key=len, reverse=True)
+        # Lemma contexts are lowercase: match every alias case-insensitively there.
+        self._ctx_entities_re = re.compile(
+            r"(?<![\w])(" + "|".join(re.escape(a) for a in by_length) + r")(?![\w])"
+        )
+        # In raw sentences short aliases (US, UN, Abe, Xi) must keep their capitals, or "us" and
+        # "un-" would name states; long names may run into a glued next word ("ZelenskyKishida").
+        parts = []
+        for a in by_length:
+            bare = a.replace(".", "")
+            if len(bare) <= 3:
+                variants = {a.upper(), a.title(), a[:1].upper() + a[1:]}
+                parts.append("(?:" + "|".join(re.escape(v) for v in sorted(variants)) + r")(?![\w])")
+            elif len(bare) >= 5:
+                parts.append(f"(?i:{re.escape(a)})")
+            else:
+                parts.append(f"(?i:{re.escape(a)})(?![a-z])")
+        self._sentence_entities_re = re.compile(r"(?<![\w])(" + "|".join(parts) + ")")
+
+    # -- subjects and units -------------------------------------------------------------------
+
+    @functools.lru_cache(maxsize=65_536)  # noqa: B019 - one Lexicon per process
+    def canonical_subject(self, subject: str | None) -> str | None:
+        """Canonical spelling of a subject (`Tokyo` -> `Japan`, `Zelensky` -> `Volodymyr Zelenskyy`)."""
+        if not subject or not subject.strip():
+            return None
+        key = re.sub(r"\s+", " ", subject.strip().lower())
+        key = key.removeprefix("the ")
+        return self.subject_alias.get(key, subject.strip())
+
+    @functools.lru_cache(maxsize=65_536)  # noqa: B019 - one Lexicon per process
+    def subject_class(self, subject: str | None) -> str | None:
+        """The state a subject speaks for (`Vladimir Putin` -> `Russia`): the blocking subject.
+
+        A leader's claims about an event are claims about his state's event (Putin announcing the
+        operation, Russia invading); counterpart and event cues then keep different events apart.
+        """
+        canonical = self.canonical_subject(subject)
+        if canonical is None:
+            return None
+        return self.state_of.get(canonical, canonical)
+
+    @functools.lru_cache(maxsize=4_096)  # noqa: B019 - one Lexicon per process
+    def unit_class_of(self, unit: str | None) -> str | None:
+        if not unit:
+            return None
+        key = re.sub(r"\s+", " ", unit.strip().lower())
+        if key in self.unit_class:
+            return self.unit_class[key]
+        singular = key[:-1] if key.endswith("s") and not key.endswith("ss") else key
+        return self.unit_class.get(singular, singular)
+
+    def days_per(self, unit: str | None) -> float | None:
+        if not unit:
+            return None
+        key = unit.strip().lower()
+        return self.duration_days.get(key) or self.duration_days.get(key.removesuffix("s"))
+
+    # -- text -----------------------------------------------------------------------------------
+
+    def canonicalise(self, text: str) -> str:
+        """Lowercase text with synonyms and entity aliases replaced by one token each."""
+        return _canonicalise(self, text)
+
+    def _canonicalise_uncached(self, text: str) -> str:
+        text = text.lower()
+        text = self._ctx_entities_re.sub(
+            lambda m: self.entity_alias[m.group(1)].lower().replace(" ", "_"), text
+        )
+        text = self._terms_re.sub(lambda m: self._term_names[m.lastgroup or ""], text)
+        return " ".join(_TOKEN.findall(text))
+
+    def cues(self, sentence: str, figure: str, *, prefer: CueKind) -> Cues:
+        """Cues of the clause region around `figure` in `sentence`.
+
+        The region runs from the previous figure to the next one, cut at a clause boundary
+        between them, so in "oil reserves for 240 days and LNG for 3 weeks" the 240 days get oil
+        and the 3 weeks get LNG.
+        """
+        start, end, fig = _region(sentence, figure)
+        region = sentence[start:end]
+        found: set[str] = set()
+        best: tuple[bool, bool, int, str] | None = None  # (other kind, weak/topic, distance, name)
+        for m in self._terms_re.finditer(region):
+            name = self._term_names[m.lastgroup or ""]
+            kind = self.cue_kind.get(name)
+            if kind is None:
+                continue
+            found.add(name)
+            if fig is None:
+                continue
+            f0, f1 = fig[0] - start, fig[1] - start
+            dist = f0 - m.end() if m.end() <= f0 else max(0, m.start() - f1)
+            if dist > _CUE_WINDOW:
+                continue
+            topic = bool(_TOPIC_BEFORE.search(region, 0, m.start()))
+            rank = (kind != prefer, name in self.weak or topic, dist, name)
+            if best is None or rank < best:
+                best = rank
+        primary = best[3] if best else None
+        entities = {
+            ent
+            for m in self._sentence_entities_re.finditer(region)
+            if (ent := self.entity_alias.get(m.group(1).lower()))
+        }
+        states = {self.state_of.get(ent, ent) for ent in entities}
+        words = set(re.findall(r"[a-z]+", region.lower()))
+        return Cues(
+            primary=primary,
+            found=frozenset(found),
+            states=frozenset(states),
+            people=frozenset(ent for ent in entities if ent in self.state_of),
+            coverage=frozenset(words & self.coverage),
+        )
+
+    def coverage_of(self, text: str | None) -> frozenset[str]:
+        if not text:
+            return frozenset()
+        return frozenset(set(re.findall(r"[a-z]+", text.lower())) & self.coverage)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _canonicalise(lex: Lexicon, text: str) -> str:
+    return lex._canonicalise_uncached(text)
+
+
+def _region(sentence: str, figure: str) -> tuple[int, int, tuple[int, int] | None]:
+    """(start, end, figure span) of the figure's clause region; whole sentence if not found."""
+    at = sentence.find(figure) if figure else -1
+    if at < 0 and figure:
+        at = sentence.lower().find(figure.lower())
+    if at < 0:
+        return 0, len(sentence), None
+    f0, f1 = at, at + len(figure)
+    left_end, right_start = 0, len(sentence)
+    has_left = has_right = False
+    for m in _FIGURE.finditer(sentence):
+        if m.end() <= f0:
+            left_end, has_left = m.end(), True
+        elif m.start() >= f1 and not has_right:
+            right_start, has_right = m.start(), True
+    start = left_end
+    if has_left:
+        cuts = [m.end() for m in _BOUNDARY.finditer(sentence, left_end, f0)]
+        start = cuts[-1] if cuts else left_end
+    end = right_start
+    if has_right:
+        cut = _BOUNDARY.search(sentence, f1, right_start)
+        end = cut.start() if cut else right_start
+    return start, end, (f0, f1)
+
+
+@functools.cache
+def lexicon() -> Lexicon:
+    """The process-wide lexicon (data files are read once)."""
+    return Lexicon()

@@ -1,0 +1,61 @@
+"""The command line as a user runs it: real processes, real database, clear errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import truncate_all
+
+pytestmark = pytest.mark.model
+
+
+def run(dsn: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": dsn}
+    return subprocess.run(
+        [sys.executable, "-m", "claims.cli", *args], env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_ingest_folder_with_manifest_then_conflicts(dsn: str, tmp_path: Path) -> None:
+    truncate_all(dsn)
+    folder = tmp_path / "wire"
+    folder.mkdir()
+    (folder / "a.txt").write_text("The ministry said 1,200 refugees had arrived by 3 March 2023.\n")
+    (folder / "b.html").write_text("<p>Officials pledged EUR 40 million in aid on 1 March 2023.</p>")
+    manifest = {
+        "articles": [
+            {"file": "a.txt", "source": "Wire A", "published": "2023-03-04"},
+            {"file": "b.html", "source": "Wire B", "published": "2023-03-02"},
+        ]
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    first = run(dsn, "ingest", str(folder))
+    assert first.returncode == 0, first.stderr
+    assert "ingested 2 new, 0 duplicate, 0 failed" in first.stdout
+    again = run(dsn, "ingest", str(folder))
+    assert "ingested 0 new, 2 duplicate" in again.stdout
+    shown = run(dsn, "conflicts")
+    assert shown.returncode == 0, shown.stderr
+
+
+def test_bad_input_exits_non_zero_with_a_message(dsn: str, tmp_path: Path) -> None:
+    missing = run(dsn, "ingest", str(tmp_path / "nope"))
+    assert missing.returncode != 0 and "no such file or folder" in missing.stderr
+    loose = tmp_path / "loose.txt"
+    loose.write_text("12 ships sailed on 3 May 2021.")
+    no_source = run(dsn, "ingest", str(loose))
+    assert no_source.returncode != 0 and "--source" in no_source.stderr
+    assert "Traceback" not in missing.stderr + no_source.stderr
+    ok = run(dsn, "ingest", "--source", "Loose Leaf", str(loose))
+    assert ok.returncode == 0, ok.stderr
+
+
+def test_migrate_is_idempotent(dsn: str) -> None:
+    out = run(dsn, "migrate")
+    assert out.returncode == 0 and "none pending" in out.stdout
