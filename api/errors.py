@@ -11,7 +11,7 @@ import psycopg_pool
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
-from claims.errors import Conflict, InvalidInput, NotFound, Unavailable
+from claims.errors import Conflict, InvalidInput, NotFound, StaleWrite, Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,10 @@ def _conflict(_: Request[Any, Any, Any], exc: Conflict) -> Response[Any]:
     return problem(409, str(exc))
 
 
+def _stale(_: Request[Any, Any, Any], exc: StaleWrite) -> Response[Any]:
+    return problem(412, str(exc))
+
+
 def _unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.warning("database unavailable on %s %s: %s", request.method, request.url.path, type(exc).__name__)
     return problem(
@@ -72,6 +76,7 @@ EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
     InvalidInput: _invalid,
     NotFound: _not_found,
     Conflict: _conflict,
+    StaleWrite: _stale,
     Unavailable: _unavailable,
     psycopg_pool.PoolTimeout: _unavailable,
     psycopg.OperationalError: _unavailable,

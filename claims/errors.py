@@ -21,3 +21,7 @@ class Conflict(ClaimsError):
 
 class Unavailable(ClaimsError):
     """The database cannot be reached right now; retrying later may succeed."""
+
+
+class StaleWrite(Conflict):
+    """An If-Match precondition failed: someone changed the row since the caller read it."""

@@ -32,6 +32,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """Largest article text accepted after cleaning."""
     cors_origins: tuple[str, ...] = ()
     """Origins allowed by CORS (CLAIMS_CORS_ORIGINS, comma-separated); none by default."""
+    organisation: str = "claims"
+    """Who authors published ClaimReviews when no reviewer is named (CLAIMS_ORGANISATION)."""
     log_level: str = "INFO"
 
     @classmethod
@@ -47,6 +49,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             ("CLAIMS_POOL_MAX_SIZE", "pool_max_size"),
             ("CLAIMS_MAX_BODY_BYTES", "max_body_bytes"),
             ("CLAIMS_LOG_LEVEL", "log_level"),
+            ("CLAIMS_ORGANISATION", "organisation"),
         ):
             if env in environ and environ[env] != "":
                 raw[field] = environ[env]

@@ -18,7 +18,7 @@ from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 
 from claims import partialdate
-from claims.errors import Conflict, InvalidInput, NotFound
+from claims.errors import InvalidInput, NotFound, StaleWrite
 from claims.models import Claim, ClaimRef, MatchResult, Period
 
 if TYPE_CHECKING:
@@ -326,6 +326,12 @@ _ARTICLE_SELECT: LiteralString = """
            (SELECT count(*) FROM claims c WHERE c.article_id = a.id)::int AS claims, a.created_at
     FROM articles a JOIN sources s ON s.id = a.source_id
 """
+
+
+async def articles_by_ids(conn: AsyncConnection[Any], ids: Sequence[int]) -> dict[int, ArticleRow]:
+    async with conn.cursor(row_factory=class_row(ArticleRow)) as cur:
+        await cur.execute(_ARTICLE_SELECT + " WHERE a.id = ANY(%(ids)s)", {"ids": list(ids)})
+        return {r.id: r for r in await cur.fetchall()}
 
 
 async def get_article(conn: AsyncConnection[Any], article_id: int) -> tuple[ArticleRow, str]:
@@ -653,8 +659,11 @@ async def review_conflict(
             {"id": conflict_id, "status": status, "expected": expected_version},
         )
         if await cur.fetchone() is None:
-            await get_conflict(conn, conflict_id)  # raises NotFound when it does not exist
-            raise Conflict(f"conflict {conflict_id} was reviewed by someone else; reload and retry")
+            current = await get_conflict(conn, conflict_id)  # raises NotFound when it does not exist
+            raise StaleWrite(
+                f"conflict {conflict_id} is at version {current.version}, not {expected_version}: "
+                "someone reviewed it since you read it; reload and retry"
+            )
         await conn.execute(
             "INSERT INTO conflict_history (conflict_id, status, note, reviewer)"
             " VALUES (%(id)s, %(status)s, %(note)s, %(reviewer)s)",

@@ -2,26 +2,45 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, get, patch
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar import Controller, Request, Response, get, patch
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
+from psycopg import AsyncConnection
 
 from api import schemas
+from api.claimreview import ClaimReview, claim_review
 from api.deps import Conn, Cursor, Limit
 from claims import store
+from claims.errors import StaleWrite
 from claims.models import Kind, Status
 
 
-async def _with_claims(conn: Conn, rows: list[store.ConflictRow]) -> list[schemas.Conflict]:
+async def _with_claims(conn: AsyncConnection[Any], rows: list[store.ConflictRow]) -> list[schemas.Conflict]:
     claims = await store.claims_by_ids(conn, [i for r in rows for i in (r.claim_a, r.claim_b)])
     return [schemas.conflict_out(r, claims) for r in rows]
 
 
-async def _detail(conn: Conn, row: store.ConflictRow) -> schemas.ConflictDetail:
+async def _detail(conn: AsyncConnection[Any], row: store.ConflictRow) -> Response[schemas.ConflictDetail]:
+    """The conflict with its history, and its version as an ETag for optimistic concurrency."""
     (base,) = await _with_claims(conn, [row])
     history = schemas.history_out(await store.conflict_history(conn, row.id))
-    return schemas.ConflictDetail(**{f: getattr(base, f) for f in base.__struct_fields__}, history=history)
+    detail = schemas.ConflictDetail(**{f: getattr(base, f) for f in base.__struct_fields__}, history=history)
+    return Response(detail, headers={"ETag": etag(row.version)})
+
+
+def etag(version: int) -> str:
+    return f'"v{version}"'
+
+
+def expected_version(if_match: str | None) -> int | None:
+    """The version an If-Match header pins; `None` when absent or `*` (no precondition)."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    tag = if_match.strip().removeprefix("W/").strip('"')
+    if not tag.startswith("v") or not tag[1:].isdigit():
+        raise StaleWrite(f"If-Match {if_match!r} is not an ETag this API issued")
+    return int(tag[1:])
 
 
 class ConflictController(Controller):
@@ -53,15 +72,53 @@ class ConflictController(Controller):
         return schemas.ConflictPage(items=await _with_claims(conn, page.items), next_cursor=page.next_cursor)
 
     @get("/{conflict_id:int}", operation_id="GetConflict")
-    async def get_conflict(self, conflict_id: FromPath[int], conn: Conn) -> schemas.ConflictDetail:
+    async def get_conflict(self, conflict_id: FromPath[int], conn: Conn) -> Response[schemas.ConflictDetail]:
+        """The conflict, both claims, and its review history; the ETag carries its version."""
         return await _detail(conn, await store.get_conflict(conn, conflict_id))
 
     @patch("/{conflict_id:int}", operation_id="ReviewConflict")
     async def review(
-        self, conflict_id: FromPath[int], data: JSONBody[schemas.ConflictReview], conn: Conn
-    ) -> schemas.ConflictDetail:
+        self,
+        conflict_id: FromPath[int],
+        data: JSONBody[schemas.ConflictReview],
+        conn: Conn,
+        if_match: Annotated[
+            str | None,
+            HeaderParameter(
+                name="If-Match",
+                description="ETag from GET; a stale one answers 412 instead of overwriting a review",
+            ),
+        ] = None,
+    ) -> Response[schemas.ConflictDetail]:
         """Records a review; the history keeps every earlier one."""
         row = await store.review_conflict(
-            conn, conflict_id, status=data.status, note=data.note, reviewer=data.reviewer
+            conn,
+            conflict_id,
+            status=data.status,
+            note=data.note,
+            reviewer=data.reviewer,
+            expected_version=expected_version(if_match),
         )
         return await _detail(conn, row)
+
+    @get(
+        "/{conflict_id:int}/claimreview",
+        operation_id="GetConflictClaimReview",
+        media_type="application/ld+json",
+    )
+    async def claimreview(
+        self, conflict_id: FromPath[int], conn: Conn, request: Request[Any, Any, Any]
+    ) -> ClaimReview:
+        """schema.org ClaimReview JSON-LD, ready for an editorial tool to publish."""
+        row = await store.get_conflict(conn, conflict_id)
+        claims = await store.claims_by_ids(conn, [row.claim_a, row.claim_b])
+        articles = await store.articles_by_ids(conn, [c.article_id for c in claims.values()])
+        history = await store.conflict_history(conn, conflict_id)
+        return claim_review(
+            row,
+            list(claims.values()),
+            articles,
+            url=str(request.url),
+            reviewer=history[-1].reviewer if history else None,
+            organisation=request.app.state.settings.organisation,
+        )
