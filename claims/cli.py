@@ -1,4 +1,4 @@
-"""The `claims` command line: demo, serve, ingest, migrate, conflicts, eval.
+"""The `claims` command line: demo, serve, ingest, migrate, rematch, conflicts, eval.
 
 Every command works without HTTP in the process, except `serve`/`demo`, which start the API.
 Errors end with a one-line message and a non-zero exit, never a traceback.
@@ -182,6 +182,21 @@ def _num(x: float | None) -> str:
     return "-" if x is None else f"{x:,.6g}"
 
 
+async def rematch(settings: Settings) -> int:
+    import psycopg
+
+    from claims.rematch import rematch as run
+
+    dsn = _dsn(settings)
+    async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn:
+        stats = await run(conn)
+    print(
+        f"rematched: {stats.matches} matches; {stats.conflicts_opened} conflicts opened, "
+        f"{stats.conflicts_withdrawn} unreviewed ones withdrawn, {stats.reviewed_kept} reviewed ones kept"
+    )
+    return 0
+
+
 def serve(settings: Settings, host: str, port: int) -> int:
     import uvicorn
 
@@ -236,6 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", help="source name for files without a manifest")
     p.add_argument("--jobs", type=int, default=1, help="spaCy processes (nlp.pipe n_process)")
     sub.add_parser("migrate", help="apply pending database migrations")
+    sub.add_parser("rematch", help="recompute all matches and conflicts after a rule change")
     p = sub.add_parser("conflicts", help="print the conflicts as a readable table")
     p.add_argument("--status", choices=["open", "confirmed", "dismissed", "resolved"])
     p.add_argument("--limit", type=int, default=100)
@@ -264,6 +280,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 applied = migrate.migrate(db.resolve_dsn(settings))
                 print(f"applied {len(applied)} migration(s): {', '.join(applied) or 'none pending'}")
                 return 0
+            case "rematch":
+                return asyncio.run(rematch(settings))
             case "conflicts":
                 return asyncio.run(print_conflicts(settings, status=args.status, limit=args.limit))
             case "eval":

@@ -51,11 +51,6 @@ class ArticleRow(msgspec.Struct, frozen=True, kw_only=True):
     created_at: Any
 
 
-class ArticleText(msgspec.Struct, frozen=True, kw_only=True):
-    id: int
-    text: str
-
-
 class ClaimRow(msgspec.Struct, frozen=True, kw_only=True):
     id: int
     article_id: int
@@ -498,52 +493,136 @@ async def claims_in_blocks(conn: AsyncConnection[Any], blocks: Sequence[str]) ->
 # --------------------------------------------------------------------------- matches & conflicts
 
 
-async def insert_matches(conn: AsyncConnection[Any], matches: Sequence[MatchResult]) -> int:
-    """Store matches (pair ordered low id first) and open a conflict for each linked conflict.
+_STAGE = """
+CREATE TEMP TABLE IF NOT EXISTS staged_matches (
+    claim_a bigint, claim_b bigint, label text, linked boolean, score float8,
+    components jsonb, reason text, severity float8
+) ON COMMIT DELETE ROWS
+"""
 
-    Returns the number of conflicts opened.
+# Insert (or, on rematch, update) the staged matches, then open a conflict with its first history
+# row for every linked conflict that has none yet. One statement, whatever the number of pairs.
+_WRITE_MATCHES: LiteralString = """
+WITH written AS (
+    INSERT INTO matches (claim_a, claim_b, label, linked, score, components, reason)
+    SELECT claim_a, claim_b, label, linked, score, components, reason FROM staged_matches
+    ON CONFLICT (claim_a, claim_b) DO {on_conflict}
+    RETURNING id, claim_a, claim_b, label, linked
+), opened AS (
+    INSERT INTO conflicts (match_id, claim_a, claim_b, kind, subject, severity, reason)
+    SELECT w.id, w.claim_a, w.claim_b, c.kind, c.subject, s.severity, s.reason
+    FROM written w
+    JOIN staged_matches s ON s.claim_a = w.claim_a AND s.claim_b = w.claim_b
+    JOIN claims c ON c.id = w.claim_a
+    WHERE w.label = 'conflict' AND w.linked
+      AND NOT EXISTS (SELECT 1 FROM conflicts k WHERE k.match_id = w.id)
+    RETURNING id
+)
+INSERT INTO conflict_history (conflict_id, status, note)
+SELECT id, 'open', 'detected' FROM opened
+RETURNING conflict_id
+"""
+
+_UPDATE_ON_CONFLICT: LiteralString = """UPDATE SET label = EXCLUDED.label, linked = EXCLUDED.linked,
+    score = EXCLUDED.score, components = EXCLUDED.components, reason = EXCLUDED.reason"""
+
+
+async def _stage(conn: AsyncConnection[Any], matches: Sequence[MatchResult]) -> None:
+    await conn.execute(_STAGE)
+    async with conn.cursor() as cur:
+        async with cur.copy(
+            "COPY staged_matches (claim_a, claim_b, label, linked, score, components, reason, severity)"
+            " FROM STDIN"
+        ) as copy:
+            for m in matches:
+                a, b = sorted((m.a, m.b))
+                await copy.write_row(
+                    (a, b, m.label, m.linked, m.score, Jsonb(m.components), m.reason, m.severity or 0.0)
+                )
+
+
+async def insert_matches(conn: AsyncConnection[Any], matches: Sequence[MatchResult]) -> int:
+    """Store new matches (pairs ordered low id first) and open a conflict for each linked conflict.
+
+    Must run inside a transaction (the staging table empties on commit). Returns conflicts opened.
     """
     if not matches:
         return 0
-    opened = 0
+    await _stage(conn, matches)
+    cur = await conn.execute(sql.SQL(_WRITE_MATCHES).format(on_conflict=sql.SQL("NOTHING")))
+    return len(await cur.fetchall())
+
+
+class RematchStats(msgspec.Struct, frozen=True, kw_only=True):
+    matches: int
+    conflicts_opened: int
+    conflicts_withdrawn: int
+    reviewed_kept: int
+
+
+async def replace_matches(conn: AsyncConnection[Any], matches: Sequence[MatchResult]) -> RematchStats:
+    """Make the stored matches exactly `matches`, keeping every reviewed conflict and its history.
+
+    Unreviewed (open) conflicts the new rules no longer find are withdrawn; a conflict an editor
+    has reviewed stays, with its match, whatever the rules now say: a person's verdict outranks
+    a rule change. Must run inside a transaction.
+    """
+    await _stage(conn, matches)
+    cur = await conn.execute(
+        """
+        SELECT count(*) FROM conflicts k JOIN matches m ON m.id = k.match_id
+        WHERE k.status <> 'open' AND NOT EXISTS (
+            SELECT 1 FROM staged_matches s
+            WHERE s.claim_a = m.claim_a AND s.claim_b = m.claim_b AND s.label = 'conflict' AND s.linked)
+        """
+    )
+    kept = (await cur.fetchone() or (0,))[0]
+    await conn.execute(
+        """
+        DELETE FROM matches m
+        WHERE NOT EXISTS (SELECT 1 FROM staged_matches s WHERE s.claim_a = m.claim_a AND s.claim_b = m.claim_b)
+          AND NOT EXISTS (SELECT 1 FROM conflicts k WHERE k.match_id = m.id AND k.status <> 'open')
+        """
+    )
+    cur = await conn.execute(sql.SQL(_WRITE_MATCHES).format(on_conflict=sql.SQL(_UPDATE_ON_CONFLICT)))
+    opened = len(await cur.fetchall())
+    cur = await conn.execute(
+        """
+        DELETE FROM conflicts k USING matches m
+        WHERE k.match_id = m.id AND k.status = 'open' AND NOT (m.label = 'conflict' AND m.linked)
+        RETURNING k.id
+        """
+    )
+    withdrawn = len(await cur.fetchall())
+    await conn.execute(
+        """
+        UPDATE conflicts k SET severity = s.severity, reason = s.reason
+        FROM matches m JOIN staged_matches s ON s.claim_a = m.claim_a AND s.claim_b = m.claim_b
+        WHERE k.match_id = m.id AND k.status = 'open' AND (k.severity, k.reason) IS DISTINCT FROM (s.severity, s.reason)
+        """
+    )
+    return RematchStats(
+        matches=len(matches), conflicts_opened=opened, conflicts_withdrawn=withdrawn, reviewed_kept=int(kept)
+    )
+
+
+async def all_claims(conn: AsyncConnection[Any], *, batch: int = 5000) -> list[ClaimRow]:
+    """Every stored claim, fetched in batches through a server-side cursor."""
+    rows: list[ClaimRow] = []
+    async with conn.transaction(), conn.cursor(name="all_claims", row_factory=class_row(ClaimRow)) as cur:
+        await cur.execute(_CLAIM_SELECT + " ORDER BY c.id")
+        while chunk := await cur.fetchmany(batch):
+            rows.extend(chunk)
+    return rows
+
+
+async def set_blocks(conn: AsyncConnection[Any], blocks: Sequence[tuple[int, str | None]]) -> None:
+    """Rewrite block keys (after a change to the blocking rules)."""
     async with conn.cursor() as cur:
-        for m in matches:
-            a, b = sorted((m.a, m.b))
-            await cur.execute(
-                """
-                INSERT INTO matches (claim_a, claim_b, label, linked, score, components, reason)
-                VALUES (%(a)s, %(b)s, %(label)s, %(linked)s, %(score)s, %(components)s, %(reason)s)
-                ON CONFLICT (claim_a, claim_b) DO NOTHING
-                RETURNING id
-                """,
-                {
-                    "a": a,
-                    "b": b,
-                    "label": m.label,
-                    "linked": m.linked,
-                    "score": m.score,
-                    "components": Jsonb(m.components),
-                    "reason": m.reason,
-                },
-            )
-            row = await cur.fetchone()
-            if row is None or m.label != "conflict" or not m.linked:
-                continue
-            await cur.execute(
-                """
-                WITH c AS (
-                    INSERT INTO conflicts (match_id, claim_a, claim_b, kind, subject, severity, reason)
-                    SELECT %(match)s, %(a)s, %(b)s, ca.kind, ca.subject, %(severity)s, %(reason)s
-                    FROM claims ca WHERE ca.id = %(a)s
-                    RETURNING id
-                )
-                INSERT INTO conflict_history (conflict_id, status, note, reviewer)
-                SELECT id, 'open', 'detected', NULL FROM c
-                """,
-                {"match": row[0], "a": a, "b": b, "severity": m.severity or 0.0, "reason": m.reason},
-            )
-            opened += 1
-    return opened
+        await cur.executemany(
+            "UPDATE claims SET block = %s WHERE id = %s AND block IS DISTINCT FROM %s",
+            [(block, claim_id, block) for claim_id, block in blocks],
+        )
 
 
 async def matches_of(conn: AsyncConnection[Any], claim_id: int) -> list[MatchRow]:
@@ -628,8 +707,7 @@ async def get_conflict(conn: AsyncConnection[Any], conflict_id: int) -> Conflict
 async def conflict_history(conn: AsyncConnection[Any], conflict_id: int) -> list[HistoryRow]:
     async with conn.cursor(row_factory=class_row(HistoryRow)) as cur:
         await cur.execute(
-            "SELECT at, status, note, reviewer FROM conflict_history"
-            " WHERE conflict_id = %(id)s ORDER BY id",
+            "SELECT at, status, note, reviewer FROM conflict_history WHERE conflict_id = %(id)s ORDER BY id",
             {"id": conflict_id},
         )
         return await cur.fetchall()

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from tests.conftest import truncate_all
@@ -59,3 +60,33 @@ def test_bad_input_exits_non_zero_with_a_message(dsn: str, tmp_path: Path) -> No
 def test_migrate_is_idempotent(dsn: str) -> None:
     out = run(dsn, "migrate")
     assert out.returncode == 0 and "none pending" in out.stdout
+
+
+def test_rematch_keeps_reviewed_conflicts(dsn: str, tmp_path: Path) -> None:
+    """A rule change must not erase an editor's verdict; unreviewed detections are recomputed."""
+    truncate_all(dsn)
+    folder = tmp_path / "rm"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Russia's full-scale invasion of Ukraine began on 24 February 2022, officials said.\n")
+    (folder / "b.txt").write_text("Russia's full-scale invasion of Ukraine began on 26 February 2022, the paper said.\n")
+    (folder / "manifest.json").write_text(
+        json.dumps({"articles": [{"file": "a.txt", "source": "A", "published": "2022-03-01"},
+                                 {"file": "b.txt", "source": "B", "published": "2022-03-02"}]})
+    )
+    assert run(dsn, "ingest", str(folder)).returncode == 0
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        before = conn.execute("SELECT count(*) FROM matches").fetchone()
+        conn.execute("UPDATE conflicts SET status = 'confirmed'")
+        conn.execute("INSERT INTO conflict_history (conflict_id, status, reviewer) SELECT id, 'confirmed', 'ed' FROM conflicts")
+        reviewed = conn.execute("SELECT count(*) FROM conflicts").fetchone()
+        assert reviewed is not None and reviewed[0] == 1, "24 vs 26 February for one invasion is a conflict"
+        # a rule change that drops every block key: nothing can match any more
+        conn.execute("UPDATE matches SET label = 'agree' WHERE id IN (SELECT match_id FROM conflicts)")
+    out = run(dsn, "rematch")
+    assert out.returncode == 0, out.stderr
+    assert "rematched:" in out.stdout
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        assert conn.execute("SELECT count(*) FROM conflicts WHERE status = 'confirmed'").fetchone() == reviewed
+        assert conn.execute("SELECT count(*) FROM matches").fetchone() >= before
+        history = conn.execute("SELECT count(*) FROM conflict_history").fetchone()
+        assert history is not None and reviewed is not None and history[0] >= 2 * reviewed[0]
