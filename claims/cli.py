@@ -230,9 +230,13 @@ def evaluate(gold: Path, texts: Path, verbose: bool, settings: Settings) -> int:
     from claims import evaluate as ev
     from claims.nlp import get_nlp
 
+    from claims.evaluate_relations import evaluate_relations, format_relations
+
     gold_doc, raw_texts, manifest = ev.load_inputs(gold, texts)
-    report = ev.evaluate(gold_doc, raw_texts, manifest, nlp=get_nlp(settings.spacy_model))
-    print(ev.format_report(report, verbose=verbose))
+    nlp = get_nlp(settings.spacy_model)
+    if gold_doc.get("relations"):
+        print(format_relations(evaluate_relations(gold_doc, raw_texts, manifest, nlp=nlp)), end="\n\n")
+    print(ev.format_report(ev.evaluate(gold_doc, raw_texts, manifest, nlp=nlp), verbose=verbose))
     return 0
 
 

@@ -10,10 +10,23 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from psycopg.conninfo import make_conninfo
 
+from claims import migrate
 from tests.conftest import truncate_all
 
 pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def dsn(dsn: str) -> str:
+    """A database of its own, so the CLI's truncations never touch the API tests' data."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS claims_cli_tests")
+        conn.execute("CREATE DATABASE claims_cli_tests")
+    own = make_conninfo(dsn, dbname="claims_cli_tests")
+    migrate.migrate(own)
+    return own
 
 
 def run(dsn: str, *args: str) -> subprocess.CompletedProcess[str]:
