@@ -7,8 +7,9 @@ Pure functions of the two claims (no database, no NLP pipeline). The rules, in o
   money is converted with the reference rate table (`claims/rates.py`), durations to days;
 - overlapping intervals agree, whatever their time scope: a figure restated later corroborates;
 - disjoint intervals conflict only when the time scope is the same (as-of dates overlap, or the
-  same period) and nothing narrows one figure's coverage (a humanitarian tranche vs a total);
-  otherwise they are `different_scope`, shown to editors but never counted as a conflict
+  same period, or both figures carry only their articles' publication dates and those are at most
+  `REPORTING_WINDOW_DAYS` apart) and nothing narrows one figure's coverage (a humanitarian
+  tranche vs a total); otherwise they are `different_scope`, shown to editors but never counted as a conflict
   (precision first: a false conflict costs an editor's trust).
 """
 
@@ -27,16 +28,24 @@ if TYPE_CHECKING:
     from claims.models import Claim, ClaimRef, Label
 
 APPROX_TOLERANCE = 0.10  # for a claim that carries only a value: mirrors claims/normalise.py
-DATE_SEVERITY_DAYS = 7.0  # date conflicts: severity = gap / (gap + 7 days), a week apart = 0.5
+DATE_SEVERITY_DAYS = 7.0
+# Two figures that state no as-of date of their own, published this close together, speak of the
+# same moment (the news cycle): disjoint values then conflict. A stated as-of date ("by March 24")
+# is taken at its word and gets no window.
+REPORTING_WINDOW_DAYS = 3  # date conflicts: severity = gap / (gap + 7 days), a week apart = 0.5
 _EPS = 1e-9
 
 Interval = tuple[float | None, float | None]
 
 
-def compare(a: ClaimRef, b: ClaimRef) -> tuple[Label, str, float | None]:
+def compare(
+    a: ClaimRef, b: ClaimRef, *, coverage: tuple[frozenset[str], frozenset[str]] | None = None
+) -> tuple[Label, str, float | None]:
     """(label, reason, severity) for two claims already judged to measure the same thing.
 
     Severity is set for conflicts only: the relative gap between the intervals (0..1).
+    `coverage` is each claim's narrowing modifiers when the caller already knows them (the matcher
+    locates the figure in its sentence precisely); otherwise they are read from the sentences.
     """
     ca, cb = a.claim, b.claim
     if ca.kind != cb.kind:
@@ -53,7 +62,7 @@ def compare(a: ClaimRef, b: ClaimRef) -> tuple[Label, str, float | None]:
 
     same, scope_why = same_scope(a, b)
     if same:
-        narrower = _coverage_difference(ca, cb)
+        narrower = _coverage_difference(ca, cb, coverage)
         if narrower:
             return (
                 "different_scope",
@@ -187,7 +196,25 @@ def same_scope(a: ClaimRef, b: ClaimRef) -> tuple[bool, str]:
         return False, "time scope unknown"
     if _overlaps(as_of_a, as_of_b):
         return True, f"both as of {as_of_a}" if as_of_a == as_of_b else f"as of {as_of_a} and {as_of_b}"
+    if _implied(a) and _implied(b) and _days_apart(as_of_a, as_of_b) <= REPORTING_WINDOW_DAYS:
+        return True, f"reported {as_of_a} and {as_of_b}, no as-of date stated"
     return False, f"as of different dates ({as_of_a} vs {as_of_b}): a running figure changes over time"
+
+
+def _implied(ref: ClaimRef) -> bool:
+    """The claim states no as-of date of its own: its time is only when the article appeared."""
+    return ref.claim.as_of is None or ref.claim.as_of == ref.published
+
+
+def _days_apart(x: str, y: str) -> int:
+    try:
+        x0, x1 = bounds(x)
+        y0, y1 = bounds(y)
+    except InvalidInput:
+        return 1 << 30
+    if x0 <= y1 and y0 <= x1:
+        return 0
+    return (y0 - x1).days if x1 < y0 else (x0 - y1).days
 
 
 def _span(start: str | None, end: str | None) -> str:
@@ -201,11 +228,16 @@ def _overlaps(x: str, y: str) -> bool:
         return False
 
 
-def _coverage_difference(ca: Claim, cb: Claim) -> str:
+def _coverage_difference(
+    ca: Claim, cb: Claim, coverage: tuple[frozenset[str], frozenset[str]] | None = None
+) -> str:
     """Modifiers (humanitarian, loan, total ...) one figure's clause has and the other's lacks."""
     lex = lexicon()
-    cov_a = lex.cues(ca.sentence, ca.text, prefer="measure").coverage | lex.coverage_of(ca.about)
-    cov_b = lex.cues(cb.sentence, cb.text, prefer="measure").coverage | lex.coverage_of(cb.about)
+    if coverage is not None:
+        cov_a, cov_b = coverage
+    else:
+        cov_a = lex.cues(ca.sentence, ca.text, prefer="measure").coverage | lex.coverage_of(ca.about)
+        cov_b = lex.cues(cb.sentence, cb.text, prefer="measure").coverage | lex.coverage_of(cb.about)
     if cov_a == cov_b:
         return ""
     only_a, only_b = sorted(cov_a - cov_b), sorted(cov_b - cov_a)

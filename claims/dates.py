@@ -26,36 +26,63 @@ MONTHS: dict[str, int] = {
 }
 WEEKDAYS: dict[str, int] = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 
-_MONTH = (
+_MONTH_NAMES = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
     r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)(?![\w])"
 )
+#: Month names in any case (`june 2016`, `2019-sep-1` in lower-cased copy), except the lower-case
+#: words that are common English (`may`, `march`, `mar`).
+_MONTH = rf"(?!(?:may|march|mar)\b)(?i:{_MONTH_NAMES})"
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\w])"
 _YEAR = r"(?:1[5-9]\d\d|20\d\d)(?![\w])"
+#: With a day and a month a four-digit number is surely a year, however old (`5 December 1391`).
+_FULL_YEAR = r"(?:1\d\d\d|20\d\d)(?![\w])"
 _MOD = (
     r"(?:(?i:early|late|mid)[-\s]|(?i:the\s)?(?i:end|beginning|start|middle|first\shalf|second\shalf)\sof\s"
     r"|(?i:earlier|later)\sin\s)"
 )
+#: Decades in words: `the seventies`, `the noughties`.
+DECADE_WORDS: dict[str, int] = {
+    "twenties": 1920, "thirties": 1930, "forties": 1940, "fifties": 1950, "sixties": 1960,
+    "seventies": 1970, "eighties": 1980, "nineties": 1990, "noughties": 2000,
+}
+#: A bare capitalised month with no cue word (`out February`): not the months that are also
+#: given names (`April`, `May`, `June`, `August`), and only full names.
+_BARE_MONTH = r"(?:January|February|March|July|September|October|November|December)(?![\w])"
+_POSSESSIVE = r"(?<!\b[Tt]heir\s)(?<!\b[Hh]is\s)(?<!\b[Hh]er\s)(?<!\b[Mm]y\s)(?<!\b[Oo]ur\s)(?<!\b[Yy]our\s)"
 
 #: One alternation, tried left to right at each position: longest, most specific forms first.
 DATE_PATTERN = (
-    # Sunday, February 27, 2022 | Feb. 7, 2025 | February 7th | mid-February 24
-    rf"(?P<a>(?:(?P<a_wd>{_WEEKDAY}),?\s)?(?P<a_mod>{_MOD})?(?P<a_mon>{_MONTH})\s(?P<a_day>{_DAY})"
-    rf"(?:,?\s(?P<a_year>{_YEAR}))?)"
-    # 23 March 2022 | the 24th of February
-    rf"|(?P<b>(?:(?P<b_wd>{_WEEKDAY}),?\s)?(?:the\s)?(?P<b_day>{_DAY})(?:\sof)?\s(?P<b_mon>{_MONTH})"
-    rf"(?:,?\s(?P<b_year>{_YEAR}))?)"
-    # April 2013 | late February 2022 | the end of March 2020
-    rf"|(?P<c>(?P<c_mod>{_MOD})?(?P<c_mon>{_MONTH})(?:\sof)?,?\s(?P<c_year>{_YEAR}))"
-    # the 1950s | the early 2000s
-    rf"|(?P<e>(?:the\s)?(?:(?i:early|mid|late)[-\s])?(?P<e_dec>(?:1[5-9]|20)\d0)s(?![\w]))"
+    # Sunday, February 27, 2022 | Feb. 7, 2025 | February 7th | mid-February 24 | Oct-2 | Oct/2
+    rf"(?P<a>(?:(?P<a_wd>(?i:{_WEEKDAY})),?\s)?(?P<a_mod>{_MOD})?(?P<a_mon>{_MONTH})(?:\s|[-/](?=\d))(?P<a_day>{_DAY})"
+    rf"(?:,?\s(?P<a_year>{_FULL_YEAR}))?)"
+    # 23 March 2022 | the 24th of February | 16. Nov. 2016
+    rf"|(?P<b>(?:(?P<b_wd>(?i:{_WEEKDAY})),?\s)?(?:the\s)?(?<![\d.,])(?P<b_day>{_DAY})"
+    rf"(?:\.(?=\s{_MONTH}\.?,?\s{_FULL_YEAR}))?(?:\sof)?\s(?P<b_mon>{_MONTH})"
+    rf"(?:,?\s(?P<b_year>{_FULL_YEAR}))?)"
+    # April 2013 | late February 2022 | the end of March 2020 | November , 2016
+    rf"|(?P<c>(?P<c_mod>{_MOD})?(?P<c_mon>{_MONTH})(?:\sof)?\s?,?\s(?P<c_year>{_YEAR}))"
+    # June next year | March of last year
+    rf"|(?P<h>(?P<h_mon>{_MONTH})\s(?:of\s)?(?P<h_rel>(?i:next|last|this))\syear\b)"
+    # the 1950s | the early 2000s | the 1970's | the '40s | the 70s | 70's | the seventies
+    # (two-digit decades are the 1930s to the 1990s: `the 20s` may be either century)
+    rf"|(?P<e>(?:the\s)?(?:(?i:early|mid|late)[-\s])?(?P<e_dec>(?:1[5-9]|20)\d0)['’]?s(?![\w])"
+    rf"|the\s(?:(?i:early|mid|late)[-\s])?['’]?(?P<e_dec2>[3-9]0)['’]?s(?![\w])"
+    rf"|(?<![\w.,$'’-])['’](?P<e_dec3>[3-9]0)s(?![\w])"
+    rf"|{_POSSESSIVE}(?<![\w.,$'’-])(?P<e_dec4>[3-9]0)['’]s(?![\w])"
+    rf"|the\s(?:(?i:early|mid|late)[-\s])?(?P<e_word>(?i:{'|'.join(DECADE_WORDS)}))(?![\w]))"
     # mid-April | earlier in February | (in) March   -- a bare month needs a cue before it
     rf"|(?P<d>(?P<d_mod>{_MOD})(?P<d_mon>{_MONTH}))"
-    rf"|(?P<d2_cue>\b(?:in|In|since|Since|until|till|by|By|from|From|through|to|of|during|last|next|this|on|On)\s)"
+    rf"|(?P<d2_cue>\b(?:in|In|since|Since|until|till|by|By|from|From|through|to|of|during|last|next|this|Last|Next|This|on|On)\s)"
     rf"(?P<d2_mon>{_MONTH})(?!\.?,?\s\d)"
+    # 2019-sep-1 | 2019/sep/01 | 2016 November | 2016, nov
+    rf"|(?P<g>(?P<g_year>{_YEAR})(?:[-/](?P<g_mon>{_MONTH})[-/](?P<g_day>{_DAY})"
+    rf"|\s?,?\s(?!May\b|Jan\b)(?P<g_mon2>{_MONTH})(?!\.?,?\s\d)))"
     # 2014 | 1904-05 | 2014-2020 (the component filters years that are not dates)
     rf"|(?P<f>(?P<f_year>{_YEAR})(?:[-–](?P<f_year2>\d{{4}}|\d\d)(?![\w]))?)"
+    # February (a full month name with no cue, capitalised)
+    rf"|(?<![\w-])(?P<m_mon>{_BARE_MONTH})(?!\.?,?\s\d)(?!\s[A-Z])"
     # relative dates that date an event
     rf"|(?P<r>(?i:this|last|next|earlier\sthis|later\sthis)\s(?P<r_unit>(?i:morning|afternoon|evening|night|week|month|year))"
     rf"|(?P<r_word>(?i:yesterday|tonight))"
@@ -64,10 +91,13 @@ DATE_PATTERN = (
 
 
 def span_of(m: re.Match[str]) -> tuple[int, int]:
-    """Character span of the date itself: cue words (`in`, `on`) are context, not the date."""
+    """Character span of the date itself: cue words (`in`, `on`) are context, not the date.
+
+    `last`/`next`/`this` stay in the span (`last September`): they change which date is meant.
+    """
     start = m.start()
     for cue in ("d2_cue", "r_cue"):
-        if m.group(cue):
+        if m.group(cue) and m.group(cue).strip().lower() not in ("last", "next", "this"):
             start = m.end(cue)
     return start, m.end()
 
@@ -86,10 +116,11 @@ def ref_from_match(m: re.Match[str]) -> DateRef | None:
     """Build a DateRef from a DATE_PATTERN match (None when the match is not a real date)."""
     g = m.groupdict()
     ref: DateRef = {}
-    for key in ("a", "b", "c"):
+    for key in ("a", "b", "c", "g"):
         if g[key]:
-            ref["month"] = MONTHS[g[f"{key}_mon"].rstrip(".").lower()]
-            if key in ("a", "b"):
+            mon = g.get(f"{key}_mon") or g.get(f"{key}_mon2")
+            ref["month"] = MONTHS[mon.rstrip(".").lower()]
+            if g.get(f"{key}_day"):
                 ref["day"] = int(re.sub(r"\D", "", g[f"{key}_day"]))
             if g.get(f"{key}_year"):
                 ref["year"] = int(g[f"{key}_year"])
@@ -97,15 +128,24 @@ def ref_from_match(m: re.Match[str]) -> DateRef | None:
                 last = calendar.monthrange(ref.get("year", 2000), ref["month"])[1]
                 if ref["day"] > last:
                     return None
-            mod = g.get(f"{key}_mod")
-            if mod and "day" not in ref:
-                pass  # early/mid/late <month> keeps month precision
             return ref
-    if g["e"]:
-        ref["decade"] = int(g["e_dec"])
+    if g["h"]:
+        ref["month"] = MONTHS[g["h_mon"].rstrip(".").lower()]
+        ref["rel"] = f"month:{ref['month']}:{g['h_rel'].lower()}_year"
         return ref
-    if g["d"] or g["d2_mon"]:
-        ref["month"] = MONTHS[(g["d_mon"] or g["d2_mon"]).rstrip(".").lower()]
+    if g["e"]:
+        if g["e_word"]:
+            ref["decade"] = DECADE_WORDS[g["e_word"].lower()]
+        elif g["e_dec"]:
+            ref["decade"] = int(g["e_dec"])
+        else:
+            ref["decade"] = 1900 + int(g["e_dec2"] or g["e_dec3"] or g["e_dec4"])
+        return ref
+    if g["d"] or g["d2_mon"] or g["m_mon"]:
+        ref["month"] = MONTHS[(g["d_mon"] or g["d2_mon"] or g["m_mon"]).rstrip(".").lower()]
+        cue = (g["d2_cue"] or "").strip().lower()
+        if cue in ("last", "next"):
+            ref["rel"] = f"month:{ref['month']}:{cue}"
         return ref
     if g["f"]:
         ref["year"] = int(g["f_year"])
@@ -191,6 +231,18 @@ def _resolve_relative(rel: str, published: str | None) -> str | None:
         return _at_precision(ref, published, "day")
     if rel == "yesterday":
         return _at_precision(ref - timedelta(days=1), published, "day")
+    if rel.startswith("month:"):
+        # `next June`: the first June after the reference month; `last June` the last before it;
+        # `June next year`: June of the following year
+        _, mon, which = rel.split(":")
+        month = int(mon)
+        if which.endswith("_year"):
+            year = ref.year + {"next_year": 1, "last_year": -1, "this_year": 0}[which]
+        elif which == "next":
+            year = ref.year if month > ref.month else ref.year + 1
+        else:
+            year = ref.year if month < ref.month else ref.year - 1
+        return _iso(year, month)
     if rel.startswith("weekday:"):
         _, wd, which = rel.split(":")
         back = (ref.weekday() - int(wd)) % 7

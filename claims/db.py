@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import warnings
 from functools import lru_cache
+from pathlib import Path
 
 from claims.settings import Settings
 
@@ -13,6 +14,7 @@ log = logging.getLogger(__name__)
 
 @lru_cache(maxsize=4)
 def _embedded_uri(data_dir: str) -> str:
+    Path(data_dir).parent.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs warns about XDG_RUNTIME_DIR on servers
         import pgserver

