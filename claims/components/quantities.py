@@ -72,7 +72,7 @@ _MEASURE_AFTER = re.compile(
 )
 _NAME_NUMBER_BEFORE = re.compile(r"(?:\b(?:No|Nos|no|nos|Number|Art|Vol|Ch|Fig|p|pp)\.?\s?|#)$")
 _NOT_A_COUNT_AFTER = re.compile(
-    r"^(?:\s?(?:a\.m\.|p\.m\.|am|pm)\b|:\d|\s(?:plus|minus)\b|-(?:plus|minus)-"
+    r"^(?:\s?(?:a\.m\.|p\.m\.|am|pm)\b|:\d|/\d|\s(?:plus|minus)\b|-(?:plus|minus)-"
     r"|-(?!fold\b|(?:year|month|week|day|hour|decade|minute)s?\b)\w)",
     re.IGNORECASE
 )
@@ -164,12 +164,22 @@ class QuantityFinder:
             rf"(?<![\w-])(?P<qual>{QUALIFIER_PATTERN}\s)?(?P<f>(?i:{fractions}))(?![\w-])"
             rf"(?!\s(?:(?:a|an|of\sa|of\san)\s)?(?i:{scaled})\b)"
         )
+        # `one in five Ukrainians`, `2 in 5 or more`, `more than 1/2 of`: shares as ratios
+        small = r"(?:\d{1,4}|(?i:" + WORD_NUMBER + r"))"
+        self.share = re.compile(
+            rf"(?<![\w$€£¥.,/-])(?P<qual>{QUALIFIER_PATTERN}\s)?"
+            rf"(?:(?P<a>{small})\sin\s(?P<b>{small})(?![\w-])"
+            rf"(?!\s(?i:{'|'.join(DURATION_UNITS)}|seconds?|minutes?|years?|cases|games|matches|attempts|tries)\b)"
+            r"|(?P<sa>\d)/(?P<sb>\d{1,2})(?![\w/.,])(?=\s(?:of|the)\b))"
+            r"(?P<orq>\s(?:or|and)\s(?:more|greater|higher|less|fewer|lower)\b(?!\s(?:than|to)\b))?"
+        )
         ensure_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
         used = taken(doc)
         self._fractions(doc, text, used)
+        self._shares(doc, text, used)
         for m in self.pattern.finditer(text):
             self._figure(doc, text, m, used)
         for m in self.vague.finditer(text):
@@ -192,6 +202,35 @@ class QuantityFinder:
             if value is None or overlaps_any(m.start(), m.end(), used):
                 continue
             q = qualifier_of(m.group("qual"))
+            value_, low, high = interval(value, q)
+            if add_span(doc, m.start(), m.end(), claims_kind="ratio", claims_value=round(value, 4),
+                        claims_low=low, claims_high=high, claims_qualifier=q, claims_unit="fraction"):
+                used.append((m.start(), m.end()))
+
+    def _shares(self, doc: Doc, text: str, used: list[tuple[int, int]]) -> None:
+        """`one in five`, `2 in 5 or more` -> ratio 0.2 / [0.4, inf); `more than 1/2 of` -> 0.5.
+
+        A slash fraction needs `of`/`the` after it (`9/11`, `24/7` and dates are not shares), and
+        `N in M` neither a time unit (`in 10 years`) nor a denominator above 1,000 (`5 in 2022`).
+        """
+        for m in self.share.finditer(text):
+            if overlaps_any(m.start(), m.end(), used):
+                continue
+            try:
+                a = parse_number(m.group("a") or m.group("sa"))
+                b = parse_number(m.group("b") or m.group("sb"))
+            except ValueError:
+                continue
+            if not 0 < a < b <= 1000 or (m.group("a") and not float(a).is_integer()):
+                continue
+            if m.group("a") and is_word_number(m.group("a")) and m.group("a")[:1].isupper() \
+                    and not at_sentence_start(text, m.start("a")):
+                continue
+            q = qualifier_of(m.group("qual"))
+            if m.group("orq"):
+                more = m.group("orq").split()[-1] in ("more", "greater", "higher")
+                q = "at_least" if more else "at_most"
+            value = a / b
             value_, low, high = interval(value, q)
             if add_span(doc, m.start(), m.end(), claims_kind="ratio", claims_value=round(value, 4),
                         claims_low=low, claims_high=high, claims_qualifier=q, claims_unit="fraction"):
