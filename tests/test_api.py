@@ -279,3 +279,29 @@ def test_health_ready_and_openapi(anon: httpx.Client) -> None:
     ops = {op["operationId"] for path in schema["paths"].values() for op in path.values() if "operationId" in op}
     assert {"CreateArticle", "CreateArticles", "ListArticles", "GetArticle", "ListArticleClaims", "ListSources",
             "ListSourceClaims", "ListClaims", "GetClaim", "ListConflicts", "GetConflict", "ReviewConflict"} <= ops
+
+
+# --------------------------------------------------------------------------- conflicts on the seeds
+
+
+def test_seed_conflicts_are_the_gold_ones(client: httpx.Client, seeded: list[SeedArticle]) -> None:
+    """Through the database: the one contradiction in the seeds is flagged, and little else."""
+    seed_ids = {a.id for a in seeded}
+    conflicts = [
+        c for c in walk(client, "/v1/conflicts") if {cl["article_id"] for cl in c["claims"]} <= seed_ids
+    ]
+    assert 1 <= len(conflicts) <= 3, [c["reason"] for c in conflicts]
+    dates = [sorted(cl["date"] for cl in c["claims"]) for c in conflicts if c["kind"] == "date"]
+    assert ["2022-02-24", "2022-02-26"] in dates
+    invasion = next(c for c in conflicts if sorted(cl["date"] for cl in c["claims"]) == ["2022-02-24", "2022-02-26"])
+    assert {cl["source"] for cl in invasion["claims"]} == {"Japan Forward"}
+    assert invasion["reason"] and 0 < invasion["severity"] <= 1
+
+
+def test_seed_refugee_counts_are_different_scope(client: httpx.Client, seeded: list[SeedArticle]) -> None:
+    """188 admitted by March 2022 vs more than 2,700 by 2025: shown as growth, not a conflict."""
+    counts = walk(client, "/v1/claims", kind="count", unit="refugee")
+    small = next(c for c in counts if c["value"] == 188)
+    detail = client.get(f"/v1/claims/{small['id']}").json()
+    labels = {m["claim"]["value"]: m["label"] for m in detail["matches"]}
+    assert labels.get(2700) == "different_scope"
