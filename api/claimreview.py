@@ -24,33 +24,33 @@ class Organization(msgspec.Struct, kw_only=True, omit_defaults=True, tag_field="
 class Appearance(msgspec.Struct, kw_only=True, omit_defaults=True, tag_field="@type", tag="NewsArticle"):
     headline: str | None = None
     url: str | None = None
-    datePublished: str | None = None  # noqa: N815 - schema.org spelling
+    datePublished: str | None = None
     publisher: Organization
     text: str
 
 
 class ClaimItem(msgspec.Struct, kw_only=True, omit_defaults=True, tag_field="@type", tag="Claim"):
     appearance: list[Appearance]
-    firstAppearance: Appearance | None = None  # noqa: N815
-    datePublished: str | None = None  # noqa: N815
+    firstAppearance: Appearance | None = None
+    datePublished: str | None = None
 
 
 class Rating(msgspec.Struct, kw_only=True, tag_field="@type", tag="Rating"):
-    ratingValue: int  # noqa: N815
-    bestRating: int = 5  # noqa: N815
-    worstRating: int = 1  # noqa: N815
-    alternateName: str  # noqa: N815
-    ratingExplanation: str  # noqa: N815
+    ratingValue: int
+    bestRating: int = 5
+    worstRating: int = 1
+    alternateName: str
+    ratingExplanation: str
 
 
 class ClaimReview(msgspec.Struct, kw_only=True, tag_field="@type", tag="ClaimReview"):
     context: str = msgspec.field(default="https://schema.org", name="@context")
     url: str
-    claimReviewed: str  # noqa: N815
-    itemReviewed: ClaimItem  # noqa: N815
+    claimReviewed: str
+    itemReviewed: ClaimItem
     author: Organization
-    datePublished: str  # noqa: N815
-    reviewRating: Rating  # noqa: N815
+    datePublished: str
+    reviewRating: Rating
 
 
 def claim_review(

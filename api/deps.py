@@ -22,6 +22,4 @@ Conn = NamedDependency[AsyncConnection[Any]]
 """A pooled connection for this request (autocommit; the core opens transactions)."""
 
 Limit = Annotated[int, QueryParameter(ge=1, le=500, description="Page size (default 50, at most 500).")]
-Cursor = Annotated[
-    str | None, QueryParameter(max_length=200, description="Opaque cursor from `next_cursor`.")
-]
+Cursor = Annotated[str | None, QueryParameter(max_length=200, description="Opaque cursor from `next_cursor`.")]

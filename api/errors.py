@@ -19,9 +19,7 @@ PROBLEM = "application/problem+json"
 RETRY_AFTER = "5"
 
 
-def problem(
-    status: int, detail: str, *, headers: dict[str, str] | None = None, **extra: Any
-) -> Response[Any]:
+def problem(status: int, detail: str, *, headers: dict[str, str] | None = None, **extra: Any) -> Response[Any]:
     body: dict[str, Any] = {
         "type": "about:blank",
         "status": status,
@@ -61,9 +59,7 @@ def _stale(_: Request[Any, Any, Any], exc: StaleWrite) -> Response[Any]:
 
 def _unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.warning("database unavailable on %s %s: %s", request.method, request.url.path, type(exc).__name__)
-    return problem(
-        503, "the database is not reachable right now; retry shortly", headers={"Retry-After": RETRY_AFTER}
-    )
+    return problem(503, "the database is not reachable right now; retry shortly", headers={"Retry-After": RETRY_AFTER})
 
 
 def _internal(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

@@ -29,9 +29,7 @@ class ArticleCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     title: OptionalText = None
     url: OptionalText = None
     author: OptionalText = None
-    published: (
-        Annotated[str, Meta(max_length=40, description="YYYY, YYYY-MM, YYYY-MM-DD or timestamp")] | None
-    ) = None
+    published: Annotated[str, Meta(max_length=40, description="YYYY, YYYY-MM, YYYY-MM-DD or timestamp")] | None = None
 
 
 class ArticleCreated(msgspec.Struct, kw_only=True):
@@ -192,9 +190,7 @@ class Health(msgspec.Struct, kw_only=True):
 
 
 def claim_out(row: ClaimRow) -> Claim:
-    period = (
-        Period(start=row.period_start, end=row.period_end) if (row.period_start or row.period_end) else None
-    )
+    period = Period(start=row.period_start, end=row.period_end) if (row.period_start or row.period_end) else None
     return Claim(
         id=row.id,
         article_id=row.article_id,

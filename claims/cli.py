@@ -12,15 +12,19 @@ import ipaddress
 import logging
 import sys
 import textwrap
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 import psycopg
 
 from claims.errors import ClaimsError, InvalidInput
 from claims.settings import PROJECT_ROOT, Settings
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from claims.models import ArticleIn
 
 log = logging.getLogger("claims")
 
@@ -45,7 +49,6 @@ class Manifest(msgspec.Struct, frozen=True, kw_only=True):
 
 def collect_articles(paths: Sequence[Path], source: str | None) -> list[tuple[Path, Any]]:
     """Files to ingest with their metadata: a folder's manifest.json, else `--source` for all."""
-    from claims.models import ArticleIn
 
     found: list[tuple[Path, ArticleIn]] = []
     for path in paths:
@@ -203,9 +206,7 @@ def serve(settings: Settings, host: str, port: int) -> int:
     from api.app import create_app
 
     if not _is_loopback(host) and not settings.api_keys:
-        raise InvalidInput(
-            f"refusing to listen on {host} without API keys: set CLAIMS_API_KEYS or use 127.0.0.1"
-        )
+        raise InvalidInput(f"refusing to listen on {host} without API keys: set CLAIMS_API_KEYS or use 127.0.0.1")
     uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower())
     return 0
 
@@ -228,9 +229,8 @@ def demo(settings: Settings) -> int:
 
 def evaluate(gold: Path, texts: Path, verbose: bool, settings: Settings) -> int:
     from claims import evaluate as ev
-    from claims.nlp import get_nlp
-
     from claims.evaluate_relations import evaluate_relations, format_relations
+    from claims.nlp import get_nlp
 
     gold_doc, raw_texts, manifest = ev.load_inputs(gold, texts)
     nlp = get_nlp(settings.spacy_model)

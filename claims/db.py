@@ -6,8 +6,10 @@ import logging
 import warnings
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from claims.settings import Settings
+if TYPE_CHECKING:
+    from claims.settings import Settings
 
 log = logging.getLogger(__name__)
 

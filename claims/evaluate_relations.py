@@ -7,7 +7,6 @@ but without a database, so `claims eval` can show conflict detection next to ext
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +17,8 @@ from claims.match import block_key, match_claims
 from claims.models import ClaimRef, Extraction, MatchResult
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
     from spacy.language import Language
 
 
@@ -50,9 +51,7 @@ def match_corpus(
     for article_no, file in enumerate(order, start=1):
         new: list[tuple[ClaimRef, str | None]] = []
         for i, claim in enumerate(extractions[file].claims):
-            ref = ClaimRef(
-                id=next_id, article_id=article_no, source=file, published=published.get(file), claim=claim
-            )
+            ref = ClaimRef(id=next_id, article_id=article_no, source=file, published=published.get(file), claim=claim)
             ids[(file, i)], refs[next_id] = next_id, ref
             next_id += 1
             new.append((ref, block_key(claim)))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import unicodedata
-from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -23,6 +22,8 @@ from claims.match import block_key, match_claims
 from claims.models import ArticleIn, Extraction, IngestResult
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
     from psycopg import AsyncConnection
     from spacy.language import Language
 
@@ -76,9 +77,7 @@ def analyse(nlp: Language, prepared: Sequence[Prepared], *, n_process: int = 1) 
     return extract_many(nlp, ((p.text, p.published) for p in prepared), n_process=n_process)
 
 
-async def store_article(
-    conn: AsyncConnection[Any], prepared: Prepared, extraction: Extraction
-) -> IngestResult:
+async def store_article(conn: AsyncConnection[Any], prepared: Prepared, extraction: Extraction) -> IngestResult:
     """Store one article with its claims, matches and conflicts in ONE transaction."""
     art = prepared.article
     async with conn.transaction():
@@ -109,9 +108,7 @@ async def store_article(
         )
         opened = await _match_new(conn, ids, blocks)
     log.info("stored article_id=%d claims=%d conflicts=%d", article_id, len(ids), opened)
-    return IngestResult(
-        id=article_id, source_id=source_id, claims=len(ids), duplicate=False, conflicts=opened
-    )
+    return IngestResult(id=article_id, source_id=source_id, claims=len(ids), duplicate=False, conflicts=opened)
 
 
 async def _match_new(conn: AsyncConnection[Any], ids: Sequence[int], blocks: Sequence[str | None]) -> int:

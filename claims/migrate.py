@@ -9,13 +9,16 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import msgspec
 import psycopg
 
 from claims.errors import Conflict
 from claims.settings import PROJECT_ROOT
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 log = logging.getLogger(__name__)
 

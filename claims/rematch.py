@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 from claims import store
 from claims.match import block_key, match_claims
-from claims.models import ClaimRef, MatchResult
 
 if TYPE_CHECKING:
     from psycopg import AsyncConnection
+
+    from claims.models import ClaimRef, MatchResult
 
 log = logging.getLogger(__name__)
 

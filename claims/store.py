@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Sequence
-from datetime import date
 from typing import TYPE_CHECKING, Any, Generic, LiteralString, TypeVar
 
 import msgspec
@@ -22,6 +20,9 @@ from claims.errors import InvalidInput, NotFound, StaleWrite
 from claims.models import Claim, ClaimRef, MatchResult, Period
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import date
+
     from psycopg import AsyncConnection
 
 T = TypeVar("T")
@@ -531,8 +532,7 @@ async def _stage(conn: AsyncConnection[Any], matches: Sequence[MatchResult]) -> 
     await conn.execute(_STAGE)
     async with conn.cursor() as cur:
         async with cur.copy(
-            "COPY staged_matches (claim_a, claim_b, label, linked, score, components, reason, severity)"
-            " FROM STDIN"
+            "COPY staged_matches (claim_a, claim_b, label, linked, score, components, reason, severity) FROM STDIN"
         ) as copy:
             for m in matches:
                 a, b = sorted((m.a, m.b))
@@ -679,8 +679,7 @@ async def list_conflicts(
         params["source"] = f.source
     if f.article is not None:
         where.append(
-            "EXISTS (SELECT 1 FROM claims c WHERE c.id IN (k.claim_a, k.claim_b)"
-            " AND c.article_id = %(article)s)"
+            "EXISTS (SELECT 1 FROM claims c WHERE c.id IN (k.claim_a, k.claim_b) AND c.article_id = %(article)s)"
         )
         params["article"] = f.article
     if f.min_severity is not None:

@@ -39,7 +39,9 @@ def dsn(settings: Settings) -> str:
 
 def truncate_all(dsn: str) -> None:
     with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute("TRUNCATE sources, articles, claims, matches, conflicts, conflict_history RESTART IDENTITY CASCADE")
+        conn.execute(
+            "TRUNCATE sources, articles, claims, matches, conflicts, conflict_history RESTART IDENTITY CASCADE"
+        )
 
 
 def _free_port() -> int:

@@ -169,7 +169,11 @@ def test_batch_json_reports_each_item(client: httpx.Client) -> None:
         "/v1/articles/batch",
         json={
             "articles": [
-                {"source": "Batch Wire", "text": "Officials said 4,500 evacuees arrived on 3 June 2024.", "published": "2024-06-04"},
+                {
+                    "source": "Batch Wire",
+                    "text": "Officials said 4,500 evacuees arrived on 3 June 2024.",
+                    "published": "2024-06-04",
+                },
                 {"source": "Batch Wire", "text": "   "},
                 {"source": "Batch Wire", "text": "The ministry counted 12 ships.", "published": "2024-02-30"},
                 {"text": "no source"},
@@ -277,8 +281,20 @@ def test_health_ready_and_openapi(anon: httpx.Client) -> None:
     assert ready.status_code == 200 and ready.json()["status"] == "ready"
     schema = anon.get("/schema/openapi.json").json()
     ops = {op["operationId"] for path in schema["paths"].values() for op in path.values() if "operationId" in op}
-    assert {"CreateArticle", "CreateArticles", "ListArticles", "GetArticle", "ListArticleClaims", "ListSources",
-            "ListSourceClaims", "ListClaims", "GetClaim", "ListConflicts", "GetConflict", "ReviewConflict"} <= ops
+    assert {
+        "CreateArticle",
+        "CreateArticles",
+        "ListArticles",
+        "GetArticle",
+        "ListArticleClaims",
+        "ListSources",
+        "ListSourceClaims",
+        "ListClaims",
+        "GetClaim",
+        "ListConflicts",
+        "GetConflict",
+        "ReviewConflict",
+    } <= ops
 
 
 # --------------------------------------------------------------------------- conflicts on the seeds
@@ -287,9 +303,7 @@ def test_health_ready_and_openapi(anon: httpx.Client) -> None:
 def test_seed_conflicts_are_the_gold_ones(client: httpx.Client, seeded: list[SeedArticle]) -> None:
     """Through the database: the one contradiction in the seeds is flagged, and little else."""
     seed_ids = {a.id for a in seeded}
-    conflicts = [
-        c for c in walk(client, "/v1/conflicts") if {cl["article_id"] for cl in c["claims"]} <= seed_ids
-    ]
+    conflicts = [c for c in walk(client, "/v1/conflicts") if {cl["article_id"] for cl in c["claims"]} <= seed_ids]
     assert 1 <= len(conflicts) <= 3, [c["reason"] for c in conflicts]
     dates = [sorted(cl["date"] for cl in c["claims"]) for c in conflicts if c["kind"] == "date"]
     assert ["2022-02-24", "2022-02-26"] in dates

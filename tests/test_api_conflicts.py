@@ -24,7 +24,13 @@ pytestmark = pytest.mark.model
 def _ingest(client: httpx.Client, source: str, text: str, published: str) -> int:
     r = client.post(
         "/v1/articles",
-        json={"source": source, "text": text, "published": published, "title": f"{source} report", "url": f"https://example.org/{source}"},
+        json={
+            "source": source,
+            "text": text,
+            "published": published,
+            "title": f"{source} report",
+            "url": f"https://example.org/{source}",
+        },
     )
     assert r.status_code == 201, r.text
     return int(r.json()["id"])
@@ -32,8 +38,18 @@ def _ingest(client: httpx.Client, source: str, text: str, published: str) -> int
 
 @pytest.fixture(scope="module")
 def conflict(client: httpx.Client, dsn: str) -> dict[str, Any]:
-    a = _ingest(client, "Review Wire", "The port authority said 4,100 containers were lost in the storm on 2 May 2024.", "2024-05-03")
-    b = _ingest(client, "Review Post", "Only 1,250 containers were lost in the storm, the port authority said on 3 May 2024.", "2024-05-04")
+    a = _ingest(
+        client,
+        "Review Wire",
+        "The port authority said 4,100 containers were lost in the storm on 2 May 2024.",
+        "2024-05-03",
+    )
+    b = _ingest(
+        client,
+        "Review Post",
+        "Only 1,250 containers were lost in the storm, the port authority said on 3 May 2024.",
+        "2024-05-04",
+    )
     ca = next(c for c in walk(client, f"/v1/articles/{a}/claims") if c["kind"] == "count")
     cb = next(c for c in walk(client, f"/v1/articles/{b}/claims") if c["kind"] == "count")
 
@@ -43,8 +59,13 @@ def conflict(client: httpx.Client, dsn: str) -> dict[str, Any]:
                 conn,
                 [
                     MatchResult(
-                        a=ca["id"], b=cb["id"], label="conflict", score=0.9, components={"ctx": 0.9},
-                        reason="containers lost in the storm: 4,100 vs 1,250", severity=0.7,
+                        a=ca["id"],
+                        b=cb["id"],
+                        label="conflict",
+                        score=0.9,
+                        components={"ctx": 0.9},
+                        reason="containers lost in the storm: 4,100 vs 1,250",
+                        severity=0.7,
                     )
                 ],
             )
@@ -79,7 +100,9 @@ def test_review_keeps_history_and_guards_against_stale_writes(client: httpx.Clie
     assert [h["status"] for h in first.json()["history"]] == ["open"]
 
     confirmed = client.patch(
-        url, json={"status": "confirmed", "note": "checked the port's own log", "reviewer": "ed"}, headers={"If-Match": tag}
+        url,
+        json={"status": "confirmed", "note": "checked the port's own log", "reviewer": "ed"},
+        headers={"If-Match": tag},
     )
     assert confirmed.status_code == 200, confirmed.text
     assert confirmed.headers["etag"] != tag
@@ -106,7 +129,9 @@ def test_review_keeps_history_and_guards_against_stale_writes(client: httpx.Clie
         ({"status": "confirmed", "reviewer": 7}, 400),
     ],
 )
-def test_bad_reviews_are_refused(client: httpx.Client, conflict: dict[str, Any], body: dict[str, Any], status: int) -> None:
+def test_bad_reviews_are_refused(
+    client: httpx.Client, conflict: dict[str, Any], body: dict[str, Any], status: int
+) -> None:
     assert_problem(client.patch(f"/v1/conflicts/{conflict['id']}", json=body), status)
 
 

@@ -80,17 +80,29 @@ def test_rematch_keeps_reviewed_conflicts(dsn: str, tmp_path: Path) -> None:
     truncate_all(dsn)
     folder = tmp_path / "rm"
     folder.mkdir()
-    (folder / "a.txt").write_text("Russia's full-scale invasion of Ukraine began on 24 February 2022, officials said.\n")
-    (folder / "b.txt").write_text("Russia's full-scale invasion of Ukraine began on 26 February 2022, the paper said.\n")
+    (folder / "a.txt").write_text(
+        "Russia's full-scale invasion of Ukraine began on 24 February 2022, officials said.\n"
+    )
+    (folder / "b.txt").write_text(
+        "Russia's full-scale invasion of Ukraine began on 26 February 2022, the paper said.\n"
+    )
     (folder / "manifest.json").write_text(
-        json.dumps({"articles": [{"file": "a.txt", "source": "A", "published": "2022-03-01"},
-                                 {"file": "b.txt", "source": "B", "published": "2022-03-02"}]})
+        json.dumps(
+            {
+                "articles": [
+                    {"file": "a.txt", "source": "A", "published": "2022-03-01"},
+                    {"file": "b.txt", "source": "B", "published": "2022-03-02"},
+                ]
+            }
+        )
     )
     assert run(dsn, "ingest", str(folder)).returncode == 0
     with psycopg.connect(dsn, autocommit=True) as conn:
         before = conn.execute("SELECT count(*) FROM matches").fetchone()
         conn.execute("UPDATE conflicts SET status = 'confirmed'")
-        conn.execute("INSERT INTO conflict_history (conflict_id, status, reviewer) SELECT id, 'confirmed', 'ed' FROM conflicts")
+        conn.execute(
+            "INSERT INTO conflict_history (conflict_id, status, reviewer) SELECT id, 'confirmed', 'ed' FROM conflicts"
+        )
         reviewed = conn.execute("SELECT count(*) FROM conflicts").fetchone()
         assert reviewed is not None and reviewed[0] == 1, "24 vs 26 February for one invasion is a conflict"
         # a rule change that drops every block key: nothing can match any more

@@ -90,9 +90,7 @@ class ArticleController(Controller):
             "at all and reported with its own status (201 created, 200 duplicate, 4xx problem)."
         ),
     )
-    async def create_batch(
-        self, request: Request[Any, Any, Any], state: State, conn: Conn
-    ) -> schemas.BatchResult:
+    async def create_batch(self, request: Request[Any, Any, Any], state: State, conn: Conn) -> schemas.BatchResult:
         raw_items = _split_batch(await request.body(), request.headers.get("content-type", ""))
         parsed: list[ArticleIn | InvalidInput] = []
         for raw in raw_items:
@@ -123,9 +121,7 @@ class ArticleController(Controller):
             )
         failed = sum(1 for i in items if i.error is not None)
         dups = sum(1 for i in items if i.duplicate)
-        return schemas.BatchResult(
-            items=items, created=len(items) - failed - dups, duplicates=dups, failed=failed
-        )
+        return schemas.BatchResult(items=items, created=len(items) - failed - dups, duplicates=dups, failed=failed)
 
     @get("/", operation_id="ListArticles")
     async def list_articles(
@@ -160,12 +156,8 @@ class ArticleController(Controller):
         self, article_id: FromPath[int], conn: Conn, limit: Limit = 50, cursor: Cursor = None
     ) -> schemas.ClaimPage:
         await store.get_article(conn, article_id)
-        page = await store.list_claims(
-            conn, store.ClaimFilters(article=article_id), limit=limit, cursor=cursor
-        )
-        return schemas.ClaimPage(
-            items=[schemas.claim_out(r) for r in page.items], next_cursor=page.next_cursor
-        )
+        page = await store.list_claims(conn, store.ClaimFilters(article=article_id), limit=limit, cursor=cursor)
+        return schemas.ClaimPage(items=[schemas.claim_out(r) for r in page.items], next_cursor=page.next_cursor)
 
 
 def _split_batch(body: bytes, content_type: str) -> list[bytes]:

@@ -106,9 +106,7 @@ class ConflictController(Controller):
         operation_id="GetConflictClaimReview",
         media_type="application/ld+json",
     )
-    async def claimreview(
-        self, conflict_id: FromPath[int], conn: Conn, request: Request[Any, Any, Any]
-    ) -> ClaimReview:
+    async def claimreview(self, conflict_id: FromPath[int], conn: Conn, request: Request[Any, Any, Any]) -> ClaimReview:
         """schema.org ClaimReview JSON-LD, ready for an editorial tool to publish."""
         row = await store.get_conflict(conn, conflict_id)
         claims = await store.claims_by_ids(conn, [row.claim_a, row.claim_b])
