@@ -10,6 +10,7 @@ import psycopg
 import psycopg_pool
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.types import ExceptionHandlersMap
 
 from claims.errors import Conflict, InvalidInput, NotFound, StaleWrite, Unavailable
 
@@ -67,7 +68,7 @@ def _internal(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     return problem(500, "an internal error occurred; it has been logged")
 
 
-EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     HTTPException: _http,
     InvalidInput: _invalid,
     NotFound: _not_found,

@@ -70,7 +70,7 @@ def migrate(dsn: str, directory: Path = MIGRATIONS_DIR) -> list[str]:
         conn.execute("SELECT pg_advisory_lock(%s)", (_LOCK_KEY,))
         try:
             conn.execute(_CREATE_TABLE)
-            done = dict(conn.execute("SELECT version, checksum FROM schema_migrations").fetchall())
+            done: dict[str, str] = dict(conn.execute("SELECT version, checksum FROM schema_migrations").fetchall())
             for mig in migrations:
                 if mig.version in done:
                     if done[mig.version] != mig.checksum:

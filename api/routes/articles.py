@@ -14,7 +14,7 @@ from api import schemas
 from api.deps import Conn, Cursor, Limit
 from claims import ingest, store
 from claims.errors import InvalidInput
-from claims.models import ArticleIn, IngestResult
+from claims.models import ArticleIn, Extraction, IngestResult
 
 NDJSON = "application/x-ndjson"
 
@@ -41,11 +41,14 @@ def _created(result: IngestResult) -> schemas.ArticleCreated:
     )
 
 
-async def _prepare_and_extract(state: State, items: list[ArticleIn]) -> list[ingest.Prepared | InvalidInput]:
+Outcome = tuple[ingest.Prepared, Extraction] | InvalidInput
+
+
+async def _prepare_and_extract(state: State, items: list[ArticleIn]) -> list[Outcome]:
     """Validate, clean and run spaCy off the event loop, one nlp.pipe pass for the whole batch."""
     max_chars = state.settings.max_text_chars
 
-    def work() -> list[Any]:
+    def work() -> list[Outcome]:
         prepared: list[ingest.Prepared | InvalidInput] = []
         for item in items:
             try:
