@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from claims.match import block_key, match_claims
+from claims.match import BLOCK_WINDOW, block_key, match_claims
 from claims.models import Claim, ClaimRef, Kind
 from claims.synonyms import _canonicalise
 
@@ -109,7 +109,7 @@ def time_article(
         _canonicalise.cache_clear()
         t0 = time.perf_counter()
         keys = {k for c in new if (k := block_key(c.claim)) is not None}
-        candidates = [ref for k in keys for ref in blocks.get(k, ())]  # the indexed lookup
+        candidates = [ref for k in keys for ref in blocks.get(k, [])[-BLOCK_WINDOW:]]  # the indexed lookup
         match_claims(new, candidates)
         times.append(time.perf_counter() - t0)
         fetched = max(fetched, len(candidates))

@@ -18,7 +18,7 @@ from claims import partialdate, store
 from claims.clean import clean_html, clean_text
 from claims.errors import InvalidInput
 from claims.extract import extract_many
-from claims.match import block_key, match_claims
+from claims.match import BLOCK_WINDOW, block_key, match_claims
 from claims.models import ArticleIn, Extraction, IngestResult
 
 if TYPE_CHECKING:
@@ -120,7 +120,7 @@ async def _match_new(conn: AsyncConnection[Any], ids: Sequence[int], blocks: Seq
         "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(%(keys)s::text[]) AS k",
         {"keys": keys},
     )
-    rows = await store.claims_in_blocks(conn, keys)
+    rows = await store.claims_in_blocks(conn, keys, window=BLOCK_WINDOW)
     new_ids = {i for i, b in zip(ids, blocks, strict=True) if b is not None}
     refs = [r.to_ref() for r in rows]
     new_refs = [r for r in refs if r.id in new_ids]

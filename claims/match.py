@@ -69,6 +69,13 @@ _SHORT_CONTEXT = 4  # contexts with fewer distinct tokens say little: token_set_
 _GENERIC_COUNT_UNITS = frozenset({"year", "time", "occasion", "anniversary", "rank", "percent"})
 
 
+BLOCK_WINDOW = 2000
+"""How many of a block's most recent claims a new claim is compared with. Blocks stay small for
+most subjects, but a hot one (every dollar figure about the United States, every count of
+villages) would otherwise grow with the archive; the newest claims are the ones an editor is
+reconciling, so matching cost stays flat and recall on years-old claims is what is given up."""
+
+
 def block_key(claim: Claim) -> str | None:
     """`kind|unit class|subject state`, or None when the claim should never be matched.
 

@@ -482,12 +482,27 @@ async def get_claim(conn: AsyncConnection[Any], claim_id: int) -> ClaimRow:
     return found[claim_id]
 
 
-async def claims_in_blocks(conn: AsyncConnection[Any], blocks: Sequence[str]) -> list[ClaimRow]:
-    """Matching candidates: every stored claim sharing a block key (an index lookup per key)."""
+async def claims_in_blocks(conn: AsyncConnection[Any], blocks: Sequence[str], *, window: int) -> list[ClaimRow]:
+    """Matching candidates: the `window` most recent stored claims of each block.
+
+    One index range scan per key on (block, id), so the cost of matching an article does not grow
+    with the archive even when a block is hot (every US dollar figure about the United States).
+    """
     if not blocks:
         return []
     async with conn.cursor(row_factory=class_row(ClaimRow)) as cur:
-        await cur.execute(_CLAIM_SELECT + " WHERE c.block = ANY(%(blocks)s)", {"blocks": list(set(blocks))})
+        await cur.execute(
+            """
+            WITH recent AS (
+                SELECT r.id FROM unnest(%(blocks)s::text[]) AS b(key)
+                CROSS JOIN LATERAL (
+                    SELECT id FROM claims WHERE block = b.key ORDER BY id DESC LIMIT %(window)s
+                ) AS r
+            )"""
+            + _CLAIM_SELECT
+            + " WHERE c.id IN (SELECT id FROM recent)",
+            {"blocks": sorted(set(blocks)), "window": window},
+        )
         return await cur.fetchall()
 
 
