@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Span
 
-EXTRACTOR_VERSION = "rules-1"
+EXTRACTOR_VERSION = "rules-2"
 
 #: Lines that are bylines, datelines and publication notes: their dates are not claims.
 _PUBLICATION_NOTE = re.compile(
@@ -190,6 +190,7 @@ def claims_of(doc: Doc, published: str | None) -> list[Claim]:
             last_year[no] = year_here
 
     claims: list[Claim] = []
+    last_count: tuple[int, str] | None = None  # (sentence no, unit) of the latest count with a noun
     for no in sorted(by_sent):
         sent = sents[no]
         if _is_furniture(sent):
@@ -220,6 +221,14 @@ def claims_of(doc: Doc, published: str | None) -> list[Claim]:
                 ))
                 continue
             unit = span._.claims_unit
+            if kind == "count":
+                if unit is None and last_count is not None and last_count[0] >= no - 1 \
+                        and _noun_elided(span):
+                    # `more than 2,700 Ukrainian refugees ... Around 2,000 remain`: the counted
+                    # noun is carried from the nearest count before, in this sentence or the last
+                    unit = last_count[1]
+                elif unit is not None:
+                    last_count = (no, unit)
             as_of, period = _scope_for(span, clause, scopes)
             claims.append(Claim(
                 kind=kind, text=text[start:end], start=start, end=end, sentence=sentence_text,
@@ -229,6 +238,19 @@ def claims_of(doc: Doc, published: str | None) -> list[Claim]:
                 attribution=attribution, context=context,
             ))
     return claims
+
+
+def _noun_elided(span: Span) -> bool:
+    """The figure stands for a noun left out (`Around 2,000 remain`, `visas to 300 more`)."""
+    doc = span.doc
+    nxt = doc[span.end] if span.end < len(doc) else None
+    if nxt is None:
+        return True
+    if nxt.lower_ in ("more", "others", "other", "further", "additional") or nxt.is_punct:
+        return True
+    if doc.has_annotation("POS"):
+        return nxt.pos_ in ("VERB", "AUX", "ADV", "ADP", "CCONJ", "PUNCT", "PART")
+    return nxt.is_lower and nxt.lower_ in ("remain", "remained", "were", "are", "have", "had", "stay", "stayed")
 
 
 class _Scope(NamedTuple):

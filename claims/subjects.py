@@ -125,26 +125,125 @@ def _name_of(tok: Token) -> str | None:
     return None
 
 
+def _counted_head(span: Span) -> Token | None:
+    """The noun a figure counts (`188 Ukrainian refugees` -> refugees), from the parse."""
+    tok = span[-1]
+    if tok.dep_ in ("nummod", "quantmod", "amod", "compound") and tok.head.pos_ in ("NOUN", "PROPN") \
+            and tok.head.i >= span.end:
+        return tok.head
+    nxt = span.doc[span.end] if span.end < len(span.doc) else None
+    if nxt is not None and nxt.pos_ in ("NOUN", "PROPN"):
+        return nxt
+    return None
+
+
+def _nationality(tok: Token) -> str | None:
+    """`Japanese` -> Japan (whether or not the NER tagged it), a GPE -> its name."""
+    if tok.lower_ in _NATIONALITIES:
+        return _NATIONALITIES[tok.lower_]
+    return _entity_text(tok) if tok.ent_type_ in ("GPE", "NORP") else None
+
+
+_CLAIMANT_AFTER = re.compile(
+    r"\b(?:(?:be(?:ing)?\s|been\s)?(?:returned|return|returning|handed\s(?:back|over)|given\sback|"
+    r"transferred|belong(?:s|ed|ing)?)\sto|claimed\sby)\s(?:the\s)?"
+    r"((?:[A-Z][\w'’-]*)(?:\s[A-Z][\w'’-]*)*)"
+)
+
+
+def _territory_claimant(span: Span, head: Token | None) -> str | None:
+    """Whose a counted territory is (`Japanese sovereignty over the four islands`, `the four
+    islands being returned to Japan`, `Japan's four islands`, `four Hokkaido islands`).
+
+    The claimant, not whoever holds or discusses the land, is what a territory count is about;
+    None when the sentence names no claimant (then the usual subject rules apply).
+    """
+    sent = span.sent
+    for tok in sent:
+        if tok.lower_ == "sovereignty":
+            for child in tok.children:
+                if child.dep_ in ("amod", "poss", "compound", "nmod") and (name := _nationality(child)):
+                    return name
+    if m := _CLAIMANT_AFTER.search(sent.text, max(0, span.end_char - sent.start_char)):
+        return m.group(1)
+    if head is not None:
+        for child in head.children:
+            if child.dep_ == "poss" and (name := _nationality(child) or _entity_text(child)):
+                return name
+            if child.dep_ == "prep" and child.lower_ == "of":
+                for obj in child.children:
+                    if obj.dep_ == "pobj" and (name := _nationality(obj)):
+                        return name
+        regions = _regions()
+        for child in head.lefts:
+            if child.lower_ in regions:
+                return regions[child.lower_]
+    return None
+
+
+@functools.cache
+def _regions() -> dict[str, str]:
+    raw = json.loads(resources.files("claims").joinpath("data", "aliases.json").read_text("utf-8"))
+    return {k.lower(): v for k, v in raw.get("regions", {}).items()}
+
+
+#: Counted nouns whose nationality says who is counted, not who acts (`Tokyo admitted 188
+#: Ukrainian refugees`): their modifier never becomes the subject.
+_MOVING_PEOPLE = frozenset(
+    "refugee evacuee migrant immigrant emigrant asylum-seeker seeker tourist visitor student "
+    "worker national citizen resident exile".split()
+)
+#: Counted nouns that are places: their subject is the claimant (see `_territory_claimant`).
+TERRITORY_UNITS = frozenset(
+    "island islet territory region province oblast prefecture archipelago".split()
+)
+
+
 def subject_of(span: Span, people: dict[str, str]) -> str | None:
-    """The entity the figure is about: the governing verb's subject, else the nearest entity."""
+    """The entity the figure is about.
+
+    In order: for a count of territory, its claimant; the governing verb's subject; the
+    nationality of what is counted (`200 Japanese projects`: Japan; not for people on the move:
+    `188 Ukrainian refugees` admitted by Tokyo are Tokyo's figure); else the nearest entity.
+    """
     doc = span.doc
     if not doc.has_annotation("DEP"):
         return None
     root = span.root
+    head = _counted_head(span)
+    unit = getattr(span._, "claims_unit", None) if span.has_extension("claims_unit") else None
+    if unit in TERRITORY_UNITS and (name := _territory_claimant(span, head)) is not None:
+        return canonical(name, people)
     verb = _governing_verb(root)
-    if verb is not None:
+    for _ in range(3):
+        if verb is None:
+            break
         subj = _subject_token(verb)
-        if subj is not None and not (span.start <= subj.i < span.end):
-            if (name := _name_of(subj)) is not None:
+        if subj is None or span.start <= subj.i < span.end:
+            break
+        if subj.pos_ == "NOUN" and subj.lemma_.lower() in _MOVING_PEOPLE:
+            # `188 Ukrainian refugees` parsed as the subject of the next verb: counted people,
+            # whose nationality is not the actor; ask the verb this clause hangs from instead
+            verb = verb.head if verb.dep_ in ("conj", "ccomp", "xcomp", "advcl") and verb.head is not verb else None
+            continue
+        if (name := _name_of(subj)) is not None:
+            return canonical(name, people)
+        break
+    if head is not None and head.lemma_.lower() not in _MOVING_PEOPLE and unit not in _MOVING_PEOPLE:
+        for child in head.lefts:
+            if child.dep_ in ("amod", "compound", "nmod") and child.i >= span.end \
+                    and (name := _nationality(child)) is not None:
                 return canonical(name, people)
     sent = span.sent
+    # the counted phrase itself (`2,700 Ukrainian refugees`) names who is counted, not the subject
+    phrase_end = head.i + 1 if head is not None else span.end
     best: str | None = None
     for ent in sent.ents:
         if ent.label_ in ("GPE", "PERSON", "ORG") and ent.end <= span.start:
             best = ent.text
     if best is None:
         for ent in sent.ents:
-            if ent.label_ in ("GPE", "PERSON", "ORG") and ent.start >= span.end:
+            if ent.label_ in ("GPE", "PERSON", "ORG") and ent.start >= phrase_end:
                 best = ent.text
                 break
     return canonical(best, people) if best else None

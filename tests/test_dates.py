@@ -88,3 +88,13 @@ def test_resolve(ref: dict[str, object], published: str | None, hint: int | None
     """Year-less dates: latest one not after publication + ~3 months; relative ones at the
     publication date's precision."""
     assert resolve(ref, published, hint) == iso  # type: ignore[arg-type]
+
+
+def test_relative_months_resolve_against_the_reference() -> None:
+    from claims.dates import resolve
+
+    assert resolve({"month": 6, "rel": "month:6:next"}, "2016-11-07") == "2017-06"
+    assert resolve({"month": 9, "rel": "month:9:last"}, "2016-11-07") == "2016-09"
+    assert resolve({"month": 11, "rel": "month:11:last"}, "2016-11-07") == "2015-11"
+    assert resolve({"month": 6, "rel": "month:6:next_year"}, "2016-11-07") == "2017-06"
+    assert resolve({"month": 6, "rel": "month:6:next"}, None) is None

@@ -135,3 +135,116 @@ def test_as_of_and_period_scope_figures(model_nlp: Language) -> None:
     assert welcomed.as_of == "2022-11-27"
     assert welcomed.period is not None and welcomed.period.start == "2022"
     assert welcomed.period.end is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "value", "low", "high", "qualifier"),
+    [
+        ("x is equal to one hundred and seventy.", "one hundred and seventy", 170, 170, 170, "exact"),
+        ("It is bigger or equal than three thousand nine hundred and sixty five.",
+         "bigger or equal than three thousand nine hundred and sixty five", 3965, 3965, None, "at_least"),
+        ("Seven hundred refugees arrived.", "Seven hundred", 700, 700, 700, "exact"),
+        ("Exports exceeded 3000 crates.", "exceeded 3000", 3000, 3000, None, "more_than"),
+        ("Sales surpass 3000 units.", "surpass 3000", 3000, 3000, None, "more_than"),
+        ("About 500 or more units sold.", "500 or more", 500, 500, None, "at_least"),
+        ("Scores of 30 or less count.", "30 or less", 30, 0, 30, "at_most"),
+        ("His score is equal to or more than 30.", "equal to or more than 30", 30, 30, None, "at_least"),
+        ("His score is less than or equal to 30.", "less than or equal to 30", 30, 0, 30, "at_most"),
+        ("His score is more than 5000 or equal to it.", "more than 5000 or equal to it", 5000, 5000, None,
+         "at_least"),
+        ("The dam is more than 60 years old.", "more than 60 years", 60, 60, None, "more_than"),
+    ],
+)
+def test_bounds_and_spelled_numbers(blank_nlp: Language, sentence: str, figure: str, value: float,
+                                    low: float, high: float | None, qualifier: str) -> None:
+    """Comparison phrases become the right bound; compound spelled numbers parse whole."""
+    claim = find(extract(sentence, nlp=blank_nlp).claims, figure)
+    assert claim.qualifier == qualifier
+    assert approx_eq(claim.value, value) and approx_eq(claim.low, low) and approx_eq(claim.high, high)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "low", "high"),
+    [
+        ("The number is above 1000 and below 1500.", "above 1000 and below 1500", 1000, 1500),
+        ("There were at most 100 and at least 20 boats.", "at most 100 and at least 20", 20, 100),
+        ("Sales greater than 30 and less than or equal to 40 count.",
+         "greater than 30 and less than or equal to 40", 30, 40),
+        ("It is higher or equal than one hundred, lower or equal than three hundred.",
+         "higher or equal than one hundred, lower or equal than three hundred", 100, 300),
+        ("He scores between negative ten and fifteen.", "negative ten and fifteen", -10, 15),
+        ("It took 20 through 100 days.", "20 through 100", 20, 100),
+    ],
+)
+def test_two_bounds_make_one_range(blank_nlp: Language, sentence: str, figure: str, low: float,
+                                   high: float) -> None:
+    claim = find(extract(sentence, nlp=blank_nlp).claims, figure)
+    assert (claim.qualifier, claim.low, claim.high) == ("range", low, high)
+
+
+def test_bounds_that_cannot_hold_together_stay_apart(blank_nlp: Language) -> None:
+    """`more than 40 and less than 10` is two statements, not an empty range."""
+    claims = extract("More than 40 and less than 10 are two ranges.", nlp=blank_nlp).claims
+    bounds = [(c.text, c.qualifier) for c in claims if c.qualifier != "exact"]
+    assert bounds == [("More than 40", "more_than"), ("less than 10", "less_than")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "value", "qualifier"),
+    [
+        ("More than half of the refugees stayed.", "More than half", 0.5, "more_than"),
+        ("One in five Ukrainians left.", "One in five", 0.2, "exact"),
+        ("How about 2 in 5 or more.", "2 in 5 or more", 0.4, "at_least"),
+        ("More than 1/2 of the people came.", "More than 1/2", 0.5, "more_than"),
+    ],
+)
+def test_shares(blank_nlp: Language, sentence: str, figure: str, value: float, qualifier: str) -> None:
+    claim = find(extract(sentence, nlp=blank_nlp).claims, figure)
+    assert (claim.kind, claim.qualifier, claim.unit) == ("ratio", qualifier, "fraction")
+    assert approx_eq(claim.value, value)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Half the team left.", "The 9/11 attacks changed it.", "He works 24/7.", "About half a million came.",
+     "It rose in 10 years."],
+)
+def test_not_shares(blank_nlp: Language, sentence: str) -> None:
+    assert not [c for c in extract(sentence, nlp=blank_nlp).claims if c.kind == "ratio"]
+
+
+@pytest.mark.model
+def test_elided_counted_noun_is_carried_from_the_count_before(model_nlp: Language) -> None:
+    """`... 2,700 Ukrainian refugees. Around 2,000 remain`: 2,000 refugees; `300 more` likewise."""
+    ex = extract(
+        "Tokyo has welcomed more than 2,700 Ukrainian evacuees since 2022. Around 2,000 remain in Japan, "
+        "and 300 more are expected.", nlp=model_nlp,
+    )
+    assert [find(ex.claims, f).unit for f in ("2,700", "Around 2,000", "300")] == ["evacuee"] * 3
+
+
+@pytest.mark.model
+def test_no_noun_is_carried_across_a_gap(model_nlp: Language) -> None:
+    ex = extract("Ships carried 40 tanks. The talks went well. Around 2,000 remain.", nlp=model_nlp)
+    assert find(ex.claims, "Around 2,000").unit is None
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("sentence", "figure", "subject"),
+    [
+        # territory counts are about their claimant, wherever the sentence names it
+        ("Washington supports Tokyo and has recognized Japanese sovereignty over the four disputed islands.",
+         "four", "Japan"),
+        ("Talks aimed at the three southern islands being returned to Finland.", "three", "Finland"),
+        ("Norway's two northern islands were occupied by Russia.", "two", "Norway"),
+        ("A dispute over four Hokkaido islands, which were occupied by Russia, went on.", "four", "Japan"),
+        # without a claimant, who holds them
+        ("Moscow still administers four contested islands.", "four", "Russia"),
+        # the nationality of counted things that belong to someone; not of people on the move
+        ("The cooperation has led to more than 200 Japanese private-sector projects.", "more than 200", "Japan"),
+        ("More than 2,700 Ukrainian refugees came to Germany.", "More than 2,700", "Germany"),
+    ],
+)
+def test_subject_rules(model_nlp: Language, sentence: str, figure: str, subject: str) -> None:
+    assert find(extract(sentence, nlp=model_nlp).claims, figure).subject == subject

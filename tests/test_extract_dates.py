@@ -117,3 +117,56 @@ def test_date_subject_from_parse(model_nlp: Language) -> None:
     assert claim.date == "2022-02-17"
     assert claim.subject == "Fumio Kishida"
     assert "pledge" in claim.context.split()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "figure", "iso"),
+    [
+        ("I'll be out june 2016.", None, "june 2016", "2016-06"),
+        ("I'll be out 2016 November.", None, "2016 November", "2016-11"),
+        ("I'll be out 2016, nov.", None, "2016, nov", "2016-11"),
+        ("I'll be out November , 2016.", None, "November , 2016", "2016-11"),
+        ("I'll go back 2019-sep-1.", None, "2019-sep-1", "2019-09-01"),
+        ("I'll go back 2019/sep/01.", None, "2019/sep/01", "2019-09-01"),
+        ("I'll go back Oct-2.", "2016-11-07", "Oct-2", "2016-10-02"),
+        ("I'll go back Oct/2.", "2016-11-07", "Oct/2", "2016-10-02"),
+        ("i'll go back monday january 12th, 2016.", None, "monday january 12th, 2016", "2016-01-12"),
+        ("It closed 16. Nov. 2016 at noon.", None, "16. Nov. 2016", "2016-11-16"),
+        ("We had a meeting 5 December 1391.", None, "5 December 1391", "1391-12-05"),
+        ("It fell 6,107.31 August 2019.", None, "August 2019", "2019-08"),
+        ("I'll be out next june.", "2016-11-07", "next june", "2017-06"),
+        ("I'll be out last sept.", "2016-11-07", "last sept", "2016-09"),
+        ("I'll be out june next year.", "2016-11-07", "june next year", "2017-06"),
+        ("I'll be out February.", "2016-06-07", "February", "2016-02"),
+        ("It was built in the 70s.", None, "the 70s", "1970s"),
+        ("It was built in the '40s.", None, "the '40s", "1940s"),
+        ("It was built in the 1970's.", None, "the 1970's", "1970s"),
+        ("It was built in the seventies.", None, "the seventies", "1970s"),
+        ("It was built in the noughties.", None, "the noughties", "2000s"),
+    ],
+)
+def test_more_date_forms(blank_nlp: Language, sentence: str, published: str | None, figure: str,
+                         iso: str) -> None:
+    """Lower-case months, year-first order, `Mon-D`, old years with a day, decades, next/last month."""
+    claim = find(extract(sentence, published=published, nlp=blank_nlp).claims, figure)
+    assert (claim.kind, claim.date) == ("date", iso)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "In 2016, May became prime minister.",  # Theresa May, not the month
+        "People in their 70s voted.",  # an age
+        "An august institution met.",  # the adjective
+        "They may march 5 km.",
+    ],
+)
+def test_month_and_decade_look_alikes(blank_nlp: Language, sentence: str) -> None:
+    dates = [c.date for c in extract(sentence, nlp=blank_nlp).claims if c.kind == "date"]
+    assert all(not d or ("-" not in d and not d.endswith("s")) for d in dates), dates
+
+
+@pytest.mark.parametrize(("text", "iso"), [("Feb 29th", "2016-02-29"), ("In the 1970s", "1970s")])
+def test_a_short_line_with_only_a_date_phrase_is_no_dateline(blank_nlp: Language, text: str, iso: str) -> None:
+    """Datelines name someone or carry a full date; `In the 1970s` or `Feb 29th` alone are claims."""
+    assert [c.date for c in extract(text, published="2016-11-07", nlp=blank_nlp).claims] == [iso]

@@ -100,3 +100,49 @@ def test_money_subject_and_attribution(model_nlp: Language) -> None:
     assert claim.period is not None and (claim.period.start, claim.period.end) == ("2022-02", "2024-12")
     assert claim.as_of == "2024-12"
     assert "aid" in claim.context.split()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "value", "unit"),
+    [
+        # symbols split from the number, lower-cased letter prefixes (tokenised wire copy)
+        ("the simulator costs c $ 16.4 million .", "c $ 16.4 million", 16.4e6, "CAD"),
+        ("exports fell to hk $ 10.05 billion .", "hk $ 10.05 billion", 10.05e9, "HKD"),
+        ("russia accepted a us $ 150 million loan .", "us $ 150 million", 150e6, "USD"),
+        ("Sell Mex$ 10 million forward.", "Mex$ 10 million", 10e6, "MXN"),
+        ("It costs usd$ 15 today.", "usd$ 15", 15, "USD"),
+        # ISO codes glued to the number, and currency words after it
+        ("The fee is 115USD.", "115USD", 115, "USD"),
+        ("They lost 75 USD million last year.", "75 USD million", 75e6, "USD"),
+        ("Losses in excess of 30 MUSD were reported.", "30 MUSD", 30e6, "USD"),
+        ("Nokia paid 420 million finnish markka.", "420 million finnish markka", 420e6, "FIM"),
+        ("Output broke 100 billion yuan.", "100 billion yuan", 100e9, "CNY"),
+        ("It was 40 rmb and 20 usd.", "40 rmb", 40, "CNY"),
+        ("It was 40 rmb and 20 usd.", "20 usd", 20, "USD"),
+        ("A share costs 10 turkish lira.", "10 turkish lira", 10, "TRY"),
+        ("It costs half million usd.", "half million usd", 0.5e6, "USD"),
+        ("It costs a quarter million us dollars.", "a quarter million us dollars", 0.25e6, "USD"),
+        ("a 12-cent-a-share dividend", "12-cent", 0.12, "USD"),
+        ("The book is 100 ₡ now.", "100 ₡", 100, "CRC"),
+        ("The cost is 100元!", "100元", 100, "CNY"),
+    ],
+)
+def test_currency_forms(blank_nlp: Language, sentence: str, figure: str, value: float, unit: str) -> None:
+    """Prefixes in any case and spacing, glued codes, words after the number, `M` for millions."""
+    claims = [c for c in extract(sentence, nlp=blank_nlp).claims if figure in c.text or c.text in figure]
+    claim = next(c for c in claims if c.unit == unit)
+    assert claim.kind == "money"
+    assert approx_eq(claim.value, value, rel=1e-3)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "ALL 5 solutions are wrong.",  # ALL is a code (Albanian lek) but shouted English here
+        "The company's $5 billion deal closed.",  # `s $5` is not Singapore dollars
+        "They paid a $5 fee.",  # `a $5` is not Australian dollars
+    ],
+)
+def test_ambiguous_currency_tokens(blank_nlp: Language, sentence: str) -> None:
+    units = {c.unit for c in extract(sentence, nlp=blank_nlp).claims if c.kind == "money"}
+    assert units <= {"USD"}

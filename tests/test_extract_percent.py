@@ -60,3 +60,18 @@ def test_percentage_points(blank_nlp: Language) -> None:
     """Points are not percents of something: the unit says so."""
     claim = find(extract("Support rose 4 percentage points.", nlp=blank_nlp).claims, "4 percentage points")
     assert (claim.kind, claim.unit, claim.value) == ("percent", "percentage point", 4)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("100 percentage", 100), ("thirty percentage", 30), ("one hundred percents", 100),
+     ("just need minus five percent", -5)],
+)
+def test_more_percent_forms(blank_nlp: Language, text: str, value: float) -> None:
+    claims = [c for c in extract(text, nlp=blank_nlp).claims if c.kind == "percent"]
+    assert [c.value for c in claims] == [value]
+
+
+def test_percent_escapes_in_urls_are_not_percents(blank_nlp: Language) -> None:
+    text = "You can go to https://www.test.com/search?q=30%25%2020%"
+    assert not [c for c in extract(text, nlp=blank_nlp).claims if c.kind == "percent"]

@@ -89,3 +89,45 @@ def test_currency_code(token: str, code: str | None) -> None:
 )
 def test_singular(word: str, lemma: str) -> None:
     assert singular(word) == lemma
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("one hundred and seventy", 170), ("three thousand nine hundred and sixty five", 3965),
+     ("one thousand and five hundred", 1500), ("a hundred", 100), ("five hundred", 500),
+     ("half", 0.5), ("a quarter", 0.25), ("three quarters", 0.75)],
+)
+def test_parse_compound_and_fraction_words(text: str, value: float) -> None:
+    assert parse_number(text) == value
+
+
+@pytest.mark.parametrize(
+    ("token", "code"),
+    [("c $", "CAD"), ("hk $", "HKD"), ("u.s $", "USD"), ("usd$", "USD"), ("nzd$", "NZD"), ("Mex$", "MXN"),
+     ("MUSD", "USD"), ("MAUD", "AUD"), ("finnish markka", "FIM"), ("guilders", "NLG"), ("rmb", "CNY"),
+     ("a $", None), ("abc$", None)],
+)
+def test_currency_code_forms(token: str, code: str | None) -> None:
+    """Tokenised and lower-cased prefixes, code+$ forms, `M` millions, withdrawn currencies."""
+    assert currency_code(token) == code
+
+
+def test_trie_pattern_matches_exactly_its_words() -> None:
+    import re
+
+    from claims.numbers import trie_pattern
+
+    words = ["more than", "more than or equal to", "over", "at least"]
+    pat = re.compile(trie_pattern(words))
+    assert all(pat.fullmatch(w) for w in words)
+    assert not any(pat.fullmatch(w) for w in ("more", "more than or", "overt", ""))
+
+
+@pytest.mark.parametrize(
+    ("words", "qualifier"),
+    [("larger than", "more_than"), ("bigger or equal than", "at_least"), ("equal to or more than", "at_least"),
+     ("less than or equal to", "at_most"), ("smaller or equal than", "at_most"), ("exceed", "more_than"),
+     ("surpassed", "more_than"), ("lower than", "less_than")],
+)
+def test_comparison_qualifiers(words: str, qualifier: str) -> None:
+    assert qualifier_of(words) == qualifier

@@ -58,8 +58,9 @@ class DateFinder:
             if overlaps_any(start, end, used):
                 continue
             year = ref.get("year")
-            if year is not None and not (self.min_year <= year or "day" in ref) or (year or 0) > self.max_year:
-                # with a day and a month a four-digit number is a year however old (`5 December 1391`)
+            # with a day and a month a four-digit number is a year however old (`5 December 1391`)
+            too_old = year is not None and year < self.min_year and "day" not in ref
+            if too_old or (year is not None and year > self.max_year):
                 continue
             if m.group("f") and not self._bare_year_is_date(text, start, end):
                 continue

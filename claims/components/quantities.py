@@ -36,8 +36,8 @@ from claims.normalise import (
     qualifier_of,
 )
 from claims.numbers import (
-    DURATION_UNITS,
     BARE_FRACTIONS,
+    DURATION_UNITS,
     FRACTIONS,
     MAGNITUDE,
     MEASURE_UNITS,
@@ -145,10 +145,10 @@ class QuantityFinder:
             + r")?"
             + r"(?:(?P<post>\s?%|\s(?i:percentage\spoints?|percentage|percents?|per\s?cent)(?![\w]))"
             + rf"|\s(?P<curw>(?i:{words}))(?![\w])"
-            + rf"(?:\s(?P<m3>(?i:thousand|million|billion|trillion))(?![\w]))?"
+            + r"(?:\s(?P<m3>(?i:thousand|million|billion|trillion))(?![\w]))?"
             + r"|-(?P<curh>(?i:cents?|yen|euros?|dollars?|pence|penny))(?![\w])"
             + rf"|\s?(?P<curc>{mcodes}|{code_alt})(?![\w])"
-            + rf"(?:\s(?P<m4>(?i:thousand|million|billion|trillion))(?![\w]))?"
+            + r"(?:\s(?P<m4>(?i:thousand|million|billion|trillion))(?![\w]))?"
             + rf"|\s?(?P<curs>{symbols})(?!\s?\d(?![\d.,]*\s?(?:{symbols})))"
             + r")?"
             + r"(?:(?P<orq>\s(?:or|and)\s(?:more|greater|above|higher|over|less|fewer|lower|below|under)\b"
@@ -202,7 +202,7 @@ class QuantityFinder:
             if value is None or overlaps_any(m.start(), m.end(), used):
                 continue
             q = qualifier_of(m.group("qual"))
-            value_, low, high = interval(value, q)
+            _, low, high = interval(value, q)
             if add_span(doc, m.start(), m.end(), claims_kind="ratio", claims_value=round(value, 4),
                         claims_low=low, claims_high=high, claims_qualifier=q, claims_unit="fraction"):
                 used.append((m.start(), m.end()))
@@ -231,7 +231,7 @@ class QuantityFinder:
                 more = m.group("orq").split()[-1] in ("more", "greater", "higher")
                 q = "at_least" if more else "at_most"
             value = a / b
-            value_, low, high = interval(value, q)
+            _, low, high = interval(value, q)
             if add_span(doc, m.start(), m.end(), claims_kind="ratio", claims_value=round(value, 4),
                         claims_low=low, claims_high=high, claims_qualifier=q, claims_unit="fraction"):
                 used.append((m.start(), m.end()))
