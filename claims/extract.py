@@ -16,15 +16,23 @@ from claims.errors import InvalidInput
 from claims.models import Claim, Extraction, Period
 from claims.nlp import get_nlp
 from claims.partialdate import normalise_published, reference_day
-from claims.subjects import about_of, attribution_of, clause_of, context_of, people_of, subject_of
+from claims.subjects import (
+    about_of,
+    attribution_of,
+    clause_tokens,
+    context_of,
+    counted_phrase_end,
+    people_of,
+    subject_of,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
     from spacy.language import Language
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
-EXTRACTOR_VERSION = "rules-2"
+EXTRACTOR_VERSION = "rules-3"
 
 #: Lines that are bylines, datelines and publication notes: their dates are not claims.
 _PUBLICATION_NOTE = re.compile(
@@ -37,6 +45,8 @@ _TIME_PHRASE = re.compile(r"^(?:In|On|Since|During|Until|Till|From|Through|Throu
 _AS_OF_CUE = re.compile(r"(?:\b(?:[Bb]y|[Aa]s of|[Aa]s at|[Aa]s on)\s(?:the end of\s)?)$")
 _SINCE_CUE = re.compile(r"\b[Ss]ince\s(?:the\s)?(?:(?:early|late|mid|start of|end of)[-\s])?$")
 _FROM_CUE = re.compile(r"\b(?:[Ff]rom|[Bb]etween)\b")
+#: `2.5 percent in December`, `on March 3`: a date that scopes a figure of its own clause.
+_IN_CUE = re.compile(r"\b(?:[Ii]n|[Oo]n|[Dd]uring|[Aa]t the end of|[Ii]n late|[Ii]n early|[Ii]n mid-?)\s(?:the\s)?$")
 _TO_CUE = re.compile(r"^\s*(?:through|to|until|till|and|-|–)\s*$")
 
 
@@ -209,10 +219,13 @@ def claims_of(doc: Doc, published: str | None) -> list[Claim]:
             if p0 in repeated or span.start_char in consumed:
                 continue
             kind = span._.claims_kind
-            clause = clause_of(span)
+            clause = clause_tokens(span)
             context = context_of(clause, (span.start, span.end))
             subject = subject_of(span, people)
             start, end = span._.claims_chars or (span.start_char, span.end_char)
+            if kind == "count" and span._.claims_unit is not None:
+                # `four contested islands`: the counted noun phrase right after the figure
+                end = max(end, counted_phrase_end(span))
             if kind == "date":
                 claims.append(Claim(
                     kind="date", text=text[start:end], start=start, end=end, sentence=sentence_text,
@@ -256,9 +269,10 @@ def _noun_elided(span: Span) -> bool:
 class _Scope(NamedTuple):
     start: int
     end: int
-    cue: str  # "as_of" | "since" | "period"
+    cue: str  # "as_of" | "since" | "period" | "in"
     iso: str
     until: str | None = None
+    token: int = -1  # first token of the date (`in` scopes only)
 
 
 def _scope(
@@ -286,16 +300,48 @@ def _scope(
                 scopes.append(_Scope(span.start_char, nxt.end_char, "period", iso, resolved[nxt.start_char]))
                 if has_figures:
                     consumed |= {span.start_char, nxt.start_char}
+        elif _IN_CUE.search(before) and _attached_to_clause(span) and not _in_list(text, dates, i):
+            scopes.append(_Scope(span.start_char, span.end_char, "in", iso, None, span.start))
     return scopes, consumed
 
 
-def _scope_for(span: Span, clause: Span, scopes: list[_Scope]) -> tuple[str | None, Period | None]:
-    """A scope applies to a figure it precedes in the sentence, or that shares its clause."""
+def _in_list(text: str, dates: list[Span], i: int) -> bool:
+    """The date is one of a pair or a range (`in 1904-05 and 1945`, `... to December 2024`)."""
+    after = i + 1 < len(dates) and bool(_TO_CUE.match(text[dates[i].end_char : dates[i + 1].start_char]))
+    before = i > 0 and bool(_TO_CUE.match(text[dates[i - 1].end_char : dates[i].start_char]))
+    return after or before
+
+
+def _attached_to_clause(date: Span) -> bool:
+    """A date in a prepositional phrase of its own (`in December`), not one of a list of dates
+    (`two wars, in 1904-05 and 1945`): only such a date can scope a figure of its clause."""
+    if not date.doc.has_annotation("DEP"):
+        return False
+    root = date.root
+    if root.dep_ == "conj" or any(c.dep_ == "conj" for c in root.children):
+        return False
+    if root.dep_ != "pobj" or root.head.dep_ not in ("prep", "conj"):
+        return False
+    prep = root.head  # `first in 1904-05 and then in 1945`: prepositions in a list
+    return prep.dep_ == "prep" and not any(c.dep_ == "conj" for c in prep.children)
+
+
+def _scope_for(span: Span, clause: list[Token], scopes: list[_Scope]) -> tuple[str | None, Period | None]:
+    """A scope applies to a figure it precedes in the sentence, or that is in the figure's own
+    clause (not a clause coordinated with it: `five times as large, and nine times as large by
+    2030`). An `in <date>` scope applies only when its phrase hangs on the figure's verb or noun."""
     as_of: str | None = None
     period: Period | None = None
-    c0, c1 = clause.start_char, clause.end_char
+    own = {(t.idx, t.idx + len(t)) for t in clause}
+    starts = {a for a, _ in own}
     for sc in scopes:
-        if not (sc.end <= span.start_char or (c0 <= sc.start and sc.end <= c1)):
+        inside = sc.start in starts
+        if sc.cue == "in":
+            if not inside or span._.claims_kind == "duration" or not _scopes_figure(span, span.doc[sc.token]):
+                continue
+            as_of = as_of or sc.iso
+            continue
+        if not (sc.end <= span.start_char or inside):
             continue
         if sc.cue == "as_of":
             as_of = sc.iso
@@ -305,3 +351,18 @@ def _scope_for(span: Span, clause: Span, scopes: list[_Scope]) -> tuple[str | No
             period = Period(start=sc.iso, end=sc.until)
             as_of = as_of or sc.until
     return as_of, period
+
+
+def _scopes_figure(span: Span, date_tok: Token) -> bool:
+    """The date's preposition hangs on the figure's governing verb or on the figure itself."""
+    from claims.subjects import governing_verb
+
+    tok = date_tok
+    while tok.dep_ != "pobj" and tok.head != tok and tok.head.ent_type_ in ("DATE", "TIME"):
+        tok = tok.head
+    if tok.dep_ != "pobj":
+        return False
+    anchor = tok.head.head
+    verb = governing_verb(span)
+    return anchor == verb or anchor == span.root or (span.start <= anchor.i < span.end) \
+        or (anchor.pos_ in ("NOUN", "PROPN") and anchor == span.root.head)

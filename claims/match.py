@@ -53,8 +53,8 @@ _PARALLEL_CELLS = 20_000  # cdist spreads over all cores only for a matrix this 
 
 _WEIGHTS: dict[str, dict[str, float]] = {
     # What is measured by a date is the event and who it involves, so event cue and counterpart
-    # carry most of the weight. `about` is a short head phrase ("engaged", "announced") on real
-    # extractor output: it says little, so it weighs little.
+    # carry most of the weight. `about` (rules-3: a short phrase such as "annexed Crimea" or
+    # "telephone conversation between Hayashi and Blinken") overlaps `context`, so it weighs little.
     "date": {"event": 0.30, "counterpart": 0.25, "ctx": 0.25, "about": 0.05, "who": 0.15},
     "value": {"ctx": 0.35, "about": 0.15, "event": 0.25, "counterpart": 0.15, "who": 0.10},
 }

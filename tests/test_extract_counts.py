@@ -248,3 +248,85 @@ def test_no_noun_is_carried_across_a_gap(model_nlp: Language) -> None:
 )
 def test_subject_rules(model_nlp: Language, sentence: str, figure: str, subject: str) -> None:
     assert find(extract(sentence, nlp=model_nlp).claims, figure).subject == subject
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("sentence", "figure", "about"),
+    [
+        # the counted noun with its modifiers, the verb, and the verb's telling phrase
+        ("Germany has provided 2 billion euros in aid to Moldova.", "2 billion euros", "aid provided to Moldova"),
+        ("Poland has welcomed more than 3,000 Belarusian refugees since 2020.", "more than 3,000",
+         "Belarusian refugees welcomed"),
+        ("1,200 soldiers were deployed to the border with Belarus.", "1,200", "soldiers deployed to border"),
+        # a copula: what its subject is
+        ("The unemployment rate was 2.5 percent in December.", "2.5 percent", "unemployment rate"),
+    ],
+)
+def test_about_is_a_short_phrase(model_nlp: Language, sentence: str, figure: str, about: str) -> None:
+    claim = find(extract(sentence, published="2023-02-10", nlp=model_nlp).claims, figure)
+    assert claim.about == about
+    assert len(claim.about.split()) <= 8
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("sentence", "figure", "subject"),
+    [
+        # a prepositional object after the figure is not its subject
+        ("1,200 soldiers were deployed to the border with Belarus.", "1,200", None),
+        # ... nor is a member of a list inside the counted phrase
+        ("The treaty covers three islands consisting of Lesbos, Chios and Samos.", "three", None),
+        # a pronoun subject stands for the person named before it
+        ("By the time Merkel left office, she had met Erdogan on 19 occasions.", "19", "Merkel"),
+        # an object read by the parser as the next verb's subject still belongs to the verb before it
+        ("Berlin had already admitted 500 Syrian refugees, issued visas to 200 more, and launched a taskforce.",
+         "500", "Germany"),
+    ],
+)
+def test_subject_is_the_clause_subject(model_nlp: Language, sentence: str, figure: str,
+                                       subject: str | None) -> None:
+    claim = find(extract(sentence, nlp=model_nlp).claims, figure)
+    assert claim.subject == subject
+
+
+@pytest.mark.model
+def test_context_covers_the_verb_and_its_subject(model_nlp: Language) -> None:
+    ex = extract("Berlin had already admitted 500 Syrian refugees, issued visas to 200 more, and launched a "
+                 "taskforce.", nlp=model_nlp)
+    assert {"germany", "admit", "syrian", "refugee"} <= set(find(ex.claims, "500").context.split())
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("sentence", "span"),
+    [
+        ("Moscow still administers four contested islands.", "four contested islands"),
+        ("Brazil went on to expel six Venezuelan diplomats.", "six Venezuelan diplomats"),
+        ("She had met Erdogan on 19 occasions.", "19 occasions"),
+    ],
+)
+def test_count_span_takes_the_counted_noun(model_nlp: Language, sentence: str, span: str) -> None:
+    claim = find(extract(sentence, nlp=model_nlp).claims, span)
+    assert claim.text == span
+
+
+@pytest.mark.model
+def test_in_date_scopes_a_figure_of_its_clause(model_nlp: Language) -> None:
+    ex = extract("The unemployment rate was 2.5 percent in December.", published="2023-02-10", nlp=model_nlp)
+    assert find(ex.claims, "2.5 percent").as_of == "2022-12"
+
+
+@pytest.mark.model
+def test_scope_of_a_coordinated_clause_stays_there(model_nlp: Language) -> None:
+    ex = extract("Canada's budget is three times as large as Mexico's, and is projected to be six times as "
+                 "large by 2030.", published="2024-05-01", nlp=model_nlp)
+    assert find(ex.claims, "three times").as_of == "2024-05-01"
+    assert find(ex.claims, "six times").as_of == "2030"
+
+
+@pytest.mark.model
+def test_dates_listed_after_a_count_do_not_scope_it(model_nlp: Language) -> None:
+    ex = extract("Both countries fought two wars, first in 1904-05 and then in 1945.", published="2022-11-27",
+                 nlp=model_nlp)
+    assert find(ex.claims, "two").as_of == "2022-11-27"

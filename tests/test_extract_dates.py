@@ -170,3 +170,36 @@ def test_month_and_decade_look_alikes(blank_nlp: Language, sentence: str) -> Non
 def test_a_short_line_with_only_a_date_phrase_is_no_dateline(blank_nlp: Language, text: str, iso: str) -> None:
     """Datelines name someone or carry a full date; `In the 1970s` or `Feb 29th` alone are claims."""
     assert [c.date for c in extract(text, published="2016-11-07", nlp=blank_nlp).claims] == [iso]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("sentence", "figure", "subject", "about"),
+    [
+        # a date attached to an event noun: who acts in that event, and the event
+        ("Since the bitter quarrel between Macron and Meloni on March 3, the Spanish government has been "
+         "cautious.", "March 3", "Macron", "bitter quarrel between Macron and Meloni"),
+        # the event clause's verb with its prepositional phrase
+        ("On 12 May 2021, President Macron appeared before the German parliament.", "12 May 2021", "Macron",
+         "appeared before German parliament"),
+        # a light verb gives way to its object
+        ("Since March 2, Serbia has engaged in continuous military action against Kosovo.", "March 2", "Serbia",
+         "continuous military action against Kosovo"),
+        # the `when` clause says what happened at the date
+        ("This was evident earlier in May, when Macron flew to Washington.", "earlier in May", "Macron",
+         "flew to Washington"),
+    ],
+)
+def test_date_subject_and_about(model_nlp: Language, sentence: str, figure: str, subject: str,
+                                about: str) -> None:
+    claim = find(extract(sentence, published="2024-06-01", nlp=model_nlp).claims, figure)
+    assert (claim.subject, claim.about) == (subject, about)
+
+
+@pytest.mark.model
+def test_event_noun_takes_its_agent_from_elsewhere_in_the_text(model_nlp: Language) -> None:
+    ex = extract("Russia's annexation of Crimea shocked Europe. Poland condemned the 2014 annexation.",
+                 published="2024-05-01", nlp=model_nlp)
+    claim = find(ex.claims, "2014")
+    assert claim.subject == "Russia"
+    assert claim.about == "annexation"

@@ -35,6 +35,11 @@ def nlp() -> Language:
     return get_nlp(MODEL)
 
 
+def _is_figure(claim_text: str, figure: str) -> bool:
+    """The claim is this figure, alone or with the counted noun phrase after it (`four islands`)."""
+    return claim_text == figure or claim_text.startswith(figure + " ")
+
+
 class Run(NamedTuple):
     refs: list[ClaimRef]
     results: list[MatchResult]
@@ -44,7 +49,7 @@ class Run(NamedTuple):
         hits = [
             r
             for r in self.refs
-            if r.article_id == article and r.claim.text == text and sentence in r.claim.sentence
+            if r.article_id == article and _is_figure(r.claim.text, text) and sentence in r.claim.sentence
         ]
         assert len(hits) == 1, (
             f"{text!r} in article {article}: {[(r.article_id, r.claim.text) for r in self.refs]}"
@@ -467,7 +472,7 @@ def _one(
         and r.claim.kind == kind
         and sentence in r.claim.sentence
         and (date is None or r.claim.date == date)
-        and (text is None or r.claim.text == text)
+        and (text is None or _is_figure(r.claim.text, text))
     ]
     hits.sort(key=lambda r: r.claim.start)
     assert len(hits) > nth, f"no {kind} claim in article {article} with {sentence!r}"
