@@ -17,6 +17,8 @@ demo: install
 	$(BIN)/claims demo
 
 test: install
+	@# the review page is tested in Debian's chromium (Playwright drives it; no browser downloads)
+	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 	$(BIN)/python -m pytest -q
 
 bench: install

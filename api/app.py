@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -11,12 +12,15 @@ import anyio
 import anyio.to_thread
 from litestar import Litestar, Router
 from litestar.config.cors import CORSConfig
-from litestar.datastructures import State
+from litestar.datastructures import MutableScopeHeaders, State
 from litestar.di import Provide
 from litestar.logging import LoggingConfig
+from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, RedocRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.routes import HTTPRoute
+from litestar.types import Message, Scope
 from psycopg_pool import AsyncConnectionPool
 
 from api.deps import provide_conn
@@ -24,9 +28,12 @@ from api.errors import EXCEPTION_HANDLERS
 from api.routes.articles import ArticleController
 from api.routes.claims import ClaimController, claim_filters
 from api.routes.conflicts import ConflictController
+from api.routes.exports import ExportController
 from api.routes.ops import health, ready
+from api.routes.review import TimelineController, review_router, static_files, template_config
 from api.routes.sources import SourceController
-from api.security import require_key_on_writes
+from api.routes.webhooks import WebhookController, webhook_lifespan
+from api.security import WRITE_METHODS, refuse_unstorable_query, require_key_on_writes
 from claims import db, migrate
 from claims.nlp import get_nlp
 from claims.settings import Settings
@@ -46,6 +53,7 @@ def _lifespan(settings: Settings) -> Any:
             min_size=settings.pool_min_size,
             max_size=settings.pool_max_size,
             timeout=settings.pool_timeout,
+            reconnect_timeout=settings.pool_reconnect_timeout,
             kwargs={"autocommit": True},
             check=AsyncConnectionPool.check_connection,
             open=False,
@@ -66,19 +74,28 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
     v1 = Router(
         path="/v1",
-        route_handlers=[ArticleController, ClaimController, SourceController, ConflictController],
+        route_handlers=[
+            ArticleController,
+            ClaimController,
+            SourceController,
+            ConflictController,
+            ExportController,
+            WebhookController,
+            TimelineController,
+        ],
         dependencies={
             "conn": Provide(provide_conn),
             "filters": Provide(claim_filters, sync_to_thread=False),
         },
-        guards=[require_key_on_writes],
-        security=[{"bearer": []}] if settings.api_keys else None,
+        guards=[require_key_on_writes, refuse_unstorable_query],
     )
-    return Litestar(
-        route_handlers=[v1, health, ready],
-        lifespan=[_lifespan(settings)],
+    app = Litestar(
+        route_handlers=[v1, health, ready, review_router, static_files],
+        template_config=template_config,
+        lifespan=[_lifespan(settings), webhook_lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_body_bytes,
+        middleware=[_rate_limit(settings.rate_limit).middleware] if settings.rate_limit > 0 else [],
         state=State({"settings": settings}),
         cors_config=CORSConfig(allow_origins=list(settings.cors_origins)) if settings.cors_origins else None,
         openapi_config=OpenAPIConfig(
@@ -95,3 +112,58 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         debug=False,
     )
+    if settings.api_keys:
+        _document_write_security(app)
+    _document_closed_bodies(app)
+    app.before_send.append(_allow_header_fixer(app))
+    return app
+
+
+def _document_closed_bodies(app: Litestar) -> None:
+    """Request bodies refuse unknown fields (`forbid_unknown_fields`); say so in the schema.
+
+    Litestar's generator leaves `additionalProperties` open, so a client built from the schema
+    would believe extra fields are accepted and then get 400s.
+    """
+    components = app.openapi_schema.components.schemas or {}
+    for module in [m for name, m in sys.modules.items() if name == "api" or name.startswith("api.")]:
+        for name, struct in vars(module).items():
+            config = getattr(struct, "__struct_config__", None)
+            if config is not None and config.forbid_unknown_fields and name in components:
+                components[name].additional_properties = False
+
+
+def _allow_header_fixer(app: Litestar) -> Any:
+    """A before_send hook so OPTIONS answers list every method of the path.
+
+    Litestar's automatic OPTIONS handler remembers only the methods of the first route object built
+    for a path, so a controller with GET and PATCH on one path answered `Allow: GET, OPTIONS`.
+    """
+    allowed = {
+        route.path_format: ", ".join(sorted(route.methods)) for route in app.routes if isinstance(route, HTTPRoute)
+    }
+
+    async def complete_allow_header(message: Message, scope: Scope) -> None:
+        if message["type"] == "http.response.start" and scope.get("method") == "OPTIONS":
+            methods = allowed.get(scope.get("path_template", ""))
+            if methods:
+                MutableScopeHeaders.from_message(message)["Allow"] = methods
+
+    return complete_allow_header
+
+
+def _rate_limit(per_minute: int) -> RateLimitConfig:
+    """Litestar's own limiter, per client address; probes stay exempt so orchestrators never get 429."""
+    return RateLimitConfig(rate_limit=("minute", per_minute), exclude=[r"^/health$", r"^/ready$"])
+
+
+def _document_write_security(app: Litestar) -> None:
+    """Mark only the write operations as needing the bearer key in OpenAPI: reads are open by design.
+
+    Litestar gives every app its own copy of each controller's handlers, so this touches nothing
+    shared; the schema is built lazily, after this runs.
+    """
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", ()):
+            if set(getattr(handler, "http_methods", ())) & WRITE_METHODS:
+                handler.security = [{"bearer": []}]

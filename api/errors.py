@@ -10,8 +10,10 @@ import psycopg
 import psycopg_pool
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.types import ExceptionHandlersMap
 
+from api.schemas import Health, Problem
 from claims.errors import Conflict, InvalidInput, NotFound, StaleWrite, Unavailable
 
 log = logging.getLogger(__name__)
@@ -31,15 +33,47 @@ def problem(status: int, detail: str, *, headers: dict[str, str] | None = None, 
     return Response(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
+def problems(*codes: int) -> dict[int, ResponseSpec]:
+    """OpenAPI documentation of the problem details an operation can answer with.
+
+    Every operation may also answer 429 (rate limit), 500 and 503 (database unreachable), so
+    those are always listed; a client generated from the schema then knows every shape it gets.
+    """
+    return {
+        code: ResponseSpec(
+            data_container=Problem,
+            media_type=PROBLEM,
+            description=HTTPStatus(code).phrase,
+            generate_examples=False,
+        )
+        for code in sorted({*codes, 429, 500, 503})
+    }
+
+
+NOT_READY = {
+    503: ResponseSpec(
+        data_container=Health,
+        description="The database is unreachable or migrations are pending",
+        generate_examples=False,
+    )
+}
+
+
 def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     extra: dict[str, Any] = {}
     if isinstance(exc, ValidationException) and exc.extra:
         extra["errors"] = exc.extra
     detail = exc.detail or HTTPStatus(exc.status_code).phrase
+    headers = dict(exc.headers or {})
+    if exc.status_code == 429:
+        # Litestar's rate limit middleware sends the draft RateLimit-* headers; clients and
+        # proxies understand Retry-After, so say when the window resets in that form too.
+        headers.setdefault("Retry-After", str(max(1, int(headers.get("RateLimit-Reset", "60") or 60))))
+        detail = "too many requests from this address; retry after the time in Retry-After"
     if exc.status_code >= 500:
         log.error("HTTP %d on %s %s: %s", exc.status_code, request.method, request.url.path, detail)
         detail = HTTPStatus(exc.status_code).phrase
-    return problem(exc.status_code, detail, headers=exc.headers, **extra)
+    return problem(exc.status_code, detail, headers=headers or None, **extra)
 
 
 def _invalid(_: Request[Any, Any, Any], exc: InvalidInput) -> Response[Any]:
@@ -63,6 +97,14 @@ def _unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[An
     return problem(503, "the database is not reachable right now; retry shortly", headers={"Retry-After": RETRY_AFTER})
 
 
+def _undecodable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """msgspec raises these (not DecodeError) for invalid UTF-8 inside a JSON string and for JSON
+    nested past its recursion limit; Litestar lets them through, so they were 500s."""
+    log.info("undecodable body on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+    reason = "is not valid UTF-8" if isinstance(exc, UnicodeDecodeError) else "is nested too deeply"
+    return problem(400, f"the request body {reason}")
+
+
 def _internal(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem(500, "an internal error occurred; it has been logged")
@@ -77,5 +119,7 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     Unavailable: _unavailable,
     psycopg_pool.PoolTimeout: _unavailable,
     psycopg.OperationalError: _unavailable,
+    UnicodeDecodeError: _undecodable,
+    RecursionError: _undecodable,
     Exception: _internal,
 }

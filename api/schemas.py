@@ -19,6 +19,7 @@ from claims.store import ClaimRow, ConflictRow, HistoryRow
 Limit = Annotated[int, Meta(ge=1, le=500, description="Page size (default 50, at most 500).")]
 NonEmpty = Annotated[str, Meta(min_length=1, max_length=500)]
 OptionalText = Annotated[str, Meta(max_length=2000)] | None
+NoNul = Meta(pattern="^[^\\x00]*$", description="Any text without NUL characters (PostgreSQL cannot store them)")
 Body = Annotated[str, Meta(max_length=5_000_000)] | None
 
 
@@ -157,8 +158,8 @@ class ConflictDetail(Conflict, kw_only=True):
 
 class ConflictReview(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     status: Status
-    note: OptionalText = None
-    reviewer: Annotated[str, Meta(max_length=200)] | None = None
+    note: Annotated[str, Meta(max_length=2000), NoNul] | None = None
+    reviewer: Annotated[str, Meta(max_length=200), NoNul] | None = None
 
 
 class Page(msgspec.Struct, kw_only=True):
@@ -184,6 +185,17 @@ class ConflictPage(Page, kw_only=True):
 class Health(msgspec.Struct, kw_only=True):
     status: str
     detail: dict[str, Any] = {}
+
+
+class Problem(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """An RFC 9457 problem detail: every error answer has this shape."""
+
+    type: str = "about:blank"
+    status: int
+    title: str
+    detail: str
+    errors: list[dict[str, Any]] | dict[str, Any] | None = None
+    """Which fields or parameters failed validation (400 only)."""
 
 
 # --------------------------------------------------------------------------- conversions

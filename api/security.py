@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hmac
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException
+from litestar.exceptions import NotAuthorizedException, ValidationException
 from litestar.handlers.base import BaseRouteHandler
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -30,3 +31,18 @@ def require_key_on_writes(connection: ASGIConnection[Any, Any, Any, Any], _: Bas
             "a valid API key is required for writes: send 'Authorization: Bearer <key>'",
             headers={"WWW-Authenticate": 'Bearer realm="claims"'},
         )
+
+
+def refuse_unstorable_query(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """A query string whose decoded bytes hold NUL or are not UTF-8 is refused with a 400.
+
+    PostgreSQL text cannot hold NUL, so `?subject=%00` used to reach the driver and come back as
+    a 500; bytes that are not UTF-8 were silently replaced by U+FFFD and searched for.
+    """
+    raw = unquote_to_bytes(connection.scope.get("query_string", b"").replace(b"+", b" "))
+    if b"\x00" in raw:
+        raise ValidationException("query parameters must not contain NUL characters")
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValidationException("query parameters must be UTF-8 (percent-encoded)") from None

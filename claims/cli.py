@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import ipaddress
 import logging
+import os
 import sys
 import textwrap
 from pathlib import Path
@@ -22,7 +24,7 @@ from claims.errors import ClaimsError, InvalidInput
 from claims.settings import PROJECT_ROOT, Settings
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import AsyncIterator, Iterable, Sequence
 
     from claims.models import ArticleIn
 
@@ -106,7 +108,8 @@ def _dsn(settings: Settings) -> str:
 
 
 async def ingest_paths(settings: Settings, paths: Sequence[Path], source: str | None, jobs: int) -> int:
-    """Ingest files through one nlp.pipe pass; each article in its own transaction."""
+    """Ingest files: extraction in `jobs` worker processes (or one nlp.pipe pass in this one when
+    `jobs` is 1), storage and matching here, each article in its own transaction, in input order."""
     import psycopg
     from tqdm import tqdm
 
@@ -125,20 +128,47 @@ async def ingest_paths(settings: Settings, paths: Sequence[Path], source: str | 
             print(f"skipped {path}: {exc}", file=sys.stderr)
             failed += 1
     created = duplicates = conflicts = claims = 0
-    async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn:
-        extractions = ingest.analyse(nlp, [p for _, p in prepared], n_process=jobs)
-        bar = tqdm(zip(prepared, extractions, strict=True), total=len(prepared), unit="article", file=sys.stderr)
-        for (_path, prep), extraction in bar:
-            result = await ingest.store_article(conn, prep, extraction)
-            duplicates += result.duplicate
-            created += not result.duplicate
-            claims += 0 if result.duplicate else result.claims
-            conflicts += result.conflicts
+    preps = [p for _, p in prepared]
+    if jobs > 1 and len(preps) > _CHUNK:
+        # Worker processes extract ahead while this one stores and matches (one article per
+        # transaction, in input order, so the result is the one-by-one ingest's). They start
+        # before the connection and the progress bar, while this process has no other thread.
+        extractions: AsyncIterator[Any] = ingest.analyse_parallel(settings.spacy_model, preps, jobs=jobs, chunk=_CHUNK)
+    else:
+        extractions = _aiter(ingest.analyse(nlp, preps))
+    async with contextlib.aclosing(extractions):  # stops the workers on an error too
+        first = asyncio.ensure_future(anext(extractions, None))
+        await asyncio.sleep(0)
+        try:
+            async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn:
+                bar = tqdm(total=len(preps), unit="article", file=sys.stderr)
+                for i, prep in enumerate(preps):
+                    extraction = await (first if i == 0 else anext(extractions))
+                    result = await ingest.store_article(conn, prep, extraction)
+                    duplicates += result.duplicate
+                    created += not result.duplicate
+                    claims += 0 if result.duplicate else result.claims
+                    conflicts += result.conflicts
+                    bar.update()
+                bar.close()
+        finally:
+            if not first.done():  # failed before the first article: stop the extraction cleanly
+                first.cancel()
+                with contextlib.suppress(BaseException):
+                    await first
     print(
         f"ingested {created} new, {duplicates} duplicate, {failed} failed; "
         f"{claims} claims, {conflicts} conflicts opened"
     )
     return 1 if failed else 0
+
+
+_CHUNK = 16  # articles per extraction task in a worker process
+
+
+async def _aiter(items: Iterable[Any]) -> AsyncIterator[Any]:
+    for item in items:
+        yield item
 
 
 async def print_conflicts(settings: Settings, *, status: str | None, limit: int) -> int:
@@ -200,14 +230,27 @@ async def rematch(settings: Settings) -> int:
     return 0
 
 
-def serve(settings: Settings, host: str, port: int) -> int:
+def serve(settings: Settings, host: str, port: int, workers: int = 1) -> int:
+    """Serve the API; with `workers` > 1, that many processes share the port.
+
+    Workers import the app factory by name and read their settings from the environment, so the
+    embedded database is started (and migrated) here first and handed to them as DATABASE_URL:
+    one server, one migration run, whatever the number of workers.
+    """
     import uvicorn
 
     from api.app import create_app
 
     if not _is_loopback(host) and not settings.api_keys:
         raise InvalidInput(f"refusing to listen on {host} without API keys: set CLAIMS_API_KEYS or use 127.0.0.1")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower())
+    if workers < 1:
+        raise InvalidInput("--workers must be at least 1")
+    log_level = settings.log_level.lower()
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
+        return 0
+    os.environ["DATABASE_URL"] = _dsn(settings)
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level=log_level)
     return 0
 
 
@@ -250,10 +293,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve the API (migrating first)")
     p.add_argument("--host", default=None)
     p.add_argument("--port", type=int, default=None)
+    p.add_argument("--workers", type=int, default=1, help="server processes (about one per core)")
     p = sub.add_parser("ingest", help="ingest files, or folders with a manifest.json")
     p.add_argument("paths", nargs="+", type=Path)
     p.add_argument("--source", help="source name for files without a manifest")
-    p.add_argument("--jobs", type=int, default=1, help="spaCy processes (nlp.pipe n_process)")
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        help="extraction processes (default: up to 2 cores); this process stores and matches",
+    )
     sub.add_parser("migrate", help="apply pending database migrations")
     sub.add_parser("rematch", help="recompute all matches and conflicts after a rule change")
     p = sub.add_parser("conflicts", help="print the conflicts as a readable table")
@@ -275,7 +324,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             case "demo":
                 return demo(settings)
             case "serve":
-                return serve(settings, args.host or settings.host, args.port or settings.port)
+                return serve(settings, args.host or settings.host, args.port or settings.port, args.workers)
             case "ingest":
                 return asyncio.run(ingest_paths(settings, args.paths, args.source, args.jobs))
             case "migrate":

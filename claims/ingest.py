@@ -7,9 +7,15 @@ claims, matches and conflicts, or not at all.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import itertools
 import logging
+import multiprocessing
+import threading
 import unicodedata
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -22,7 +28,7 @@ from claims.match import BLOCK_WINDOW, block_key, match_claims
 from claims.models import ArticleIn, Extraction, IngestResult
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import AsyncIterator, Iterator, Sequence
 
     from psycopg import AsyncConnection
     from spacy.language import Language
@@ -54,6 +60,9 @@ def prepare(article: ArticleIn, *, max_chars: int = MAX_TEXT_CHARS) -> Prepared:
         raise InvalidInput("source must not be empty")
     if (article.text is None) == (article.html is None):
         raise InvalidInput("send exactly one of 'text' or 'html'")
+    for name in ("source", "text", "html", "title", "url", "author", "published"):
+        if "\x00" in (getattr(article, name) or ""):  # PostgreSQL text cannot hold NUL
+            raise InvalidInput(f"{name} contains a NUL character")
     published = partialdate.normalise_published(article.published) if article.published else None
     if article.html is not None:
         cleaned, fmt = clean_html(article.html), "html"
@@ -75,6 +84,46 @@ def prepare(article: ArticleIn, *, max_chars: int = MAX_TEXT_CHARS) -> Prepared:
 def analyse(nlp: Language, prepared: Sequence[Prepared], *, n_process: int = 1) -> Iterator[Extraction]:
     """Extract claims for many prepared articles in one `nlp.pipe` pass."""
     return extract_many(nlp, ((p.text, p.published) for p in prepared), n_process=n_process)
+
+
+def _extract_chunk(model: str, items: list[tuple[str, str | None]], batch_size: int) -> bytes:
+    """Worker side of `analyse_parallel`: the whole extraction, returned as msgpack."""
+    from claims.nlp import get_nlp
+
+    nlp = get_nlp(model)  # already built in the parent when forked; built once per worker otherwise
+    return msgspec.msgpack.encode(list(extract_many(nlp, items, batch_size=batch_size)))
+
+
+async def analyse_parallel(
+    model: str, prepared: Sequence[Prepared], *, jobs: int, chunk: int = 16, batch_size: int = 16
+) -> AsyncIterator[Extraction]:
+    """`analyse` spread over `jobs` worker processes, yielded in input order.
+
+    Unlike `nlp.pipe(n_process=...)`, which ships every Doc back to the parent and leaves claim
+    extraction there, each worker runs the whole extraction and returns compact msgpack, so the
+    parent (which stores and matches) does no NLP work at all. A bounded window of chunks stays in
+    flight, so the workers extract the next articles while the parent writes the current ones.
+    """
+    items = [(p.text, p.published) for p in prepared]
+    chunks = [items[i : i + chunk] for i in range(0, len(items), chunk)]
+    # fork reuses the pipeline already loaded here, but forking a process that runs other threads
+    # can deadlock the child; then a fresh forkserver (or spawn) worker loads its own pipeline.
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        method = "fork"
+    else:
+        method = "forkserver" if "forkserver" in methods else "spawn"
+    decoder = msgspec.msgpack.Decoder(list[Extraction])
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method)) as pool:
+        todo = iter(chunks)
+        pending = deque(pool.submit(_extract_chunk, model, c, batch_size) for c in itertools.islice(todo, 2 * jobs))
+        while pending:
+            data = await asyncio.wrap_future(pending.popleft())
+            nxt = next(todo, None)
+            if nxt is not None:
+                pending.append(pool.submit(_extract_chunk, model, nxt, batch_size))
+            for extraction in decoder.decode(data):
+                yield extraction
 
 
 async def store_article(conn: AsyncConnection[Any], prepared: Prepared, extraction: Extraction) -> IngestResult:
@@ -137,4 +186,4 @@ async def ingest(
     return await store_article(conn, prepared, extraction)
 
 
-__all__ = ["Prepared", "analyse", "content_hash", "ingest", "prepare", "store_article"]
+__all__ = ["Prepared", "analyse", "analyse_parallel", "content_hash", "ingest", "prepare", "store_article"]

@@ -29,15 +29,40 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     pool_max_size: int = 10
     pool_timeout: float = 10.0
     """Seconds to wait for a connection before answering 503."""
+    pool_reconnect_timeout: float = 5.0
+    """Seconds the pool keeps retrying a lost database (backoff 1, 2, 4 s...) before it starts
+    afresh on the next request; small, so the service is back within seconds of the database."""
     max_body_bytes: int = 5_000_000
     """Largest request body accepted (CLAIMS_MAX_BODY_BYTES)."""
     max_text_chars: int = 1_000_000
     """Largest article text accepted after cleaning."""
+    rate_limit: int = 6000
+    """Requests per minute one client address may send (CLAIMS_RATE_LIMIT); 0 turns the limit off.
+    /health and /ready are exempt. Counted per worker process (Litestar's in-memory store)."""
     cors_origins: tuple[str, ...] = ()
     """Origins allowed by CORS (CLAIMS_CORS_ORIGINS, comma-separated); none by default."""
     organisation: str = "claims"
     """Who authors published ClaimReviews when no reviewer is named (CLAIMS_ORGANISATION)."""
     log_level: str = "INFO"
+    allow_private_urls: bool = False
+    """Let URL ingest and webhooks reach loopback, private, link-local and other non-public addresses
+    (CLAIMS_ALLOW_PRIVATE_URLS). Off by default: the server fetches URLs on behalf of key holders,
+    which must not become a way into the internal network (SSRF). Tests turn it on for 127.0.0.1."""
+    fetch_timeout: float = 10.0
+    """Seconds for each phase of fetching an article URL (CLAIMS_FETCH_TIMEOUT); 3x this in total."""
+    fetch_max_bytes: int = 5_000_000
+    """Largest page fetched for URL ingest (CLAIMS_FETCH_MAX_BYTES)."""
+    webhooks_enabled: bool = True
+    """Run the webhook delivery task in this process (CLAIMS_WEBHOOKS_ENABLED)."""
+    webhook_timeout: float = 10.0
+    """Seconds a receiver gets to answer one delivery (CLAIMS_WEBHOOK_TIMEOUT)."""
+    webhook_poll_interval: float = 2.0
+    """Seconds between looks at the outbox when idle (CLAIMS_WEBHOOK_POLL_INTERVAL)."""
+    webhook_max_attempts: int = 8
+    """Attempts before a delivery is marked failed (CLAIMS_WEBHOOK_MAX_ATTEMPTS)."""
+    webhook_backoff_base: float = 30.0
+    """Retry n waits base * 2**(n-1) seconds, capped at `webhook_backoff_max` (CLAIMS_WEBHOOK_BACKOFF_BASE)."""
+    webhook_backoff_max: float = 3600.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -50,9 +75,19 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             ("CLAIMS_HOST", "host"),
             ("CLAIMS_PORT", "port"),
             ("CLAIMS_POOL_MAX_SIZE", "pool_max_size"),
+            ("CLAIMS_POOL_TIMEOUT", "pool_timeout"),
+            ("CLAIMS_RATE_LIMIT", "rate_limit"),
             ("CLAIMS_MAX_BODY_BYTES", "max_body_bytes"),
             ("CLAIMS_LOG_LEVEL", "log_level"),
             ("CLAIMS_ORGANISATION", "organisation"),
+            ("CLAIMS_ALLOW_PRIVATE_URLS", "allow_private_urls"),
+            ("CLAIMS_FETCH_TIMEOUT", "fetch_timeout"),
+            ("CLAIMS_FETCH_MAX_BYTES", "fetch_max_bytes"),
+            ("CLAIMS_WEBHOOKS_ENABLED", "webhooks_enabled"),
+            ("CLAIMS_WEBHOOK_TIMEOUT", "webhook_timeout"),
+            ("CLAIMS_WEBHOOK_POLL_INTERVAL", "webhook_poll_interval"),
+            ("CLAIMS_WEBHOOK_MAX_ATTEMPTS", "webhook_max_attempts"),
+            ("CLAIMS_WEBHOOK_BACKOFF_BASE", "webhook_backoff_base"),
         ):
             if env in environ and environ[env] != "":
                 raw[field] = environ[env]

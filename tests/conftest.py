@@ -6,7 +6,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -69,6 +69,38 @@ def server(settings: Settings, dsn: str) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     srv.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def serve_app(settings: Settings, dsn: str) -> Iterator[Callable[..., str]]:
+    """Start another real app (uvicorn in a thread, loopback) with some settings changed; returns its URL.
+
+    For tests that need a configuration the shared `server` does not have (a tiny rate limit,
+    CORS origins). Every server started is stopped at the end of the session.
+    """
+    from api.app import create_app
+
+    running: list[tuple[uvicorn.Server, threading.Thread]] = []
+
+    def start(**overrides: object) -> str:
+        port = _free_port()
+        app = create_app(msgspec.structs.replace(settings, database_url=dsn, port=port, **overrides))
+        srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+        thread = threading.Thread(target=srv.run, daemon=True)
+        thread.start()
+        running.append((srv, thread))
+        deadline = time.monotonic() + 60
+        while not srv.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the API server did not start")
+            time.sleep(0.05)
+        return f"http://127.0.0.1:{port}"
+
+    yield start
+    for srv, _ in running:
+        srv.should_exit = True
+    for _, thread in running:
+        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")

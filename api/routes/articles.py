@@ -2,21 +2,54 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import anyio.to_thread
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.exceptions import ValidationException
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
+from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from api import schemas
-from api.deps import Conn, Cursor, Limit
+from api.deps import Conn, Cursor, Id, Limit
+from api.errors import problems
 from claims import ingest, store
 from claims.errors import InvalidInput
+from claims.fetch import fetched_article
 from claims.models import ArticleIn, Extraction, IngestResult
 
 NDJSON = "application/x-ndjson"
+
+
+@dataclass
+class BatchOperation(Operation):
+    """Documents the batch body, which the handler decodes itself (JSON object or NDJSON)."""
+
+    def __post_init__(self) -> None:
+        # Items are validated one by one and a bad one is reported in its own result, so the
+        # batch itself accepts any values; each should be an ArticleCreate.
+        article = Schema(description="An ArticleCreate (see POST /v1/articles); an invalid one gets its own 422 item")
+        self.request_body = RequestBody(
+            required=True,
+            content={
+                "application/json": OpenAPIMediaType(
+                    schema=Schema(
+                        type=OpenAPIType.OBJECT,
+                        required=["articles"],
+                        properties={
+                            "articles": Schema(type=OpenAPIType.ARRAY, items=article, min_items=1, max_items=500)
+                        },
+                        additional_properties=False,
+                    )
+                ),
+                NDJSON: OpenAPIMediaType(
+                    schema=Schema(type=OpenAPIType.STRING, description="one ArticleCreate object per line")
+                ),
+            },
+        )
 
 
 def _article_in(data: schemas.ArticleCreate) -> ArticleIn:
@@ -67,14 +100,24 @@ class ArticleController(Controller):
     path = "/articles"
     tags = ["articles"]
 
-    @post("/", operation_id="CreateArticle", status_code=201, summary="Ingest one article")
+    @post(
+        "/",
+        operation_id="CreateArticle",
+        status_code=201,
+        summary="Ingest one article",
+        responses=problems(400, 401, 413, 422),
+    )
     async def create(
         self, data: JSONBody[schemas.ArticleCreate], state: State, conn: Conn
     ) -> Response[schemas.ArticleCreated]:
         """Stores the article, its claims, matches and conflicts in one transaction.
 
         The same content again answers 200 with `duplicate: true` and the first article's id.
+        With `url` and neither `text` nor `html`, the page is fetched and its main text extracted
+        (trafilatura); non-public addresses are refused unless CLAIMS_ALLOW_PRIVATE_URLS is set.
         """
+        if data.text is None and data.html is None and data.url is not None:  # ingest by URL
+            data = await fetched_article(data, state.settings)
         (outcome,) = await _prepare_and_extract(state, [_article_in(data)])
         if isinstance(outcome, InvalidInput):
             raise outcome
@@ -86,6 +129,8 @@ class ArticleController(Controller):
         "/batch",
         operation_id="CreateArticles",
         status_code=200,
+        responses=problems(400, 401, 413, 422),
+        operation_class=BatchOperation,
         summary="Ingest many articles",
         description=(
             'Body: `{"articles": [...]}` (each item as for POST /v1/articles), or NDJSON '
@@ -101,6 +146,8 @@ class ArticleController(Controller):
                 parsed.append(_article_in(msgspec.json.decode(raw, type=schemas.ArticleCreate)))
             except msgspec.DecodeError as exc:
                 parsed.append(InvalidInput(f"invalid article: {exc}"))
+            except (UnicodeDecodeError, RecursionError):  # msgspec's own errors for these two
+                parsed.append(InvalidInput("invalid article: not valid UTF-8, or nested too deeply"))
         good = [p for p in parsed if isinstance(p, ArticleIn)]
         outcomes = iter(await _prepare_and_extract(state, good))
         items: list[schemas.BatchItem] = []
@@ -126,7 +173,7 @@ class ArticleController(Controller):
         dups = sum(1 for i in items if i.duplicate)
         return schemas.BatchResult(items=items, created=len(items) - failed - dups, duplicates=dups, failed=failed)
 
-    @get("/", operation_id="ListArticles")
+    @get("/", operation_id="ListArticles", responses=problems(400, 422))
     async def list_articles(
         self,
         conn: Conn,
@@ -149,14 +196,14 @@ class ArticleController(Controller):
             next_cursor=page.next_cursor,
         )
 
-    @get("/{article_id:int}", operation_id="GetArticle")
-    async def get_article(self, article_id: FromPath[int], conn: Conn) -> schemas.ArticleDetail:
+    @get("/{article_id:int}", operation_id="GetArticle", responses=problems(400, 404))
+    async def get_article(self, article_id: Id, conn: Conn) -> schemas.ArticleDetail:
         row, text = await store.get_article(conn, article_id)
         return schemas.ArticleDetail(**msgspec.structs.asdict(row), text=text)
 
-    @get("/{article_id:int}/claims", operation_id="ListArticleClaims")
+    @get("/{article_id:int}/claims", operation_id="ListArticleClaims", responses=problems(400, 404, 422))
     async def article_claims(
-        self, article_id: FromPath[int], conn: Conn, limit: Limit = 50, cursor: Cursor = None
+        self, article_id: Id, conn: Conn, limit: Limit = 50, cursor: Cursor = None
     ) -> schemas.ClaimPage:
         await store.get_article(conn, article_id)
         page = await store.list_claims(conn, store.ClaimFilters(article=article_id), limit=limit, cursor=cursor)
@@ -173,8 +220,8 @@ def _split_batch(body: bytes, content_type: str) -> list[bytes]:
         return items
     try:
         batch = msgspec.json.decode(body, type=schemas.BatchCreate)
-    except msgspec.DecodeError as exc:
-        raise InvalidInput(f'body must be {{"articles": [...]}} or NDJSON: {exc}') from None
+    except msgspec.DecodeError as exc:  # malformed, like any other body Litestar decodes: 400
+        raise ValidationException(f'body must be {{"articles": [...]}} or NDJSON: {exc}') from None
     return [bytes(raw) for raw in batch.articles]
 
 

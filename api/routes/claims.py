@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get
-from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromQuery, QueryParameter
 
 from api import schemas
-from api.deps import Conn, Cursor, Limit
+from api.deps import ArticleFilter, Conn, Cursor, Id, Limit, provide_conn_after_filters
+from api.errors import problems
 from claims import store
 from claims.models import Kind
 
@@ -23,7 +24,7 @@ def claim_filters(
     subject: FromQuery[str | None] = None,
     unit: FromQuery[str | None] = None,
     source: FromQuery[str | None] = None,
-    article: FromQuery[int | None] = None,
+    article: ArticleFilter = None,
     q: Annotated[str | None, QueryParameter(description="words to find in the sentence or `about`")] = None,
     since: PartialDate = None,
     until: PartialDate = None,
@@ -45,7 +46,12 @@ class ClaimController(Controller):
     path = "/claims"
     tags = ["claims"]
 
-    @get("/", operation_id="ListClaims")
+    @get(
+        "/",
+        operation_id="ListClaims",
+        responses=problems(400, 422),
+        dependencies={"conn": Provide(provide_conn_after_filters)},
+    )
     async def list_claims(
         self,
         conn: Conn,
@@ -55,8 +61,8 @@ class ClaimController(Controller):
     ) -> schemas.ClaimPage:
         return await claim_page(conn, filters, limit, cursor)
 
-    @get("/{claim_id:int}", operation_id="GetClaim")
-    async def get_claim(self, claim_id: FromPath[int], conn: Conn) -> schemas.ClaimDetail:
+    @get("/{claim_id:int}", operation_id="GetClaim", responses=problems(400, 404))
+    async def get_claim(self, claim_id: Id, conn: Conn) -> schemas.ClaimDetail:
         """One claim with every claim matched to it: linked matches first, then suggestions."""
         row = await store.get_claim(conn, claim_id)
         matches = await store.matches_of(conn, claim_id)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, patch
-from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
+from litestar.params import FromQuery, HeaderParameter, JSONBody
 from psycopg import AsyncConnection
 
 from api import schemas
 from api.claimreview import ClaimReview, claim_review
-from api.deps import Conn, Cursor, Limit
+from api.deps import ArticleFilter, Conn, Cursor, Id, Limit, Severity
+from api.errors import problems
 from claims import store
 from claims.errors import StaleWrite
 from claims.models import Kind, Status
@@ -38,16 +39,21 @@ def expected_version(if_match: str | None) -> int | None:
     if if_match is None or if_match.strip() == "*":
         return None
     tag = if_match.strip().removeprefix("W/").strip('"')
-    if not tag.startswith("v") or not tag[1:].isdigit():
+    # isascii: str.isdigit() also accepts digits such as "²" that int() refuses; the bound keeps
+    # the value inside the int4 `version` column (a larger one cannot match and used to be a 500).
+    if not tag.startswith("v") or not tag[1:].isascii() or not tag[1:].isdigit() or len(tag) > 11:
         raise StaleWrite(f"If-Match {if_match!r} is not an ETag this API issued")
-    return int(tag[1:])
+    version = int(tag[1:])
+    if version > 2**31 - 1:
+        raise StaleWrite(f"If-Match {if_match!r} is not an ETag this API issued")
+    return version
 
 
 class ConflictController(Controller):
     path = "/conflicts"
     tags = ["conflicts"]
 
-    @get("/", operation_id="ListConflicts")
+    @get("/", operation_id="ListConflicts", responses=problems(400, 422))
     async def list_conflicts(
         self,
         conn: Conn,
@@ -55,8 +61,8 @@ class ConflictController(Controller):
         kind: FromQuery[Kind | None] = None,
         subject: FromQuery[str | None] = None,
         source: FromQuery[str | None] = None,
-        article: FromQuery[int | None] = None,
-        min_severity: Annotated[float | None, QueryParameter(ge=0, le=1)] = None,
+        article: ArticleFilter = None,
+        min_severity: Severity = None,
         limit: Limit = 50,
         cursor: Cursor = None,
     ) -> schemas.ConflictPage:
@@ -71,15 +77,15 @@ class ConflictController(Controller):
         page = await store.list_conflicts(conn, filters, limit=limit, cursor=cursor)
         return schemas.ConflictPage(items=await _with_claims(conn, page.items), next_cursor=page.next_cursor)
 
-    @get("/{conflict_id:int}", operation_id="GetConflict")
-    async def get_conflict(self, conflict_id: FromPath[int], conn: Conn) -> Response[schemas.ConflictDetail]:
+    @get("/{conflict_id:int}", operation_id="GetConflict", responses=problems(400, 404))
+    async def get_conflict(self, conflict_id: Id, conn: Conn) -> Response[schemas.ConflictDetail]:
         """The conflict, both claims, and its review history; the ETag carries its version."""
         return await _detail(conn, await store.get_conflict(conn, conflict_id))
 
-    @patch("/{conflict_id:int}", operation_id="ReviewConflict")
+    @patch("/{conflict_id:int}", operation_id="ReviewConflict", responses=problems(400, 401, 404, 412, 413))
     async def review(
         self,
-        conflict_id: FromPath[int],
+        conflict_id: Id,
         data: JSONBody[schemas.ConflictReview],
         conn: Conn,
         if_match: Annotated[
@@ -104,9 +110,10 @@ class ConflictController(Controller):
     @get(
         "/{conflict_id:int}/claimreview",
         operation_id="GetConflictClaimReview",
+        responses=problems(400, 404),
         media_type="application/ld+json",
     )
-    async def claimreview(self, conflict_id: FromPath[int], conn: Conn, request: Request[Any, Any, Any]) -> ClaimReview:
+    async def claimreview(self, conflict_id: Id, conn: Conn, request: Request[Any, Any, Any]) -> ClaimReview:
         """schema.org ClaimReview JSON-LD, ready for an editorial tool to publish."""
         row = await store.get_conflict(conn, conflict_id)
         claims = await store.claims_by_ids(conn, [row.claim_a, row.claim_b])

@@ -7,6 +7,7 @@ from litestar.datastructures import State
 from psycopg_pool import AsyncConnectionPool
 
 from api import schemas
+from api.errors import NOT_READY
 from claims import migrate, store
 
 
@@ -16,7 +17,7 @@ def health() -> schemas.Health:
     return schemas.Health(status="ok")
 
 
-@get("/ready", operation_id="Ready", tags=["operations"])
+@get("/ready", operation_id="Ready", tags=["operations"], responses=NOT_READY)
 async def ready(state: State) -> Response[schemas.Health]:
     """The database answers and every migration on disk is applied."""
     pool: AsyncConnectionPool = state.pool

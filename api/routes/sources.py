@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import msgspec
 from litestar import Controller, get
-from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar.di import NamedDependency, Provide
 
 from api import schemas
-from api.deps import Conn, Cursor, Limit
+from api.deps import Conn, Cursor, Id, Limit, provide_conn_after_filters
+from api.errors import problems
 from api.routes.claims import claim_page
 from claims import store
 
@@ -17,7 +17,7 @@ class SourceController(Controller):
     path = "/sources"
     tags = ["sources"]
 
-    @get("/", operation_id="ListSources")
+    @get("/", operation_id="ListSources", responses=problems(400, 422))
     async def list_sources(self, conn: Conn, limit: Limit = 50, cursor: Cursor = None) -> schemas.SourcePage:
         page = await store.list_sources(conn, limit=limit, cursor=cursor)
         return schemas.SourcePage(
@@ -25,10 +25,15 @@ class SourceController(Controller):
             next_cursor=page.next_cursor,
         )
 
-    @get("/{source_id:int}/claims", operation_id="ListSourceClaims")
+    @get(
+        "/{source_id:int}/claims",
+        operation_id="ListSourceClaims",
+        responses=problems(400, 404, 422),
+        dependencies={"conn": Provide(provide_conn_after_filters)},
+    )
     async def source_claims(
         self,
-        source_id: FromPath[int],
+        source_id: Id,
         conn: Conn,
         filters: NamedDependency[store.ClaimFilters],
         limit: Limit = 50,
