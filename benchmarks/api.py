@@ -80,9 +80,7 @@ def endpoint_paths(dsn: str, n: int = 400) -> dict[str, list[str]]:
         "/v1/claims": [f"/v1/claims?cursor={cur(lo, lo + span)}" for _ in range(n)],
         "/v1/claims?kind=money": [f"/v1/claims?kind=money&cursor={cur(lo, lo + span)}" for _ in range(n)],
         "/v1/claims?subject=Japan": [f"/v1/claims?subject=Japan&cursor={cur(lo, lo + span)}" for _ in range(n)],
-        "/v1/conflicts?status=open": [
-            f"/v1/conflicts?status=open&cursor={cur(k_lo, k_lo + k_span)}" for _ in range(n)
-        ],
+        "/v1/conflicts?status=open": [f"/v1/conflicts?status=open&cursor={cur(k_lo, k_lo + k_span)}" for _ in range(n)],
         "/v1/sources/{id}/claims": [
             f"/v1/sources/{rng.choice(sources[:12])}/claims?cursor={cur(lo, lo + span // 2)}" for _ in range(n)
         ],
@@ -102,7 +100,18 @@ def run_wrk(base: str, paths_file: Path, conns: int, duration: float, threads: i
     lua = paths_file.with_suffix(".lua")
     lua.write_text(LUA % paths_file)
     out = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{conns}", f"-d{max(1, round(duration))}s", "--latency", "--timeout", "5s", "-s", str(lua), base],
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{conns}",
+            f"-d{max(1, round(duration))}s",
+            "--latency",
+            "--timeout",
+            "5s",
+            "-s",
+            str(lua),
+            base,
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -112,8 +121,13 @@ def run_wrk(base: str, paths_file: Path, conns: int, duration: float, threads: i
     p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     errors = re.search(r"Socket errors:.*?timeout (\d+)", out)
-    return {"rps": rps, "p50": p50, "p99": p99, "non2xx": float(bad.group(1)) if bad else 0.0,
-            "timeouts": float(errors.group(1)) if errors else 0.0}
+    return {
+        "rps": rps,
+        "p50": p50,
+        "p99": p99,
+        "non2xx": float(bad.group(1)) if bad else 0.0,
+        "timeouts": float(errors.group(1)) if errors else 0.0,
+    }
 
 
 class Server:
@@ -121,13 +135,35 @@ class Server:
 
     def __init__(self, dsn: str, workers: int, rate_limit: int = 0) -> None:
         self.port = free_port()
-        env = dict(os.environ, DATABASE_URL=dsn, CLAIMS_LOG_LEVEL="WARNING", PYTHONPATH=str(ROOT),
-                   CLAIMS_RATE_LIMIT=str(rate_limit))
+        env = dict(
+            os.environ,
+            DATABASE_URL=dsn,
+            CLAIMS_LOG_LEVEL="WARNING",
+            PYTHONPATH=str(ROOT),
+            CLAIMS_RATE_LIMIT=str(rate_limit),
+        )
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "benchmarks.bench_app:create_bench_app", "--factory",
-             "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(workers),
-             "--log-level", "warning", "--no-access-log"],
-            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "benchmarks.bench_app:create_bench_app",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--workers",
+                str(workers),
+                "--log-level",
+                "warning",
+                "--no-access-log",
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
             start_new_session=True,
         )
         self.base = f"http://127.0.0.1:{self.port}"
@@ -200,12 +236,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--duration", type=float, default=None, help="seconds per wrk run (default 10)")
     ap.add_argument("--threads", type=int, default=2, help="wrk threads")
     ap.add_argument("--data-dir", default=None)
-    ap.add_argument("--rate-limit", type=int, default=0,
-                    help="CLAIMS_RATE_LIMIT for the server (default 0: off; wrk is one client address)")
+    ap.add_argument(
+        "--rate-limit",
+        type=int,
+        default=0,
+        help="CLAIMS_RATE_LIMIT for the server (default 0: off; wrk is one client address)",
+    )
     args = ap.parse_args(argv)
     if shutil.which("wrk") is None:
-        print("wrk is not installed: `sudo apt-get update && sudo apt-get install -y wrk` (Debian/Ubuntu),"
-              " `brew install wrk` (macOS)", file=sys.stderr)
+        print(
+            "wrk is not installed: `sudo apt-get update && sudo apt-get install -y wrk` (Debian/Ubuntu),"
+            " `brew install wrk` (macOS)",
+            file=sys.stderr,
+        )
         return 2
     workers = [int(w) for w in (args.workers or ("1" if args.quick else "1,2")).split(",")]
     conns = [int(c) for c in (args.conns or ("32" if args.quick else "32,128")).split(",")]
@@ -222,8 +265,10 @@ def main(argv: list[str] | None = None) -> int:
         for i, (name, paths) in enumerate(endpoints.items()):
             files[name] = Path(tmp) / f"paths{i}.txt"
             files[name].write_text("\n".join(paths) + "\n")
-        print(f"claims={n_claims} conflicts={n_conflicts} cpus={os.cpu_count()} duration={duration}s "
-              f"wrk_threads={args.threads}")
+        print(
+            f"claims={n_claims} conflicts={n_conflicts} cpus={os.cpu_count()} duration={duration}s "
+            f"wrk_threads={args.threads}"
+        )
         for w in workers:
             server = Server(dsn, w, args.rate_limit)
             try:
@@ -236,7 +281,9 @@ def main(argv: list[str] | None = None) -> int:
                 peak, idle = max(server.peak, server.rss()), server.idle
                 server.stop()
             print(f"\nworkers={w}  server RSS idle={idle / 2**20:.0f} MB peak={peak / 2**20:.0f} MB")
-            print(f"{'endpoint':<28} {'conns':>5} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'vs bare':>7} {'errors':>6}")
+            print(
+                f"{'endpoint':<28} {'conns':>5} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'vs bare':>7} {'errors':>6}"
+            )
             worst_ratio, worst_p99 = 9e9, 0.0
             for c in conns:
                 bare = results[("bare (1 keyset query)", c)]["rps"]
@@ -247,8 +294,10 @@ def main(argv: list[str] | None = None) -> int:
                         worst_ratio = min(worst_ratio, ratio)
                         if c == 32:
                             worst_p99 = max(worst_p99, r["p99"])
-                    print(f"{name:<28} {c:>5} {r['rps']:>8.0f} {r['p50']:>7.1f} {r['p99']:>7.1f} {ratio:>7.2f} "
-                          f"{int(r['non2xx'] + r['timeouts']):>6}")
+                    print(
+                        f"{name:<28} {c:>5} {r['rps']:>8.0f} {r['p50']:>7.1f} {r['p99']:>7.1f} {ratio:>7.2f} "
+                        f"{int(r['non2xx'] + r['timeouts']):>6}"
+                    )
             summary[f"w{w}_min_list_vs_bare"] = f"{worst_ratio:.2f}"
             summary[f"w{w}_bare_rps"] = f"{results[('bare (1 keyset query)', conns[0])]['rps']:.0f}"
             summary[f"w{w}_claims_rps"] = f"{results[('/v1/claims', conns[0])]['rps']:.0f}"

@@ -15,7 +15,7 @@ from typing import Any
 
 import msgspec
 from litestar import Litestar, Response, get
-from litestar.datastructures import State
+from litestar.datastructures import State  # noqa: TC002 (Litestar resolves it at runtime)
 
 from api.app import create_app
 from claims import store

@@ -26,19 +26,44 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 OUTLETS = [
-    "Kyodo Wire", "Nikkei Desk", "Asahi Daily", "Baltic Herald", "Kyiv Ledger", "Danube Post",
-    "Pacific Observer", "Northern Review", "Atlantic Courier", "The Diplomat", "ANKASAM",
-    "bne IntelliNews", "Japan Times Wire", "Euro Dispatch", "Continental Gazette", "Harbour Tribune",
-    "Steppe Monitor", "Meridian News", "The Correspondent", "Evening Chronicle", "Policy Review",
-    "Capital Report", "World Brief", "Signal Daily",
+    "Kyodo Wire",
+    "Nikkei Desk",
+    "Asahi Daily",
+    "Baltic Herald",
+    "Kyiv Ledger",
+    "Danube Post",
+    "Pacific Observer",
+    "Northern Review",
+    "Atlantic Courier",
+    "The Diplomat",
+    "ANKASAM",
+    "bne IntelliNews",
+    "Japan Times Wire",
+    "Euro Dispatch",
+    "Continental Gazette",
+    "Harbour Tribune",
+    "Steppe Monitor",
+    "Meridian News",
+    "The Correspondent",
+    "Evening Chronicle",
+    "Policy Review",
+    "Capital Report",
+    "World Brief",
+    "Signal Daily",
 ]
 # A newsroom archive covers many countries: most articles move the seeds' lead country (Japan)
 # to another one, consistently within the article (name, capital, adjective), so blocks (kind,
 # unit, subject) spread the way a real archive's do instead of all piling onto Japan.
 COUNTRIES = [
-    ("Japan", "Tokyo", "Japanese"), ("South Korea", "Seoul", "South Korean"), ("Germany", "Berlin", "German"),
-    ("France", "Paris", "French"), ("Canada", "Ottawa", "Canadian"), ("Australia", "Canberra", "Australian"),
-    ("India", "New Delhi", "Indian"), ("United Kingdom", "London", "British"), ("Taiwan", "Taipei", "Taiwanese"),
+    ("Japan", "Tokyo", "Japanese"),
+    ("South Korea", "Seoul", "South Korean"),
+    ("Germany", "Berlin", "German"),
+    ("France", "Paris", "French"),
+    ("Canada", "Ottawa", "Canadian"),
+    ("Australia", "Canberra", "Australian"),
+    ("India", "New Delhi", "Indian"),
+    ("United Kingdom", "London", "British"),
+    ("Taiwan", "Taipei", "Taiwanese"),
     ("Pakistan", "Islamabad", "Pakistani"),
 ]
 _LEAD = re.compile(r"\b(Japan|Tokyo|Japanese)\b")
@@ -102,7 +127,9 @@ def generate(
     rng = random.Random(seed)
     pools = seed_paragraphs()
     out.mkdir(parents=True, exist_ok=True)
-    entries, texts, chars, dups = [], [], 0, 0
+    entries: list[dict[str, str]] = []
+    texts: list[str] = []
+    chars = dups = 0
     for i in range(n):
         if texts and rng.random() < duplicate_rate:
             body, dups = rng.choice(texts), dups + 1
@@ -113,8 +140,14 @@ def generate(
         name = f"{i:05d}.txt"
         (out / name).write_text(body, encoding="utf-8")
         y, mo, d = rng.randint(2022, 2025), rng.randint(1, 12), rng.randint(1, 28)
-        entries.append({"file": name, "source": rng.choice(OUTLETS), "title": body.split("\n", 1)[0][:120],
-                        "published": f"{y}-{mo:02d}-{d:02d}"})
+        entries.append(
+            {
+                "file": name,
+                "source": rng.choice(OUTLETS),
+                "title": body.split("\n", 1)[0][:120],
+                "published": f"{y}-{mo:02d}-{d:02d}",
+            }
+        )
     (out / "manifest.json").write_text(json.dumps({"articles": entries}, indent=1), encoding="utf-8")
     return n, chars, dups
 

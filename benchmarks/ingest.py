@@ -113,8 +113,14 @@ def run_ingest(folder: Path, jobs: int, dsn: str, total: int) -> dict[str, objec
     done.set()
     sampler.join()
     peak = max((s[2] for s in samples), default=ready_rss)
-    return {"elapsed": result["elapsed"], "code": result["code"], "samples": samples, "ready_rss": ready_rss,
-            "peak_rss": peak, "total": total}
+    return {
+        "elapsed": result["elapsed"],
+        "code": result["code"],
+        "samples": samples,
+        "ready_rss": ready_rss,
+        "peak_rss": peak,
+        "total": total,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -159,8 +165,10 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = float(run["elapsed"])  # type: ignore[arg-type]
     rate = n / elapsed
     samples: list[tuple[float, int, int]] = run["samples"]  # type: ignore[assignment]
-    print(f"model={settings.spacy_model} articles={n} chars={chars} duplicates_in_input={dups} jobs={args.jobs} "
-          f"batch_size={args.batch_size} cpus={os.cpu_count()}")
+    print(
+        f"model={settings.spacy_model} articles={n} chars={chars} duplicates_in_input={dups} jobs={args.jobs} "
+        f"batch_size={args.batch_size} cpus={os.cpu_count()}"
+    )
     print(f"stored: articles={counts[0]} claims={counts[1]} matches={counts[2]} conflicts={counts[3]}")  # type: ignore[index]
     print(f"{'path':<34} {'articles/s':>10} {'vs bare':>8}")
     for jobs, value in sorted(bare.items(), reverse=True):

@@ -34,19 +34,43 @@ KINDS = [("money", 30), ("count", 35), ("date", 15), ("percent", 12), ("duration
 COUNT_UNITS = ["refugee", "soldier", "island", "diplomat", "casualty", "visa", "village", "drone", "tank"]
 CURRENCIES = ["USD", "EUR", "JPY", "GBP"]
 COUNTRIES = [
-    "Japan", "Russia", "Ukraine", "United States", "China", "Germany", "France", "United Kingdom",
-    "South Korea", "India", "Canada", "Australia", "Poland", "Taiwan", "European Union", "Turkey",
+    "Japan",
+    "Russia",
+    "Ukraine",
+    "United States",
+    "China",
+    "Germany",
+    "France",
+    "United Kingdom",
+    "South Korea",
+    "India",
+    "Canada",
+    "Australia",
+    "Poland",
+    "Taiwan",
+    "European Union",
+    "Turkey",
 ]
 VERBS = ["pledged", "announced", "admitted", "reported", "sent", "approved", "estimated", "confirmed"]
 OBJECTS = [
-    "in humanitarian aid to the region", "for reconstruction of damaged infrastructure",
-    "refugees from the war zone", "in loans and grants", "to support the energy sector",
-    "troops stationed near the border", "of its liquefied natural gas imports", "in military assistance",
-    "in sanctions on state-owned banks", "to the reconstruction fund",
+    "in humanitarian aid to the region",
+    "for reconstruction of damaged infrastructure",
+    "refugees from the war zone",
+    "in loans and grants",
+    "to support the energy sector",
+    "troops stationed near the border",
+    "of its liquefied natural gas imports",
+    "in military assistance",
+    "in sanctions on state-owned banks",
+    "to the reconstruction fund",
 ]
 TAILS = [
-    "according to the foreign ministry.", "officials said on Tuesday.", "the prime minister told reporters.",
-    "a government spokesperson confirmed.", "the report said.", "in a statement released late on Friday.",
+    "according to the foreign ministry.",
+    "officials said on Tuesday.",
+    "the prime minister told reporters.",
+    "a government spokesperson confirmed.",
+    "the report said.",
+    "in a statement released late on Friday.",
 ]
 STATUSES = ["open"] * 8 + ["confirmed", "dismissed"]
 
@@ -100,9 +124,30 @@ def claim_row(rng: random.Random, article_id: int, source_id: int, names: list[s
     block = f"{kind}|{'money' if kind == 'money' else unit or 'date'}|{subject}"
     context = " ".join(sentence.lower().replace(",", "").replace(".", "").split()[1:9])
     return (
-        article_id, source_id, kind, text, start, start + len(text), sentence, value, low, high, qualifier,
-        unit, claim_date, subject, rng.choice(VERBS), day.isoformat(), None, None, None, context, block,
-        day, day, "bench-1",
+        article_id,
+        source_id,
+        kind,
+        text,
+        start,
+        start + len(text),
+        sentence,
+        value,
+        low,
+        high,
+        qualifier,
+        unit,
+        claim_date,
+        subject,
+        rng.choice(VERBS),
+        day.isoformat(),
+        None,
+        None,
+        None,
+        context,
+        block,
+        day,
+        day,
+        "bench-1",
     )
 
 
@@ -138,8 +183,17 @@ def load(dsn: str, n_claims: int, n_conflicts: int, *, reset: bool, seed: int = 
                     art_source.append(sid)
                     day = date(2015, 1, 1) + timedelta(days=rng.randrange(3960))
                     copy.write_row(
-                        (sid, f"bench-{i:08d}", f"Synthetic article {i}", day.isoformat(), day, day,
-                         "Synthetic article body. " * 40, "text", "bench-1")
+                        (
+                            sid,
+                            f"bench-{i:08d}",
+                            f"Synthetic article {i}",
+                            day.isoformat(),
+                            day,
+                            day,
+                            "Synthetic article body. " * 40,
+                            "text",
+                            "bench-1",
+                        )
                     )
             first_article = cur.execute("SELECT min(id) FROM articles").fetchone()[0]  # type: ignore[index]
             print(f"articles={n_articles} in {time.perf_counter() - t0:.0f}s", file=sys.stderr)
@@ -162,11 +216,22 @@ def load(dsn: str, n_claims: int, n_conflicts: int, *, reset: bool, seed: int = 
                 a = rng.randint(lo_id, hi_id - 1)
                 pairs.add((a, min(hi_id, a + rng.randint(1, 5000))))
             with conn.transaction():
-                with cur.copy("COPY matches (claim_a, claim_b, label, linked, score, components, reason) FROM STDIN") as copy:
+                with cur.copy(
+                    "COPY matches (claim_a, claim_b, label, linked, score, components, reason) FROM STDIN"
+                ) as copy:
                     for j, (a, b) in enumerate(sorted(pairs)):
                         label = "conflict" if j % 4 == 0 else rng.choice(("agree", "different_scope"))
-                        copy.write_row((a, b, label, True, round(rng.uniform(0.7, 1.0), 3),
-                                        '{"ctx": 0.8, "about": 0.6}', "synthetic pair"))
+                        copy.write_row(
+                            (
+                                a,
+                                b,
+                                label,
+                                True,
+                                round(rng.uniform(0.7, 1.0), 3),
+                                '{"ctx": 0.8, "about": 0.6}',
+                                "synthetic pair",
+                            )
+                        )
                 cur.execute(
                     """
                     INSERT INTO conflicts (match_id, claim_a, claim_b, kind, subject, status, severity, reason)
@@ -179,7 +244,8 @@ def load(dsn: str, n_claims: int, n_conflicts: int, *, reset: bool, seed: int = 
                     """
                 )
                 cur.execute(
-                    "INSERT INTO conflict_history (conflict_id, status, note) SELECT id, 'open', 'detected' FROM conflicts"
+                    "INSERT INTO conflict_history (conflict_id, status, note)"
+                    " SELECT id, 'open', 'detected' FROM conflicts"
                 )
                 cur.execute(
                     "INSERT INTO conflict_history (conflict_id, status, note, reviewer)"

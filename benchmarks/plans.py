@@ -51,7 +51,9 @@ async def run(dsn: str) -> list[tuple[str, str, float, list[str]]]:
         mid = store.encode_cursor(lo + (hi - lo) // 2)
         cur = await conn.execute("SELECT id, name FROM sources ORDER BY id LIMIT 1 OFFSET 2")
         source_id, source_name = await cur.fetchone()  # type: ignore[misc]
-        cur = await conn.execute("SELECT c.article_id, m.claim_a FROM matches m JOIN claims c ON c.id = m.claim_a LIMIT 1")
+        cur = await conn.execute(
+            "SELECT c.article_id, m.claim_a FROM matches m JOIN claims c ON c.id = m.claim_a LIMIT 1"
+        )
         article_id, claim_id = await cur.fetchone()  # type: ignore[misc]
         F = store.ClaimFilters
         cases: list[tuple[str, Any]] = [
@@ -76,7 +78,10 @@ async def run(dsn: str) -> list[tuple[str, str, float, list[str]]]:
             ("conflicts source", lambda: store.list_conflicts(conn, store.ConflictFilters(source=source_name))),
             ("conflicts article", lambda: store.list_conflicts(conn, store.ConflictFilters(article=article_id))),
             ("conflicts severity", lambda: store.list_conflicts(conn, store.ConflictFilters(min_severity=0.9))),
-            ("matching window", lambda: store.claims_in_blocks(conn, ["money|money|Japan", "count|refugee|Poland"], window=2000)),
+            (
+                "matching window",
+                lambda: store.claims_in_blocks(conn, ["money|money|Japan", "count|refugee|Poland"], window=2000),
+            ),
         ]
         results = []
         for name, call in cases:

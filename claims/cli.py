@@ -24,7 +24,7 @@ from claims.errors import ClaimsError, InvalidInput
 from claims.settings import PROJECT_ROOT, Settings
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterable, Sequence
+    from collections.abc import AsyncGenerator, Iterable, Sequence
 
     from claims.models import ArticleIn
 
@@ -133,7 +133,9 @@ async def ingest_paths(settings: Settings, paths: Sequence[Path], source: str | 
         # Worker processes extract ahead while this one stores and matches (one article per
         # transaction, in input order, so the result is the one-by-one ingest's). They start
         # before the connection and the progress bar, while this process has no other thread.
-        extractions: AsyncIterator[Any] = ingest.analyse_parallel(settings.spacy_model, preps, jobs=jobs, chunk=_CHUNK)
+        extractions: AsyncGenerator[Any, None] = ingest.analyse_parallel(
+            settings.spacy_model, preps, jobs=jobs, chunk=_CHUNK
+        )
     else:
         extractions = _aiter(ingest.analyse(nlp, preps))
     async with contextlib.aclosing(extractions):  # stops the workers on an error too
@@ -144,6 +146,7 @@ async def ingest_paths(settings: Settings, paths: Sequence[Path], source: str | 
                 bar = tqdm(total=len(preps), unit="article", file=sys.stderr)
                 for i, prep in enumerate(preps):
                     extraction = await (first if i == 0 else anext(extractions))
+                    assert extraction is not None  # one extraction per prepared article
                     result = await ingest.store_article(conn, prep, extraction)
                     duplicates += result.duplicate
                     created += not result.duplicate
@@ -166,7 +169,7 @@ async def ingest_paths(settings: Settings, paths: Sequence[Path], source: str | 
 _CHUNK = 16  # articles per extraction task in a worker process
 
 
-async def _aiter(items: Iterable[Any]) -> AsyncIterator[Any]:
+async def _aiter(items: Iterable[Any]) -> AsyncGenerator[Any, None]:
     for item in items:
         yield item
 

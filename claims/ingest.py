@@ -28,7 +28,7 @@ from claims.match import BLOCK_WINDOW, block_key, match_claims
 from claims.models import ArticleIn, Extraction, IngestResult
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterator, Sequence
+    from collections.abc import AsyncGenerator, Iterator, Sequence
 
     from psycopg import AsyncConnection
     from spacy.language import Language
@@ -96,7 +96,7 @@ def _extract_chunk(model: str, items: list[tuple[str, str | None]], batch_size: 
 
 async def analyse_parallel(
     model: str, prepared: Sequence[Prepared], *, jobs: int, chunk: int = 16, batch_size: int = 16
-) -> AsyncIterator[Extraction]:
+) -> AsyncGenerator[Extraction, None]:
     """`analyse` spread over `jobs` worker processes, yielded in input order.
 
     Unlike `nlp.pipe(n_process=...)`, which ships every Doc back to the parent and leaves claim

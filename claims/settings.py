@@ -76,6 +76,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             ("CLAIMS_PORT", "port"),
             ("CLAIMS_POOL_MAX_SIZE", "pool_max_size"),
             ("CLAIMS_POOL_TIMEOUT", "pool_timeout"),
+            ("CLAIMS_POOL_RECONNECT_TIMEOUT", "pool_reconnect_timeout"),
             ("CLAIMS_RATE_LIMIT", "rate_limit"),
             ("CLAIMS_MAX_BODY_BYTES", "max_body_bytes"),
             ("CLAIMS_LOG_LEVEL", "log_level"),

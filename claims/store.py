@@ -713,11 +713,13 @@ async def list_conflicts(
         params["source"] = f.source
     if f.article is not None:
         # The article's few claims, then their conflicts through the claim_a / claim_b indexes
-        # (an EXISTS per conflict row scanned every conflict for a rare article).
+        # (an EXISTS per conflict row scanned every conflict for a rare article); LATERAL keeps
+        # the planner on those indexes even while the conflicts table is small.
         where.append(
-            "k.id IN (SELECT k2.id FROM claims c JOIN conflicts k2 ON k2.claim_a = c.id WHERE c.article_id = %(article)s"
-            " UNION ALL"
-            " SELECT k2.id FROM claims c JOIN conflicts k2 ON k2.claim_b = c.id WHERE c.article_id = %(article)s)"
+            "k.id IN (SELECT x.id FROM claims c CROSS JOIN LATERAL ("
+            " SELECT k2.id FROM conflicts k2 WHERE k2.claim_a = c.id"
+            " UNION ALL SELECT k2.id FROM conflicts k2 WHERE k2.claim_b = c.id) AS x"
+            " WHERE c.article_id = %(article)s)"
         )
         params["article"] = f.article
     if f.min_severity is not None:

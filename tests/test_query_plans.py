@@ -137,11 +137,15 @@ CLAIM_FILTERS: list[tuple[str, dict[str, Any]]] = [
 
 
 @pytest.mark.parametrize(("label", "filters"), CLAIM_FILTERS, ids=[c[0] for c in CLAIM_FILTERS])
-async def test_claim_list_uses_indexes_and_keyset(conn: AsyncConnection[Any], label: str, filters: dict[str, Any]) -> None:
+async def test_claim_list_uses_indexes_and_keyset(
+    conn: AsyncConnection[Any], label: str, filters: dict[str, Any]
+) -> None:
     """/v1/claims and /v1/sources/{id}/claims: no sequential scan of claims, keyset pages, no OFFSET."""
     source_id, _ = await _first_source(conn)
     article_id = await _some_article(conn)
-    values = {k: source_id if v == "SOURCE" else article_id if v == "ARTICLE" else v for k, v in filters.items()}
+    values: dict[str, Any] = {
+        k: source_id if v == "SOURCE" else article_id if v == "ARTICLE" else v for k, v in filters.items()
+    }
     cursor = store.encode_cursor(1000)
     for text, plan in await _explain(
         conn, lambda: store.list_claims(conn, store.ClaimFilters(**values), limit=50, cursor=cursor)
@@ -169,7 +173,7 @@ async def test_conflict_list_uses_indexes_and_keyset(
 ) -> None:
     """/v1/conflicts: no sequential scan of conflicts or claims, keyset pages, no OFFSET."""
     article_id = await _some_article(conn)
-    values = {k: article_id if v == "ARTICLE" else v for k, v in filters.items()}
+    values: dict[str, Any] = {k: article_id if v == "ARTICLE" else v for k, v in filters.items()}
     for text, plan in await _explain(
         conn, lambda: store.list_conflicts(conn, store.ConflictFilters(**values), limit=50, cursor=None)
     ):
@@ -197,6 +201,10 @@ async def test_detail_and_side_queries_use_indexes(conn: AsyncConnection[Any]) -
     ]
     for call in calls:
         for text, plan in await _explain(conn, call):
-            seq = [rel for node, rel in _scans(plan) if node == "Seq Scan" and rel in ("claims", "matches", "conflicts", "articles")]
+            seq = [
+                rel
+                for node, rel in _scans(plan)
+                if node == "Seq Scan" and rel in ("claims", "matches", "conflicts", "articles")
+            ]
             assert not seq, f"sequential scan of {seq} in\n{text}\n{plan}"
             assert "count(" not in text.lower(), f"counts per request in\n{text}"
