@@ -36,8 +36,9 @@ def problem(status: int, detail: str, *, headers: dict[str, str] | None = None, 
 def problems(*codes: int) -> dict[int, ResponseSpec]:
     """OpenAPI documentation of the problem details an operation can answer with.
 
-    Every operation may also answer 429 (rate limit), 500 and 503 (database unreachable), so
-    those are always listed; a client generated from the schema then knows every shape it gets.
+    Every operation may also answer 422 (a query value holding NUL, see `refuse_unstorable_query`),
+    429 (rate limit), 500 and 503 (database unreachable), so those are always listed; a client
+    generated from the schema then knows every shape it gets.
     """
     return {
         code: ResponseSpec(
@@ -46,7 +47,7 @@ def problems(*codes: int) -> dict[int, ResponseSpec]:
             description=HTTPStatus(code).phrase,
             generate_examples=False,
         )
-        for code in sorted({*codes, 429, 500, 503})
+        for code in sorted({*codes, 422, 429, 500, 503})
     }
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException, ValidationException
+from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.handlers.base import BaseRouteHandler
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -34,14 +34,14 @@ def require_key_on_writes(connection: ASGIConnection[Any, Any, Any, Any], _: Bas
 
 
 def refuse_unstorable_query(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """A query string whose decoded bytes hold NUL or are not UTF-8 is refused with a 400.
+    """A query string whose decoded bytes hold NUL (422) or are not UTF-8 (400) is refused.
 
     PostgreSQL text cannot hold NUL, so `?subject=%00` used to reach the driver and come back as
     a 500; bytes that are not UTF-8 were silently replaced by U+FFFD and searched for.
     """
     raw = unquote_to_bytes(connection.scope.get("query_string", b"").replace(b"+", b" "))
-    if b"\x00" in raw:
-        raise ValidationException("query parameters must not contain NUL characters")
+    if b"\x00" in raw:  # well-formed, but a value nothing can be stored or searched as: 422
+        raise HTTPException(status_code=422, detail="query parameters must not contain NUL characters")
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError:

@@ -27,6 +27,7 @@ Precision first, because a fact-checker stops trusting a tool that cries wolf:
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
@@ -37,7 +38,7 @@ from claims.compare import compare
 from claims.errors import InvalidInput
 from claims.models import MatchResult
 from claims.partialdate import bounds
-from claims.synonyms import CueKind, Cues, lexicon
+from claims.synonyms import CueKind, Cues, Lexicon, lexicon
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -135,21 +136,26 @@ def match_claims(new: Sequence[ClaimRef], candidates: Sequence[ClaimRef]) -> lis
     candidates too (an article that gives two dates for one event contradicts itself). Each
     unordered pair appears once, `a` being a new claim; a claim is never paired with itself.
     Results below SUGGEST_THRESHOLD are dropped; between the thresholds `linked` is False.
+
+    What depends on one claim only (block key, canonical context, cues, counterparts) comes from
+    `_info`, a bounded cache keyed by the claim's content, so the stored candidates an ingest
+    fetches again for every article are analysed once, not once per article.
     """
     lex = lexicon()
     pool: dict[int, ClaimRef] = {ref.id: ref for ref in candidates}
     for ref in new:
         pool.setdefault(ref.id, ref)
+    infos: dict[int, _ClaimInfo] = {}  # per call: by id, the first claim seen with that id
     blocks: dict[str, list[ClaimRef]] = defaultdict(list)
     for ref in pool.values():
-        key = block_key(ref.claim)
-        if key is not None:
-            blocks[key].append(ref)
+        info = infos[ref.id] = _info(lex, ref.claim)
+        if info.block is not None:
+            blocks[info.block].append(ref)
 
     by_key: dict[str, list[ClaimRef]] = defaultdict(list)
     seen_new: set[int] = set()
     for ref in new:
-        key = block_key(ref.claim)
+        key = _info(lex, ref.claim).block
         if key is not None and ref.id not in seen_new:
             seen_new.add(ref.id)
             by_key[key].append(ref)
@@ -167,28 +173,89 @@ def match_claims(new: Sequence[ClaimRef], candidates: Sequence[ClaimRef]) -> lis
         choices = [r.claim.context for r in block]
         texts = [q.claim.context for q in queries]
         for query_ref, hits in zip(queries, _context_hits(texts, choices), strict=True):
-            query_ctx = lex.canonicalise(query_ref.claim.context)
+            qid = query_ref.id
+            query_info = _info(lex, query_ref.claim)
+            query_sentence = query_ref.claim.sentence.strip()
+            fa: _Features | None = None
             for j, _ in hits:
                 other = block[j]
-                pair = (min(query_ref.id, other.id), max(query_ref.id, other.id))
-                if other.id == query_ref.id or pair in done:
+                oid = other.id
+                if oid == qid:
+                    continue
+                pair = (qid, oid) if qid < oid else (oid, qid)
+                if pair in done:
                     continue
                 done.add(pair)
-                if _same_sentence(query_ref, other):
+                if other.article_id == query_ref.article_id and other.claim.sentence.strip() == query_sentence:
                     continue  # two figures of one sentence are two things (two events, aid vs loans)
-                ctx_score = _ctx(query_ctx, lex.canonicalise(other.claim.context))
+                other_info = infos[oid]
+                ctx_score = _ctx_scored(
+                    query_info.context, query_info.context_tokens, other_info.context, other_info.context_tokens
+                )
                 if not ctx_score:
                     continue
-                fa = features.get(query_ref.id) or features.setdefault(
-                    query_ref.id, _Features.of(query_ref.claim, occurrence.get(query_ref.id, 0))
-                )
-                fb = features.get(other.id) or features.setdefault(
-                    other.id, _Features.of(other.claim, occurrence.get(other.id, 0))
+                if fa is None:
+                    fa = features.get(qid) or features.setdefault(
+                        qid, query_info.features(query_ref.claim, occurrence.get(qid, 0))
+                    )
+                fb = features.get(oid) or features.setdefault(
+                    oid, other_info.features(other.claim, occurrence.get(oid, 0))
                 )
                 result = _judge(query_ref, other, fa, fb, ctx_score)
                 if result is not None:
                     results.append(result)
     return results
+
+
+CLAIM_CACHE_SIZE = 100_000
+"""Claims whose derived features `_info` keeps across `match_claims` calls (least recently used
+first out). An ingest re-reads the same stored claims of a block (up to BLOCK_WINDOW) for every
+new article; this bound keeps memory flat however large the archive (a few KB per claim)."""
+
+
+class _ClaimInfo:
+    """What matching derives from one claim alone, computed at most once per distinct claim.
+
+    The block key and the canonical context (with its number of distinct tokens) are computed at
+    once, every candidate needs them; the features (per occurrence of the figure in its sentence,
+    which depends on the article's other claims) and the sentence entities of place counts the
+    first time they are needed. Filling is idempotent: two threads racing store equal values.
+    """
+
+    __slots__ = ("_features", "_sentence_entities", "block", "context", "context_tokens")
+
+    def __init__(self, lex: Lexicon, claim: Claim) -> None:
+        self.block = block_key(claim)
+        self.context = lex.canonicalise(claim.context)
+        self.context_tokens = len(set(self.context.split()))
+        self._features: dict[int, _Features] = {}
+        self._sentence_entities: frozenset[str] | None = None
+
+    def features(self, claim: Claim, occurrence: int) -> _Features:
+        got = self._features.get(occurrence)
+        if got is None:
+            got = self._features[occurrence] = _Features.of(claim, occurrence)
+        return got
+
+    def sentence_entities(self, claim: Claim) -> frozenset[str]:
+        got = self._sentence_entities
+        if got is None:
+            got = self._sentence_entities = _sentence_entities(claim)
+        return got
+
+
+@functools.lru_cache(maxsize=CLAIM_CACHE_SIZE)
+def _info(lex: Lexicon, claim: Claim) -> _ClaimInfo:
+    """The cached `_ClaimInfo` of a claim, keyed by the claim's full content (a frozen Struct of
+    hashable fields: equal only when every field is) and the lexicon, never by a database id: two
+    claims that share an id but differ in anything get their own entries. The entry is a pure
+    function of its key, so a hit returns what a fresh computation would."""
+    return _ClaimInfo(lex, claim)
+
+
+def clear_cache() -> None:
+    """Forget every claim's cached features (tests; or after editing the synonym data in place)."""
+    _info.cache_clear()
 
 
 def _sentence_entities(claim: Claim) -> frozenset[str]:
@@ -197,10 +264,6 @@ def _sentence_entities(claim: Claim) -> frozenset[str]:
     cues = lex.cues(claim.sentence, "", prefer="measure")
     named = {lex.canonical_subject(claim.subject), lex.subject_class(claim.subject)}
     return frozenset(cues.entities | cues.states | {n for n in named if n})
-
-
-def _same_sentence(a: ClaimRef, b: ClaimRef) -> bool:
-    return a.article_id == b.article_id and a.claim.sentence.strip() == b.claim.sentence.strip()
 
 
 def _occurrences(refs: Iterable[ClaimRef]) -> dict[int, int]:
@@ -224,10 +287,15 @@ def _ctx(a: str, b: str) -> float:
     """token_set_ratio of two canonical contexts (0..1), discounted when the shorter one is tiny:
     "occupy russia" is a subset of almost any sentence about Russia and proves nothing.
     0.0 when below CTX_CUTOFF."""
+    return _ctx_scored(a, len(set(a.split())), b, len(set(b.split())))
+
+
+def _ctx_scored(a: str, a_tokens: int, b: str, b_tokens: int) -> float:
+    """`_ctx` with each context's number of distinct tokens already known."""
     score = fuzz.token_set_ratio(a, b, processor=None, score_cutoff=CTX_CUTOFF)
     if not score:
         return 0.0
-    shorter = min(len(set(a.split())), len(set(b.split())))
+    shorter = min(a_tokens, b_tokens)
     factor = min(1.0, (shorter + 1) / (_SHORT_CONTEXT + 1))
     return score / 100.0 * factor
 
@@ -266,7 +334,7 @@ def _context_hits(texts: list[str], choices: list[str]) -> list[list[tuple[int, 
 
 
 class _Features:
-    """Per-claim cues, computed once per call however many pairs the claim is in."""
+    """Per-claim cues, computed once per distinct claim and occurrence (cached in `_info`)."""
 
     __slots__ = ("about", "coverage", "cues", "entities", "state")
 
@@ -373,12 +441,12 @@ def _judge(a: ClaimRef, b: ClaimRef, fa: _Features, fb: _Features, ctx: float) -
     event, event_why = _date_event(fa, fb) if is_date else _event_agreement(fa, fb)
     if event == 0.0:
         return None  # different events (or, for dates, no event at all)
-    topical = (block_key(ca) or "").endswith("|" + TOPICAL_SUBJECT)
+    topical = (_info(lex, ca).block or "").endswith("|" + TOPICAL_SUBJECT)
     if topical:
         # Places: who administers, claims or recognises them is not what is counted, and the verbs
         # around a place count (administer, recognise, return) are not what is measured either.
         # A name shared anywhere in the two sentences is needed; a conflict stays a suggestion.
-        shared = _sentence_entities(ca) & _sentence_entities(cb)
+        shared = _info(lex, ca).sentence_entities(ca) & _info(lex, cb).sentence_entities(cb)
         if not shared:
             return None  # "four islands" of what? Nothing named in common: not the same places
         event, event_why = 0.5, "place count: events not compared"

@@ -71,12 +71,13 @@ def server(settings: Settings, dsn: str) -> Iterator[str]:
     thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def serve_app(settings: Settings, dsn: str) -> Iterator[Callable[..., str]]:
     """Start another real app (uvicorn in a thread, loopback) with some settings changed; returns its URL.
 
     For tests that need a configuration the shared `server` does not have (a tiny rate limit,
-    CORS origins). Every server started is stopped at the end of the session.
+    CORS origins). Its webhook delivery task is off unless asked for, so it adds no database
+    sessions of its own; every server started is stopped when the test ends.
     """
     from api.app import create_app
 
@@ -84,6 +85,7 @@ def serve_app(settings: Settings, dsn: str) -> Iterator[Callable[..., str]]:
 
     def start(**overrides: object) -> str:
         port = _free_port()
+        overrides = {"webhooks_enabled": False, **overrides}
         app = create_app(msgspec.structs.replace(settings, database_url=dsn, port=port, **overrides))
         srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
         thread = threading.Thread(target=srv.run, daemon=True)

@@ -10,6 +10,7 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
 from litestar.exceptions import ValidationException
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
 from litestar.params import FromQuery, JSONBody, QueryParameter
 
@@ -105,7 +106,14 @@ class ArticleController(Controller):
         operation_id="CreateArticle",
         status_code=201,
         summary="Ingest one article",
-        responses=problems(400, 401, 413, 422),
+        responses={
+            **problems(400, 401, 413, 422),
+            200: ResponseSpec(
+                data_container=schemas.ArticleCreated,
+                description="The same content was stored before: its first id, with duplicate true",
+                generate_examples=False,
+            ),
+        },
     )
     async def create(
         self, data: JSONBody[schemas.ArticleCreate], state: State, conn: Conn
