@@ -516,7 +516,7 @@ async def claims_in_blocks(conn: AsyncConnection[Any], blocks: Sequence[str], *,
                 ) AS r
             )"""
             + _CLAIM_SELECT
-            + " WHERE c.id IN (SELECT id FROM recent)",
+            + " WHERE c.id IN (SELECT id FROM recent) ORDER BY c.id",  # deterministic ties in matching
             {"blocks": sorted(set(blocks)), "window": window},
         )
         return await cur.fetchall()

@@ -27,7 +27,9 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Settings for the whole run: external DB when DATABASE_URL is set, else a fresh embedded one."""
     url = os.environ.get("DATABASE_URL")
     data_dir = str(tmp_path_factory.mktemp("pg")) if not url else str(PROJECT_ROOT / ".data" / "unused")
-    return Settings(database_url=url, data_dir=data_dir, api_keys=(API_KEY,), port=0)
+    # The shared server runs no webhook poller: its polling would race the tests' TRUNCATEs;
+    # the webhook tests start an app of their own with it on.
+    return Settings(database_url=url, data_dir=data_dir, api_keys=(API_KEY,), port=0, webhooks_enabled=False)
 
 
 @pytest.fixture(scope="session")
@@ -38,10 +40,18 @@ def dsn(settings: Settings) -> str:
 
 
 def truncate_all(dsn: str) -> None:
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(
-            "TRUNCATE sources, articles, claims, matches, conflicts, conflict_history RESTART IDENTITY CASCADE"
-        )
+    """Empty the claim tables; retried, since a concurrent reader can make TRUNCATE deadlock."""
+    for attempt in range(5):
+        try:
+            with psycopg.connect(dsn, autocommit=True) as conn:
+                conn.execute(
+                    "TRUNCATE sources, articles, claims, matches, conflicts, conflict_history RESTART IDENTITY CASCADE"
+                )
+            return
+        except psycopg.errors.DeadlockDetected:
+            if attempt == 4:
+                raise
+            time.sleep(0.2 * (attempt + 1))
 
 
 def _free_port() -> int:

@@ -62,6 +62,7 @@ def newsroom_settings(settings: Settings, newsroom_dsn: str) -> Settings:
         settings,
         database_url=newsroom_dsn,
         allow_private_urls=True,
+        webhooks_enabled=True,
         fetch_timeout=2.0,
         fetch_max_bytes=200_000,
         webhook_timeout=2.0,
