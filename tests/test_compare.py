@@ -5,7 +5,7 @@ case that must NOT be a conflict asserts so explicitly, because a false conflict
 editor's trust more than a missed one.
 """
 
-# ruff: noqa: E501, RUF001  (case tables quote article sentences verbatim)
+
 from __future__ import annotations
 
 from typing import Any

@@ -18,17 +18,6 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 
-@pytest.fixture(scope="module")
-def blank_nlp() -> Language:
-    """Rules only: tokenizer, sentencizer and the claims_ components (cached per process)."""
-    return get_nlp("blank")
-
-
-@pytest.fixture(scope="module")
-def model_nlp() -> Language:
-    """The statistical pipeline, loaded once per process (get_nlp caches it)."""
-    return get_nlp(MODEL)
-
 TEXT = (
     "By Staff Reporter February 21, 2025\n\n"
     "Tokyo welcomed more than 2,700 Ukrainian refugees since the 2022 invasion. "

@@ -7,23 +7,11 @@ from typing import TYPE_CHECKING
 import pytest
 
 from claims.extract import extract
-from claims.nlp import get_nlp
-from tests.nlp_fixtures import MODEL, approx_eq, find
+from tests.nlp_fixtures import approx_eq, find
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
-
-@pytest.fixture(scope="module")
-def blank_nlp() -> Language:
-    """Rules only: tokenizer, sentencizer and the claims_ components (cached per process)."""
-    return get_nlp("blank")
-
-
-@pytest.fixture(scope="module")
-def model_nlp() -> Language:
-    """The statistical pipeline, loaded once per process (get_nlp caches it)."""
-    return get_nlp(MODEL)
 
 COUNTS = [
     # sentence, figure, value, low, high, qualifier, unit (blank pipeline's noun heuristic)

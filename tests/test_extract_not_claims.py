@@ -7,23 +7,10 @@ from typing import TYPE_CHECKING
 import pytest
 
 from claims.extract import extract
-from claims.nlp import get_nlp
-from tests.nlp_fixtures import MODEL
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
-
-@pytest.fixture(scope="module")
-def blank_nlp() -> Language:
-    """Rules only: tokenizer, sentencizer and the claims_ components (cached per process)."""
-    return get_nlp("blank")
-
-
-@pytest.fixture(scope="module")
-def model_nlp() -> Language:
-    """The statistical pipeline, loaded once per process (get_nlp caches it)."""
-    return get_nlp(MODEL)
 
 NOT_CLAIMS = [
     '515w" sizes="(max-width: 515px) 100vw, 515px" class="lazyload" data-srcset="data:image/svg xml, '

@@ -5,7 +5,7 @@ subject, about, as-of); the scenarios include the gold relations of shared/gold/
 and its negatives (different events that share a date, a number or the same people).
 """
 
-# ruff: noqa: E501, RUF001  (case tables quote article sentences verbatim)
+
 from __future__ import annotations
 
 from typing import Any

@@ -7,7 +7,7 @@ scenario asserts the label of the pair it is about, the pairs that must NOT be m
 no other linked conflict appears anywhere (precision first: a false conflict costs trust).
 """
 
-# ruff: noqa: E501  (scenario texts are news sentences)
+
 from __future__ import annotations
 
 import json

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from claims.models import Claim, Extraction
 from claims.peer import (
     DEFAULT_PEER_DIR,
     PEER_FILES,
@@ -25,7 +26,6 @@ from claims.peer import (
     peer_report,
     select_peer_cases,
 )
-from claims.models import Claim, Extraction
 
 TARGETS: dict[str, float] = {"CurrencyModel.json": 0.90, "NumberRangeModel.json": 0.90}
 """The issue's goal for the selected cases."""
