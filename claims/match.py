@@ -31,6 +31,7 @@ import functools
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+import msgspec
 import numpy as np
 from rapidfuzz import fuzz, process
 
@@ -60,9 +61,7 @@ _WEIGHTS: dict[str, dict[str, float]] = {
     "value": {"ctx": 0.35, "about": 0.15, "event": 0.25, "counterpart": 0.15, "who": 0.10},
 }
 RECURRING_GAP_DAYS = 7  # two dates of a call/meeting/visit further apart: two occurrences
-DATE_SUGGEST_CTX = (
-    0.75  # a date pair without a shared object is shown at most as a suggestion, and only this close
-)
+DATE_SUGGEST_CTX = 0.75  # a date pair without a shared object is shown at most as a suggestion, and only this close
 TOPICAL_SUBJECT = "*"  # block subject of place counts (islands, regions): who the subject is does not matter
 _SHORT_CONTEXT = 4  # contexts with fewer distinct tokens say little: token_set_ratio is discounted
 # Kinds that are never matched: too little says what they measure ("78-year-old", "27 occasions"
@@ -207,10 +206,11 @@ def match_claims(new: Sequence[ClaimRef], candidates: Sequence[ClaimRef]) -> lis
     return results
 
 
-CLAIM_CACHE_SIZE = 100_000
-"""Claims whose derived features `_info` keeps across `match_claims` calls (least recently used
-first out). An ingest re-reads the same stored claims of a block (up to BLOCK_WINDOW) for every
-new article; this bound keeps memory flat however large the archive (a few KB per claim)."""
+CLAIM_CACHE_SIZE = 50_000
+"""Distinct claims whose derived features `_info` keeps across `match_claims` calls (least
+recently used first out). An ingest re-reads the same stored claims of a block (up to
+BLOCK_WINDOW) for every new article; this bound keeps memory flat however large the archive:
+about 2 KB per entry, the claim itself (the key) half of it, so at most about 100 MB."""
 
 
 class _ClaimInfo:
@@ -240,7 +240,7 @@ class _ClaimInfo:
     def sentence_entities(self, claim: Claim) -> frozenset[str]:
         got = self._sentence_entities
         if got is None:
-            got = self._sentence_entities = _sentence_entities(claim)
+            got = self._sentence_entities = _intern(_sentence_entities(claim))
         return got
 
 
@@ -354,13 +354,36 @@ class _Features:
         cues = lex.cues(claim.sentence, claim.text, prefer=prefer, occurrence=occurrence)
         state = blocking_subject(claim)
         named = {lex.canonical_subject(claim.subject), lex.subject_class(claim.subject), state}
+        # Features outlive the call in `_info`: share the (few distinct) sets between claims.
+        cues = msgspec.structs.replace(
+            cues,
+            found=_intern(cues.found),
+            states=_intern(cues.states),
+            people=_intern(cues.people),
+            coverage=_intern(cues.coverage),
+            entities=_intern(cues.entities),
+        )
         return cls(
             cues,
             state,
             lex.canonicalise(claim.about or ""),
-            frozenset(cues.entities | cues.states | {n for n in named if n}),
-            cues.coverage | lex.coverage_of(claim.about),
+            _intern(frozenset(cues.entities | cues.states | {n for n in named if n})),
+            _intern(cues.coverage | lex.coverage_of(claim.about)),
         )
+
+
+_INTERNED: dict[frozenset[str], frozenset[str]] = {}
+_INTERN_LIMIT = 20_000  # distinct sets kept for sharing; past it the table starts again
+
+
+def _intern(value: frozenset[str]) -> frozenset[str]:
+    """One shared object per distinct set (equal sets are interchangeable: only memory changes)."""
+    got = _INTERNED.get(value)
+    if got is None:
+        if len(_INTERNED) >= _INTERN_LIMIT:
+            _INTERNED.clear()
+        got = _INTERNED.setdefault(value, value)
+    return got
 
 
 def _date_event(fa: _Features, fb: _Features) -> tuple[float, str]:
@@ -423,9 +446,7 @@ def _who(a: Claim, b: Claim) -> float:
     if a.attribution and b.attribution:
         attrib = (
             1.0
-            if fuzz.token_set_ratio(
-                a.attribution.lower(), b.attribution.lower(), processor=None, score_cutoff=90
-            )
+            if fuzz.token_set_ratio(a.attribution.lower(), b.attribution.lower(), processor=None, score_cutoff=90)
             else 0.5
         )
     else:
