@@ -23,7 +23,7 @@ from litestar.routes import HTTPRoute
 from litestar.types import Message, Scope
 from psycopg_pool import AsyncConnectionPool
 
-from api.deps import provide_conn
+from api.deps import check_idle_connection, provide_conn
 from api.errors import EXCEPTION_HANDLERS
 from api.routes.articles import ArticleController
 from api.routes.claims import ClaimController, claim_filters
@@ -33,7 +33,7 @@ from api.routes.ops import health, ready
 from api.routes.review import TimelineController, review_router, static_files, template_config
 from api.routes.sources import SourceController
 from api.routes.webhooks import WebhookController, webhook_lifespan
-from api.security import WRITE_METHODS, refuse_unstorable_query, require_key_on_writes
+from api.security import WRITE_METHODS, check_v1_request
 from claims import db, migrate
 from claims.nlp import get_nlp
 from claims.settings import Settings
@@ -55,7 +55,7 @@ def _lifespan(settings: Settings) -> Any:
             timeout=settings.pool_timeout,
             reconnect_timeout=settings.pool_reconnect_timeout,
             kwargs={"autocommit": True},
-            check=AsyncConnectionPool.check_connection,
+            check=check_idle_connection,
             open=False,
         )
         await pool.open()
@@ -87,7 +87,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "conn": Provide(provide_conn),
             "filters": Provide(claim_filters, sync_to_thread=False),
         },
-        guards=[require_key_on_writes, refuse_unstorable_query],
+        guards=[check_v1_request],
     )
     app = Litestar(
         route_handlers=[v1, health, ready, review_router, static_files],

@@ -2,16 +2,50 @@
 
 from __future__ import annotations
 
+import select
 from collections.abc import AsyncGenerator
 from typing import Annotated, Any
 
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
-from psycopg import AsyncConnection
+from psycopg import AsyncConnection, OperationalError, pq
 from psycopg_pool import AsyncConnectionPool
 
-from claims.store import ClaimFilters
+
+async def check_idle_connection(conn: AsyncConnection[Any]) -> None:
+    """The pool's check on every checkout, without a round trip to the server.
+
+    `AsyncConnectionPool.check_connection` sends an empty query and waits for the answer: a
+    round trip on every request. A healthy idle connection has nothing to read, whereas a server
+    that stopped, restarted or ended the session has sent its last message and closed the socket,
+    which leaves it readable. So: a connection that libpq already knows is bad, that is not idle,
+    or whose socket has anything to read is closed and refused (the pool then takes or makes
+    another one), all with one non-blocking poll. What it cannot see (a peer gone silently, no
+    FIN) the query itself reports, and the pool discards the connection on return.
+    """
+    pgconn = conn.pgconn
+    if pgconn.status == pq.ConnStatus.OK and pgconn.transaction_status == pq.TransactionStatus.IDLE:
+        try:
+            if not _readable(pgconn.socket):
+                return
+        except (OSError, ValueError, OperationalError):
+            pass
+    await conn.close()
+    raise OperationalError("the pooled connection was closed by the server")
+
+
+if hasattr(select, "poll"):
+
+    def _readable(fd: int) -> bool:
+        poller = select.poll()
+        poller.register(fd, select.POLLIN | select.POLLPRI)
+        return bool(poller.poll(0))
+
+else:  # pragma: no cover (Windows)
+
+    def _readable(fd: int) -> bool:
+        return bool(select.select([fd], [], [], 0)[0])
 
 
 async def provide_conn(state: State) -> AsyncGenerator[AsyncConnection[Any], None]:
@@ -31,22 +65,6 @@ MAX_ID = 2**53 - 1
 bound the schema states exactly (as a double) keeps huge values from reaching SQL casts."""
 Id = Annotated[int, PathParameter(ge=1, le=MAX_ID, description="A row id (a positive bigint).")]
 ArticleFilter = Annotated[int | None, QueryParameter(ge=1, le=MAX_ID, description="Only claims of this article.")]
-
-
-async def provide_conn_after_filters(
-    state: State, filters: NamedDependency[ClaimFilters]
-) -> AsyncGenerator[AsyncConnection[Any], None]:
-    """A pooled connection, taken only once the claim filters have validated.
-
-    Litestar resolves independent dependencies concurrently and, when one of them fails (a bad
-    `article=AAA`), cancels the others and never closes generators already started: a connection
-    taken beside a bad filter was cancelled mid-checkout or stayed checked out until garbage
-    collection. Depending on `filters` orders the two, so bad input never touches the pool.
-    """
-    del filters
-    pool: AsyncConnectionPool = state.pool
-    async with pool.connection() as conn:
-        yield conn
 
 
 Severity = Annotated[

@@ -152,7 +152,10 @@ async def test_claim_list_uses_indexes_and_keyset(
     ):
         assert not re.search(r"\bOFFSET\b", text, re.IGNORECASE)
         assert "ORDER BY C.ID LIMIT" in " ".join(text.upper().split())
-        seq = [rel for node, rel in _scans(plan) if node == "Seq Scan" and rel in ("claims", "conflicts", "articles")]
+        # `articles` is only joined by primary key for the page's rows; whether the planner hashes a
+        # small articles table or probes its index depends on what else the shared database holds,
+        # so only the tables that grow with the archive are held to an index here.
+        seq = [rel for node, rel in _scans(plan) if node == "Seq Scan" and rel in ("claims", "conflicts")]
         assert not seq, f"{label}: sequential scan of {seq}\n{plan}"
 
 

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from litestar import Controller, get
-from litestar.di import NamedDependency, Provide
+from litestar.datastructures import State
 from litestar.params import FromQuery, QueryParameter
+from psycopg import AsyncConnection
 
 from api import schemas
-from api.deps import ArticleFilter, Conn, Cursor, Id, Limit, provide_conn_after_filters
+from api.deps import ArticleFilter, Cursor, Id, Limit
 from api.errors import problems
 from claims import store
+from claims.errors import NotFound
 from claims.models import Kind
 
 PartialDate = Annotated[
     str | None, QueryParameter(description="YYYY, YYYY-MM or YYYY-MM-DD; on the claim's date or as-of date")
 ]
+
+
+Q = Annotated[str | None, QueryParameter(description="words to find in the sentence or `about`")]
 
 
 def claim_filters(
@@ -25,54 +30,70 @@ def claim_filters(
     unit: FromQuery[str | None] = None,
     source: FromQuery[str | None] = None,
     article: ArticleFilter = None,
-    q: Annotated[str | None, QueryParameter(description="words to find in the sentence or `about`")] = None,
+    q: Q = None,
     since: PartialDate = None,
     until: PartialDate = None,
 ) -> store.ClaimFilters:
-    """The claim filters shared by /v1/claims and /v1/sources/{id}/claims."""
+    """The claim filters shared by /v1/claims and /v1/sources/{id}/claims (and the claim exports).
+
+    The two list handlers take the same parameters themselves, in the same order (so the OpenAPI
+    schema is the same): a dependency per request cost more than the page's SQL.
+    """
     return store.ClaimFilters(
         kind=kind, subject=subject, unit=unit, source=source, article=article, q=q, since=since, until=until
     )
 
 
 async def claim_page(
-    conn: Conn, filters: NamedDependency[store.ClaimFilters], limit: int, cursor: str | None
+    conn: AsyncConnection[Any], filters: store.ClaimFilters, limit: int, cursor: str | None
 ) -> schemas.ClaimPage:
-    page = await store.list_claims(conn, filters, limit=limit, cursor=cursor)
-    return schemas.ClaimPage(items=[schemas.claim_out(r) for r in page.items], next_cursor=page.next_cursor)
+    page = await store.list_claims_as(conn, filters, schemas.claim_from_values, limit=limit, cursor=cursor, brief=True)
+    return schemas.ClaimPage(items=page.items, next_cursor=page.next_cursor)
 
 
 class ClaimController(Controller):
     path = "/claims"
     tags = ["claims"]
 
-    @get(
-        "/",
-        operation_id="ListClaims",
-        responses=problems(400, 422),
-        dependencies={"conn": Provide(provide_conn_after_filters)},
-    )
+    @get("/", operation_id="ListClaims", responses=problems(400, 422))
     async def list_claims(
         self,
-        conn: Conn,
-        filters: NamedDependency[store.ClaimFilters],
+        state: State,
+        kind: FromQuery[Kind | None] = None,
+        subject: FromQuery[str | None] = None,
+        unit: FromQuery[str | None] = None,
+        source: FromQuery[str | None] = None,
+        article: ArticleFilter = None,
+        q: Q = None,
+        since: PartialDate = None,
+        until: PartialDate = None,
         limit: Limit = 50,
         cursor: Cursor = None,
     ) -> schemas.ClaimPage:
-        return await claim_page(conn, filters, limit, cursor)
+        filters = store.ClaimFilters(
+            kind=kind, subject=subject, unit=unit, source=source, article=article, q=q, since=since, until=until
+        )
+        # The connection is taken here, once every parameter has validated: bad input never
+        # touches the pool, and the page is encoded after the connection is back in it.
+        async with state.pool.connection() as conn:
+            return await claim_page(conn, filters, limit, cursor)
 
     @get("/{claim_id:int}", operation_id="GetClaim", responses=problems(400, 404))
-    async def get_claim(self, claim_id: Id, conn: Conn) -> schemas.ClaimDetail:
+    async def get_claim(self, claim_id: Id, state: State) -> schemas.ClaimDetail:
         """One claim with every claim matched to it: linked matches first, then suggestions."""
-        row = await store.get_claim(conn, claim_id)
-        matches = await store.matches_of(conn, claim_id)
-        others = await store.claims_by_ids(conn, [m.other_id for m in matches])
-        base = schemas.claim_out(row)
+        async with state.pool.connection() as conn:
+            # Two queries, not three: the claim is fetched with the claims matched to it. A missing
+            # claim has no matches either (they reference it), so it is still a 404.
+            matches = await store.matches_of(conn, claim_id)
+            found = await store.claims_by_ids(conn, [claim_id, *(m.other_id for m in matches)])
+        if claim_id not in found:
+            raise NotFound(f"claim {claim_id} does not exist")
+        base = schemas.claim_out(found[claim_id])
         return schemas.ClaimDetail(
             **{f: getattr(base, f) for f in base.__struct_fields__},
             matches=[
                 schemas.Match(
-                    claim=schemas.claim_out(others[m.other_id]),
+                    claim=schemas.claim_out(found[m.other_id]),
                     label=m.label,  # type: ignore[arg-type]
                     linked=m.linked,
                     kind="match" if m.linked else "suggestion",
@@ -81,6 +102,6 @@ class ClaimController(Controller):
                     reason=m.reason,
                 )
                 for m in matches
-                if m.other_id in others
+                if m.other_id in found
             ],
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, patch
+from litestar.datastructures import State
 from litestar.params import FromQuery, HeaderParameter, JSONBody
 from psycopg import AsyncConnection
 
@@ -56,7 +57,7 @@ class ConflictController(Controller):
     @get("/", operation_id="ListConflicts", responses=problems(400, 422))
     async def list_conflicts(
         self,
-        conn: Conn,
+        state: State,
         status: FromQuery[Status | None] = None,
         kind: FromQuery[Kind | None] = None,
         subject: FromQuery[str | None] = None,
@@ -74,8 +75,13 @@ class ConflictController(Controller):
             article=article,
             min_severity=min_severity,
         )
-        page = await store.list_conflicts(conn, filters, limit=limit, cursor=cursor)
-        return schemas.ConflictPage(items=await _with_claims(conn, page.items), next_cursor=page.next_cursor)
+        # One query for the conflicts and both claims of each, built straight into the contract
+        # Structs; the connection is taken once the parameters have validated.
+        async with state.pool.connection() as conn:
+            page = await store.list_conflicts_with_claims(
+                conn, filters, schemas.conflict_from_values, limit=limit, cursor=cursor, brief=True
+            )
+        return schemas.ConflictPage(items=page.items, next_cursor=page.next_cursor)
 
     @get("/{conflict_id:int}", operation_id="GetConflict", responses=problems(400, 404))
     async def get_conflict(self, conflict_id: Id, conn: Conn) -> Response[schemas.ConflictDetail]:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import msgspec
 from litestar import Controller, get
-from litestar.di import NamedDependency, Provide
+from litestar.datastructures import State
+from litestar.params import FromQuery
 
 from api import schemas
-from api.deps import Conn, Cursor, Id, Limit, provide_conn_after_filters
+from api.deps import ArticleFilter, Conn, Cursor, Id, Limit
 from api.errors import problems
-from api.routes.claims import claim_page
+from api.routes.claims import PartialDate, Q, claim_page
 from claims import store
+from claims.errors import InvalidInput
+from claims.models import Kind
 
 
 class SourceController(Controller):
@@ -25,20 +28,42 @@ class SourceController(Controller):
             next_cursor=page.next_cursor,
         )
 
-    @get(
-        "/{source_id:int}/claims",
-        operation_id="ListSourceClaims",
-        responses=problems(400, 404, 422),
-        dependencies={"conn": Provide(provide_conn_after_filters)},
-    )
+    @get("/{source_id:int}/claims", operation_id="ListSourceClaims", responses=problems(400, 404, 422))
     async def source_claims(
         self,
         source_id: Id,
-        conn: Conn,
-        filters: NamedDependency[store.ClaimFilters],
+        state: State,
+        kind: FromQuery[Kind | None] = None,
+        subject: FromQuery[str | None] = None,
+        unit: FromQuery[str | None] = None,
+        source: FromQuery[str | None] = None,
+        article: ArticleFilter = None,
+        q: Q = None,
+        since: PartialDate = None,
+        until: PartialDate = None,
         limit: Limit = 50,
         cursor: Cursor = None,
     ) -> schemas.ClaimPage:
-        await store.get_source(conn, source_id)
-        scoped = msgspec.structs.replace(filters, source_id=source_id)
-        return await claim_page(conn, scoped, limit, cursor)
+        scoped = store.ClaimFilters(
+            kind=kind,
+            subject=subject,
+            unit=unit,
+            source=source,
+            source_id=source_id,
+            article=article,
+            q=q,
+            since=since,
+            until=until,
+        )
+        async with state.pool.connection() as conn:
+            # A page with claims proves the source exists (claims reference it): look the source
+            # up only when the page is empty, or when the input is bad (a missing source is a 404
+            # before a bad cursor or date is a 422, as when the lookup came first).
+            try:
+                page = await claim_page(conn, scoped, limit, cursor)
+            except InvalidInput:
+                await store.get_source(conn, source_id)
+                raise
+            if not page.items:
+                await store.get_source(conn, source_id)
+        return page

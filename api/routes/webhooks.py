@@ -91,7 +91,8 @@ class EventBody(msgspec.Struct, kw_only=True):
     conflict: schemas.ConflictDetail | None
 
 
-def require_key(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def require_key(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    # async: Litestar runs a sync guard in a worker thread
     keys: tuple[str, ...] = connection.app.state.settings.api_keys
     if not keys:
         return
