@@ -204,7 +204,6 @@ class Problem(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 def claim_out(row: ClaimRow) -> Claim:
-    period = Period(start=row.period_start, end=row.period_end) if (row.period_start or row.period_end) else None
     return Claim(
         id=row.id,
         article_id=row.article_id,
@@ -224,7 +223,7 @@ def claim_out(row: ClaimRow) -> Claim:
         subject=row.subject,
         about=row.about,
         as_of=row.as_of,
-        period=period,
+        period=row.period,
         attribution=row.attribution,
         extractor_version=row.extractor_version,
     )

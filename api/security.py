@@ -34,15 +34,19 @@ async def check_v1_request(connection: ASGIConnection[Any, Any, Any, Any], handl
 
 
 def require_key_on_writes(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    if connection.scope.get("method") not in WRITE_METHODS:
-        return
+    if connection.scope.get("method") in WRITE_METHODS:
+        require_bearer(connection, "writes")
+
+
+def require_bearer(connection: ASGIConnection[Any, Any, Any, Any], purpose: str) -> None:
+    """Raise 401 unless keys are off or the request carries one of them as a Bearer token."""
     keys: tuple[str, ...] = connection.app.state.settings.api_keys
     if not keys:
         return
     scheme, _sep, token = connection.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not key_matches(token.strip(), keys):
         raise NotAuthorizedException(
-            "a valid API key is required for writes: send 'Authorization: Bearer <key>'",
+            f"a valid API key is required for {purpose}: send 'Authorization: Bearer <key>'",
             headers={"WWW-Authenticate": 'Bearer realm="claims"'},
         )
 

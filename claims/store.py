@@ -78,10 +78,14 @@ class ClaimRow(msgspec.Struct, frozen=True):  # positional too: see _fast_row
     context: str
     extractor_version: str
 
-    def to_claim(self) -> Claim:
-        period = None
+    @property
+    def period(self) -> Period | None:
+        """The stated period, rebuilt from its two columns."""
         if self.period_start or self.period_end:
-            period = Period(start=self.period_start, end=self.period_end)
+            return Period(start=self.period_start, end=self.period_end)
+        return None
+
+    def to_claim(self) -> Claim:
         return Claim(
             kind=self.kind,  # type: ignore[arg-type]
             text=self.text,
@@ -97,7 +101,7 @@ class ClaimRow(msgspec.Struct, frozen=True):  # positional too: see _fast_row
             subject=self.subject,
             about=self.about,
             as_of=self.as_of,
-            period=period,
+            period=self.period,
             attribution=self.attribution,
             context=self.context,
         )

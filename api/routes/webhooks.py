@@ -16,7 +16,6 @@ import msgspec
 from litestar import Controller, Litestar, delete, get, post
 from litestar.connection import ASGIConnection
 from litestar.datastructures import State
-from litestar.exceptions import NotAuthorizedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import JSONBody
 from msgspec import Meta
@@ -25,7 +24,7 @@ from psycopg import AsyncConnection
 from api import schemas
 from api.deps import Conn, Cursor, Id, Limit
 from api.errors import problems
-from api.security import key_matches
+from api.security import require_bearer
 from claims import store, store_newsroom, webhooks
 from claims.errors import NotFound
 from claims.fetch import check_url
@@ -93,15 +92,7 @@ class EventBody(msgspec.Struct, kw_only=True):
 
 async def require_key(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     # async: Litestar runs a sync guard in a worker thread
-    keys: tuple[str, ...] = connection.app.state.settings.api_keys
-    if not keys:
-        return
-    scheme, _sep, token = connection.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not key_matches(token.strip(), keys):
-        raise NotAuthorizedException(
-            "a valid API key is required for webhooks: send 'Authorization: Bearer <key>'",
-            headers={"WWW-Authenticate": 'Bearer realm="claims"'},
-        )
+    require_bearer(connection, "webhooks")
 
 
 def _out(row: store_newsroom.WebhookRow) -> Webhook:
