@@ -16,7 +16,11 @@ install: $(BIN)/claims
 demo: install
 	$(BIN)/claims demo
 
-test: install
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: install lint
 	@# the review page is tested in Debian's chromium (Playwright drives it; no browser downloads)
 	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 	$(BIN)/python -m pytest -q

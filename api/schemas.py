@@ -240,7 +240,8 @@ def claim_from_values(v: Sequence[Any]) -> Claim:
     """`claim_out` of the `ClaimRow` these values (in its field order) would make, without making it."""
     start, end = v[19], v[20]
     period = Period(start=start, end=end) if (start or end) else None
-    return Claim(*_CLAIM_HEAD(v), period, v[21], v[23])  # attribution, extractor_version (skips context)
+    # attribution, extractor_version (skips context); mypy cannot count an itemgetter's values
+    return Claim(*_CLAIM_HEAD(v), period, v[21], v[23])  # type: ignore[call-arg]
 
 
 _A, _B, _END = CONFLICT_WIDTH, CONFLICT_WIDTH + CLAIM_WIDTH, CONFLICT_WIDTH + 2 * CLAIM_WIDTH

@@ -119,6 +119,8 @@ def ref_from_match(m: re.Match[str]) -> DateRef | None:
     for key in ("a", "b", "c", "g"):
         if g[key]:
             mon = g.get(f"{key}_mon") or g.get(f"{key}_mon2")
+            if mon is None:
+                continue
             ref["month"] = MONTHS[mon.rstrip(".").lower()]
             if g.get(f"{key}_day"):
                 ref["day"] = int(re.sub(r"\D", "", g[f"{key}_day"]))

@@ -347,7 +347,7 @@ class QuantityFinder:
             more = g["orq"].split()[-1] in ("more", "greater", "above", "higher", "over")
             qualifier = "at_least" if more else "at_most"
         elif g["oreq"]:  # `more than 5000 or equal to it`
-            qualifier = {"more_than": "at_least", "less_than": "at_most"}.get(qualifier, qualifier)
+            qualifier = "at_least" if qualifier == "more_than" else "at_most" if qualifier == "less_than" else qualifier
         pct_text = (g["pct1"] or "") or (g["post"] or "")
         is_pct = (bool(pct_text) and "point" not in pct_text.lower()) or bool(g["pct1"])
         currency, scale = self._currency(g)
@@ -430,6 +430,7 @@ class QuantityFinder:
         if low == high:
             return
         post = (g["pct1"] or "") + (g["post"] or "")
+        unit: str | None
         if currency:
             kind, unit = "money", currency
         elif post:
