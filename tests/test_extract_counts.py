@@ -101,6 +101,23 @@ def test_counted_noun_and_subject(model_nlp: Language, sentence: str, figure: st
 
 
 @pytest.mark.model
+@pytest.mark.parametrize(
+    ("sentence", "figure", "low", "high", "unit"),
+    [
+        ("Tens of thousands of people fled the city.", "Tens of thousands", 10_000, 99_999, "people"),
+        ("Hundreds of refugees crossed the river at night.", "Hundreds", 200, 999, "refugee"),
+        ("Thousands of soldiers were moved north.", "Thousands", 2_000, 9_999, "soldier"),
+    ],
+)
+def test_vague_amounts_count_the_noun_after_of(
+    model_nlp: Language, sentence: str, figure: str, low: float, high: float, unit: str
+) -> None:
+    """`tens of thousands of people`: a range, counting what follows the partitive `of`."""
+    claim = find(extract(sentence, nlp=model_nlp).claims, figure)
+    assert (claim.kind, claim.qualifier, claim.low, claim.high, claim.unit) == ("count", "range", low, high, unit)
+
+
+@pytest.mark.model
 def test_context_is_lemmas_of_the_clause(model_nlp: Language) -> None:
     """Context: lowercased lemmas, aliases resolved, stop words and numbers dropped."""
     claim = find(extract("Tokyo has welcomed more than 2,700 Ukrainian refugees.", nlp=model_nlp).claims,

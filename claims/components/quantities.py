@@ -512,6 +512,9 @@ def _looks_like_year(n_text: str) -> bool:
     return n_text.isdigit() and len(n_text) == 4 and 1500 <= int(n_text) <= 2099
 
 
+_PARTITIVE_AMOUNTS = frozenset("dozens scores hundreds thousands millions billions".split())
+
+
 def _counted_from_parse(span: Span) -> str | None:
     """What a number counts: the last noun of the noun run right after it, else its head noun.
 
@@ -520,7 +523,10 @@ def _counted_from_parse(span: Span) -> str | None:
     """
     doc = span.doc
     last: Token | None = None
-    for t in doc[span.end : min(len(doc), span.end + 6)]:
+    first = span.end
+    if first < len(doc) and doc[first].lower_ == "of" and span[-1].lower_ in _PARTITIVE_AMOUNTS:
+        first += 1  # `tens of thousands of people`, `hundreds of refugees`: the noun follows `of`
+    for t in doc[first : min(len(doc), first + 6)]:
         if t.pos_ in ("NOUN", "PROPN"):
             last = t
             continue
