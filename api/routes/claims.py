@@ -70,9 +70,7 @@ class ClaimController(Controller):
         limit: Limit = 50,
         cursor: Cursor = None,
     ) -> schemas.ClaimPage:
-        filters = store.ClaimFilters(
-            kind=kind, subject=subject, unit=unit, source=source, article=article, q=q, since=since, until=until
-        )
+        filters = claim_filters(kind, subject, unit, source, article, q, since, until)
         # The connection is taken here, once every parameter has validated: bad input never
         # touches the pool, and the page is encoded after the connection is back in it.
         async with state.pool.connection() as conn:

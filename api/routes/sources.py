@@ -10,7 +10,7 @@ from litestar.params import FromQuery
 from api import schemas
 from api.deps import ArticleFilter, Conn, Cursor, Id, Limit
 from api.errors import problems
-from api.routes.claims import PartialDate, Q, claim_page
+from api.routes.claims import PartialDate, Q, claim_filters, claim_page
 from claims import store
 from claims.errors import InvalidInput
 from claims.models import Kind
@@ -44,17 +44,8 @@ class SourceController(Controller):
         limit: Limit = 50,
         cursor: Cursor = None,
     ) -> schemas.ClaimPage:
-        scoped = store.ClaimFilters(
-            kind=kind,
-            subject=subject,
-            unit=unit,
-            source=source,
-            source_id=source_id,
-            article=article,
-            q=q,
-            since=since,
-            until=until,
-        )
+        filters = claim_filters(kind, subject, unit, source, article, q, since, until)
+        scoped = msgspec.structs.replace(filters, source_id=source_id)
         async with state.pool.connection() as conn:
             # A page with claims proves the source exists (claims reference it): look the source
             # up only when the page is empty, or when the input is bad (a missing source is a 404
