@@ -9,6 +9,7 @@ parse (when present) is used only to find what is counted and to veto numbers in
 
 from __future__ import annotations
 
+import math
 import re
 from typing import TYPE_CHECKING
 
@@ -454,6 +455,14 @@ class QuantityFinder:
         if qualifier == "approx" and value is not None and self.approx_tolerance != 0.1:
             tol = abs(value) * self.approx_tolerance
             low, high = min(low or value, value - tol), max(high or value, value + tol)
+        if not all(x is None or math.isfinite(x) for x in (value, low, high)):
+            # Past the float range (`1` and 309 zeros, `9`*300 + ` billion`, a range's far end,
+            # `around 1.7e308` whose tolerance overflows): float() gives inf, an approximate
+            # figure's interval then NaN. No usable figure, so no claim: a claim with value, low
+            # and high all None would read as unbounded on both sides. The characters stay taken
+            # so the vague finder does not reread `billions of` inside them as a claim.
+            used.append((start, end))
+            return
         span = add_span(doc, start, end, claims_kind=kind, claims_value=value, claims_low=low,
                         claims_high=high, claims_qualifier=qualifier, claims_unit=unit)
         if span is not None:
