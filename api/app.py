@@ -25,6 +25,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from api.deps import check_idle_connection, provide_conn
 from api.errors import EXCEPTION_HANDLERS
+from api.rendered import RenderCache
 from api.routes.articles import ArticleController
 from api.routes.claims import ClaimController, claim_filters
 from api.routes.conflicts import ConflictController
@@ -96,7 +97,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_body_bytes,
         middleware=[_rate_limit(settings.rate_limit).middleware] if settings.rate_limit > 0 else [],
-        state=State({"settings": settings}),
+        state=State({"settings": settings, "conflict_renders": RenderCache(settings.render_cache_size)}),
         cors_config=CORSConfig(allow_origins=list(settings.cors_origins)) if settings.cors_origins else None,
         openapi_config=OpenAPIConfig(
             title="claims",

@@ -39,6 +39,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     rate_limit: int = 6000
     """Requests per minute one client address may send (CLAIMS_RATE_LIMIT); 0 turns the limit off.
     /health and /ready are exempt. Counted per worker process (Litestar's in-memory store)."""
+    render_cache_size: int = 20_000
+    """Conflicts each worker keeps rendered for /v1/conflicts (CLAIMS_RENDER_CACHE_SIZE), about
+    1.2 KB each; 0 turns the cache off. Entries are keyed by the conflict row's version, so a
+    review is seen at once (api/rendered.py)."""
     cors_origins: tuple[str, ...] = ()
     """Origins allowed by CORS (CLAIMS_CORS_ORIGINS, comma-separated); none by default."""
     organisation: str = "claims"
@@ -78,6 +82,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             ("CLAIMS_POOL_TIMEOUT", "pool_timeout"),
             ("CLAIMS_POOL_RECONNECT_TIMEOUT", "pool_reconnect_timeout"),
             ("CLAIMS_RATE_LIMIT", "rate_limit"),
+            ("CLAIMS_RENDER_CACHE_SIZE", "render_cache_size"),
             ("CLAIMS_MAX_BODY_BYTES", "max_body_bytes"),
             ("CLAIMS_LOG_LEVEL", "log_level"),
             ("CLAIMS_ORGANISATION", "organisation"),

@@ -812,7 +812,7 @@ _CONFLICT_WITH_CLAIMS_SELECT: LiteralString = """
         ON cb.id = k.claim_b
 """
 
-_CONFLICT_WITH_CLAIMS_SELECT_BRIEF: LiteralString = """
+_CONFLICT_BRIEF_COLUMNS: LiteralString = """
     SELECT k.id, k.status, k.severity, k.reason, k.kind, k.subject, k.claim_a, k.claim_b,
            k.version, k.created_at, k.updated_at,
            ca.id, ca.article_id, ca.source_id, sa.name, NULL::text, ca.kind, ca.text,
@@ -823,10 +823,20 @@ _CONFLICT_WITH_CLAIMS_SELECT_BRIEF: LiteralString = """
            cb.start_offset, cb.end_offset, cb.sentence, cb.value, cb.low, cb.high, cb.qualifier,
            cb.unit, cb.date, cb.subject, cb.about, cb.as_of, cb.period_start, cb.period_end,
            cb.attribution, NULL::text, cb.extractor_version
+"""
+_CONFLICT_BRIEF_FROM: LiteralString = """
     FROM conflicts k
     LEFT JOIN (claims ca JOIN sources sa ON sa.id = ca.source_id) ON ca.id = k.claim_a
     LEFT JOIN (claims cb JOIN sources sb ON sb.id = cb.source_id) ON cb.id = k.claim_b
 """
+_CONFLICT_WITH_CLAIMS_SELECT_BRIEF: LiteralString = _CONFLICT_BRIEF_COLUMNS + _CONFLICT_BRIEF_FROM
+# The same, by conflict id, with the conflict row's version (see `conflict_versions`) last.
+_CONFLICTS_BY_IDS_BRIEF: LiteralString = (
+    _CONFLICT_BRIEF_COLUMNS
+    + ", k.xmin::text::bigint"
+    + _CONFLICT_BRIEF_FROM
+    + " WHERE k.id = ANY(%(ids)s) ORDER BY k.id"
+)
 CONFLICT_WIDTH = len(ConflictRow.__struct_fields__)
 CLAIM_WIDTH = len(ClaimRow.__struct_fields__)
 
@@ -855,6 +865,43 @@ async def list_conflicts_with_claims(
         await cur.execute(query, params)
         rows = await cur.fetchall()
     return _page(rows, limit, _id_of)
+
+
+async def conflict_versions(
+    conn: AsyncConnection[Any], f: ConflictFilters, *, limit: int = 50, cursor: str | None = None
+) -> Page[tuple[int, int]]:
+    """A page of `list_conflicts` as (id, row version) pairs only.
+
+    The row version is the conflict row's `xmin`, the transaction that wrote it: every review
+    writes a new one, and a conflict deleted and written again under the same id (TRUNCATE ...
+    RESTART IDENTITY) gets a new one too, so an (id, version) pair names one rendering for good
+    (the claims inside cannot change: migration 0011). One table, no joins: cheap to plan and run.
+    """
+    params: dict[str, Any] = {"after": decode_cursor(cursor), "limit": limit + 1}
+    where = _conflict_where(f, params)
+    query: LiteralString = (
+        "SELECT k.id, k.xmin::text::bigint FROM conflicts k WHERE "
+        + " AND ".join(where)
+        + " ORDER BY k.id LIMIT %(limit)s"
+    )
+    async with conn.cursor(binary=True) as cur:
+        await cur.execute(query, params)
+        rows: list[tuple[int, int]] = await cur.fetchall()  # type: ignore[assignment]
+    return _page(rows, limit, _first)
+
+
+def _first(row: tuple[int, int]) -> int:
+    return row[0]
+
+
+async def conflicts_with_claims_by_ids(
+    conn: AsyncConnection[Any], ids: Sequence[int], make: Callable[[Sequence[Any]], T]
+) -> list[T]:
+    """The rows of `list_conflicts_with_claims(..., brief=True)` for these conflict ids, in id
+    order, each with the conflict's row version (as in `conflict_versions`) as its last column."""
+    async with conn.cursor(row_factory=_maker(make), binary=True) as cur:
+        await cur.execute(_CONFLICTS_BY_IDS_BRIEF, {"ids": list(ids)})
+        return await cur.fetchall()
 
 
 async def get_conflict(conn: AsyncConnection[Any], conflict_id: int) -> ConflictRow:

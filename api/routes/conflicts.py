@@ -13,6 +13,7 @@ from api import schemas
 from api.claimreview import ClaimReview, claim_review
 from api.deps import ArticleFilter, Conn, Cursor, Id, Limit, Severity
 from api.errors import problems
+from api.rendered import RenderCache, conflict_page
 from claims import store
 from claims.errors import StaleWrite
 from claims.models import Kind, Status
@@ -75,9 +76,12 @@ class ConflictController(Controller):
             article=article,
             min_severity=min_severity,
         )
-        # One query for the conflicts and both claims of each, built straight into the contract
-        # Structs; the connection is taken once the parameters have validated.
+        # The connection is taken once the parameters have validated.
+        cache: RenderCache = state.conflict_renders
         async with state.pool.connection() as conn:
+            if cache.size > 0:
+                return await conflict_page(conn, cache, filters, limit=limit, cursor=cursor)
+            # Without the cache: one query for the conflicts and both claims of each.
             page = await store.list_conflicts_with_claims(
                 conn, filters, schemas.conflict_from_values, limit=limit, cursor=cursor, brief=True
             )

@@ -1,0 +1,87 @@
+"""Conflicts kept rendered as JSON between requests, keyed by the conflict row's version.
+
+A conflicts page embeds both claims of every conflict: 50 conflicts are 100 claims fetched by
+random lookups, three times the bytes of a claims page, built and encoded on every request (the
+slowest list in benchmarks/README.md). Yet a conflict's rendering only changes when its row does
+(a review writes a new row version), and the claims and source names inside it never change
+(migration 0011 makes the database refuse it). So each rendering is kept under (id, row version):
+a page is one query over the conflicts table alone, plus one query for the conflicts this worker
+has not rendered at their current version. The bytes are those of the uncached path
+(tests/test_rendered.py).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import TYPE_CHECKING, Any, cast
+
+import msgspec
+
+from api import schemas
+from claims import store
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from psycopg import AsyncConnection
+
+Key = tuple[int, int]
+"""(conflict id, row version)."""
+
+_encoder = msgspec.json.Encoder()
+
+
+class RenderCache:
+    """A bounded LRU of rendered items; one per worker process, used from its event loop only."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.hits = 0
+        self.misses = 0
+        self._items: OrderedDict[Key, msgspec.Raw] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, key: Key) -> msgspec.Raw | None:
+        raw = self._items.get(key)
+        if raw is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+            self._items.move_to_end(key)
+        return raw
+
+    def put(self, key: Key, raw: msgspec.Raw) -> None:
+        self._items[key] = raw
+        self._items.move_to_end(key)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+
+def _versioned(values: Sequence[Any]) -> tuple[int, schemas.Conflict]:
+    return values[-1], schemas.conflict_from_values(values)
+
+
+async def conflict_page(
+    conn: AsyncConnection[Any],
+    cache: RenderCache,
+    filters: store.ConflictFilters,
+    *,
+    limit: int,
+    cursor: str | None,
+) -> schemas.ConflictPage:
+    """The page `store.list_conflicts_with_claims` gives, from renderings kept in `cache`."""
+    page = await store.conflict_versions(conn, filters, limit=limit, cursor=cursor)
+    found = {key[0]: cache.get(key) for key in page.items}
+    missing = [conflict_id for conflict_id, raw in found.items() if raw is None]
+    if missing:
+        for version, conflict in await store.conflicts_with_claims_by_ids(conn, missing, _versioned):
+            # The row read now may be newer than the version listed a moment ago (a review in
+            # between): it is rendered and kept under its own version, and shown as it is now.
+            raw = msgspec.Raw(_encoder.encode(conflict))
+            cache.put((conflict.id, version), raw)
+            found[conflict.id] = raw
+    items = [raw for raw in found.values() if raw is not None]  # a conflict deleted in between is left out
+    # Raw items are spliced into the page's JSON as they are; the contract type stays `Conflict`.
+    return schemas.ConflictPage(items=cast("list[schemas.Conflict]", items), next_cursor=page.next_cursor)
