@@ -12,13 +12,13 @@ has not rendered at their current version. The bytes are those of the uncached p
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from typing import TYPE_CHECKING, Any, cast
 
 import msgspec
 
 from api import schemas
 from claims import store
+from claims.lru import LRU
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -31,32 +31,8 @@ Key = tuple[int, int]
 _encoder = msgspec.json.Encoder()
 
 
-class RenderCache:
-    """A bounded LRU of rendered items; one per worker process, used from its event loop only."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.hits = 0
-        self.misses = 0
-        self._items: OrderedDict[Key, msgspec.Raw] = OrderedDict()
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def get(self, key: Key) -> msgspec.Raw | None:
-        raw = self._items.get(key)
-        if raw is None:
-            self.misses += 1
-        else:
-            self.hits += 1
-            self._items.move_to_end(key)
-        return raw
-
-    def put(self, key: Key, raw: msgspec.Raw) -> None:
-        self._items[key] = raw
-        self._items.move_to_end(key)
-        while len(self._items) > self.size:
-            self._items.popitem(last=False)
+RenderCache = LRU[Key, msgspec.Raw]
+"""One per worker process, used from its event loop only."""
 
 
 def _versioned(values: Sequence[Any]) -> tuple[int, schemas.Conflict]:

@@ -133,7 +133,7 @@ def run_wrk(base: str, paths_file: Path, conns: int, duration: float, threads: i
 class Server:
     """uvicorn serving the bench app with N workers; tracks peak RSS of its process tree."""
 
-    def __init__(self, dsn: str, workers: int, rate_limit: int = 0) -> None:
+    def __init__(self, dsn: str, workers: int, rate_limit: int = 0, render_cache: int | None = None) -> None:
         self.port = free_port()
         env = dict(
             os.environ,
@@ -142,6 +142,8 @@ class Server:
             PYTHONPATH=str(ROOT),
             CLAIMS_RATE_LIMIT=str(rate_limit),
         )
+        if render_cache is not None:
+            env["CLAIMS_RENDER_CACHE_SIZE"] = str(render_cache)
         self.proc = subprocess.Popen(
             [
                 sys.executable,
@@ -242,6 +244,12 @@ def main(argv: list[str] | None = None) -> int:
         default=0,
         help="CLAIMS_RATE_LIMIT for the server (default 0: off; wrk is one client address)",
     )
+    ap.add_argument(
+        "--render-cache",
+        type=int,
+        default=None,
+        help="CLAIMS_RENDER_CACHE_SIZE for the server (default: the product's; 0 measures /v1/conflicts uncached)",
+    )
     args = ap.parse_args(argv)
     if shutil.which("wrk") is None:
         print(
@@ -270,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
             f"wrk_threads={args.threads}"
         )
         for w in workers:
-            server = Server(dsn, w, args.rate_limit)
+            server = Server(dsn, w, args.rate_limit, args.render_cache)
             try:
                 results: dict[tuple[str, int], dict[str, float]] = {}
                 for c in conns:

@@ -55,6 +55,8 @@ async def run(dsn: str) -> list[tuple[str, str, float, list[str]]]:
             "SELECT c.article_id, m.claim_a FROM matches m JOIN claims c ON c.id = m.claim_a LIMIT 1"
         )
         article_id, claim_id = await cur.fetchone()  # type: ignore[misc]
+        cur = await conn.execute("SELECT min(id) FROM conflicts")
+        (k_lo,) = await cur.fetchone()  # type: ignore[misc]
         F = store.ClaimFilters
         cases: list[tuple[str, Any]] = [
             ("claims", lambda: store.list_claims(conn, F(), cursor=mid)),
@@ -78,6 +80,11 @@ async def run(dsn: str) -> list[tuple[str, str, float, list[str]]]:
             ("conflicts source", lambda: store.list_conflicts(conn, store.ConflictFilters(source=source_name))),
             ("conflicts article", lambda: store.list_conflicts(conn, store.ConflictFilters(article=article_id))),
             ("conflicts severity", lambda: store.list_conflicts(conn, store.ConflictFilters(min_severity=0.9))),
+            ("conflict versions", lambda: store.conflict_versions(conn, store.ConflictFilters(status="open"))),
+            (
+                "conflicts by ids",
+                lambda: store.conflicts_with_claims_by_ids(conn, list(range(k_lo, k_lo + 100, 2)), tuple),
+            ),
             (
                 "matching window",
                 lambda: store.claims_in_blocks(conn, ["money|money|Japan", "count|refugee|Poland"], window=2000),

@@ -577,6 +577,31 @@ async def claims_in_blocks(conn: AsyncConnection[Any], blocks: Sequence[str], *,
         return await cur.fetchall()
 
 
+async def block_members(conn: AsyncConnection[Any], blocks: Sequence[str], *, window: int) -> list[tuple[int, int]]:
+    """`claims_in_blocks` as (id, row version) pairs, in id order: what a cache of candidates needs.
+
+    The row version is the claim row's `xmin`. A claim's content never changes (migration 0011),
+    and a claim written again under a reused id (TRUNCATE ... RESTART IDENTITY) has a new one, so
+    an (id, version) pair names one claim for good. Only `block` may be rewritten (rematch), which
+    gives a new version too: a cache keyed so just misses.
+    """
+    if not blocks:
+        return []
+    async with conn.cursor(binary=True) as cur:
+        await cur.execute(
+            """
+            SELECT r.id, r.version FROM unnest(%(blocks)s::text[]) AS b(key)
+            CROSS JOIN LATERAL (
+                SELECT id, xmin::text::bigint AS version FROM claims WHERE block = b.key
+                ORDER BY id DESC LIMIT %(window)s
+            ) AS r
+            ORDER BY r.id
+            """,
+            {"blocks": sorted(set(blocks)), "window": window},
+        )
+        return await cur.fetchall()  # type: ignore[return-value]
+
+
 # --------------------------------------------------------------------------- matches & conflicts
 
 

@@ -174,15 +174,18 @@ CONFLICT_FILTERS: list[tuple[str, dict[str, Any]]] = [
 async def test_conflict_list_uses_indexes_and_keyset(
     conn: AsyncConnection[Any], label: str, filters: dict[str, Any]
 ) -> None:
-    """/v1/conflicts: no sequential scan of conflicts or claims, keyset pages, no OFFSET."""
+    """/v1/conflicts (the rows, and the (id, version) pages of the rendered path): no sequential
+    scan of conflicts or claims, keyset pages, no OFFSET."""
     article_id = await _some_article(conn)
-    values: dict[str, Any] = {k: article_id if v == "ARTICLE" else v for k, v in filters.items()}
-    for text, plan in await _explain(
-        conn, lambda: store.list_conflicts(conn, store.ConflictFilters(**values), limit=50, cursor=None)
+    f = store.ConflictFilters(**{k: article_id if v == "ARTICLE" else v for k, v in filters.items()})
+    for call in (
+        lambda: store.list_conflicts(conn, f, limit=50, cursor=None),
+        lambda: store.conflict_versions(conn, f, limit=50, cursor=None),
     ):
-        assert not re.search(r"\bOFFSET\b", text, re.IGNORECASE)
-        seq = [rel for node, rel in _scans(plan) if node == "Seq Scan" and rel in ("claims", "conflicts")]
-        assert not seq, f"{label}: sequential scan of {seq}\n{plan}"
+        for text, plan in await _explain(conn, call):
+            assert not re.search(r"\bOFFSET\b", text, re.IGNORECASE)
+            seq = [rel for node, rel in _scans(plan) if node == "Seq Scan" and rel in ("claims", "conflicts")]
+            assert not seq, f"{label}: sequential scan of {seq}\n{plan}"
 
 
 async def test_detail_and_side_queries_use_indexes(conn: AsyncConnection[Any]) -> None:
@@ -196,6 +199,7 @@ async def test_detail_and_side_queries_use_indexes(conn: AsyncConnection[Any]) -
         lambda: store.get_claim(conn, a),
         lambda: store.matches_of(conn, a),
         lambda: store.claims_by_ids(conn, [a, b, a + 1, b + 1]),
+        lambda: store.conflicts_with_claims_by_ids(conn, [1, 2, 40, 41], tuple),
         lambda: store.claims_in_blocks(conn, ["money|x|Subject 6", "count|x|Subject 7"], window=2000),
         lambda: store.list_sources(conn, limit=50),
         lambda: store.get_source(conn, source_id),

@@ -15,8 +15,8 @@ import msgspec
 import psycopg
 import pytest
 
-from api.rendered import RenderCache
 from claims import store
+from claims.lru import LRU
 from claims.models import MatchResult
 from tests.conftest import truncate_all
 from tests.test_api import walk
@@ -162,7 +162,7 @@ def test_claims_and_source_names_cannot_change(client: httpx.Client, dsn: str) -
 
 
 def test_lru_keeps_the_most_recent() -> None:
-    cache = RenderCache(2)
+    cache: LRU[tuple[int, int], msgspec.Raw] = LRU(2)
     a, b, c = (msgspec.Raw(x) for x in (b"1", b"2", b"3"))
     cache.put((1, 10), a)
     cache.put((2, 10), b)
