@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import contextlib
 import ipaddress
+import itertools
 import logging
 import os
 import sys
@@ -24,7 +25,7 @@ from claims.errors import ClaimsError, InvalidInput
 from claims.settings import PROJECT_ROOT, Settings
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncGenerator, Iterable, Sequence
+    from collections.abc import AsyncGenerator, Iterator, Sequence
 
     from claims.models import ArticleIn
 
@@ -49,26 +50,36 @@ class Manifest(msgspec.Struct, frozen=True, kw_only=True):
 # --------------------------------------------------------------------------- inputs
 
 
-def collect_articles(paths: Sequence[Path], source: str | None) -> list[tuple[Path, Any]]:
-    """Files to ingest with their metadata: a folder's manifest.json, else `--source` for all."""
+Entry = tuple[Path, str, "ManifestEntry | None"]
+"""A file to ingest, its source and its manifest entry (when a manifest lists it)."""
 
-    found: list[tuple[Path, ArticleIn]] = []
+
+def find_articles(paths: Sequence[Path], source: str | None) -> list[Entry]:
+    """Files to ingest with their metadata: a folder's manifest.json, else `--source` for all.
+
+    Only names and metadata: the texts are read one by one as the ingest reaches them. A missing
+    path, a bad manifest or a missing `--source` stops here, before anything is stored."""
+    found: list[Entry] = []
     for path in paths:
         if path.is_dir() and (path / "manifest.json").is_file():
             try:
                 manifest = msgspec.json.decode((path / "manifest.json").read_bytes(), type=Manifest)
             except msgspec.DecodeError as exc:
                 raise InvalidInput(f"{path / 'manifest.json'}: {exc}") from None
-            for entry in manifest.articles:
-                found.append((path / entry.file, _article(path / entry.file, entry.source, entry)))
+            found.extend((path / entry.file, entry.source, entry) for entry in manifest.articles)
         elif path.is_dir():
             files = sorted(p for p in path.iterdir() if p.suffix.lower() in {".txt", ".html", ".htm"})
-            found.extend((f, _article(f, _need_source(source, f), None)) for f in files)
+            found.extend((f, _need_source(source, f), None) for f in files)
         elif path.is_file():
-            found.append((path, _article(path, _need_source(source, path), None)))
+            found.append((path, _need_source(source, path), None))
         else:
             raise InvalidInput(f"{path}: no such file or folder")
     return found
+
+
+def collect_articles(paths: Sequence[Path], source: str | None) -> list[tuple[Path, ArticleIn]]:
+    """`find_articles` with every text read (for tests and benchmarks that want them all)."""
+    return [(path, _article(path, src, entry)) for path, src, entry in find_articles(paths, source)]
 
 
 def _need_source(source: str | None, path: Path) -> str:
@@ -77,7 +88,7 @@ def _need_source(source: str | None, path: Path) -> str:
     return source
 
 
-def _article(path: Path, source: str, entry: ManifestEntry | None) -> Any:
+def _article(path: Path, source: str, entry: ManifestEntry | None) -> ArticleIn:
     from claims.models import ArticleIn
 
     try:
@@ -116,43 +127,51 @@ async def ingest_paths(settings: Settings, paths: Sequence[Path], source: str | 
     from claims import ingest
     from claims.nlp import get_nlp
 
-    articles = collect_articles(paths, source)
+    entries = find_articles(paths, source)
     dsn = _dsn(settings)
     nlp = get_nlp(settings.spacy_model)
-    prepared: list[tuple[Path, ingest.Prepared]] = []
     failed = 0
-    for path, article in articles:
-        try:
-            prepared.append((path, ingest.prepare(article, max_chars=settings.max_text_chars)))
-        except InvalidInput as exc:
-            print(f"skipped {path}: {exc}", file=sys.stderr)
-            failed += 1
+    bar: Any = None  # the progress bar, once the extraction workers have started
+
+    def prepared() -> Iterator[ingest.Prepared]:
+        """Each file read and cleaned as the ingest reaches it; a bad one is reported and skipped."""
+        nonlocal failed
+        for path, src, entry in entries:
+            try:
+                yield ingest.prepare(_article(path, src, entry), max_chars=settings.max_text_chars)
+            except InvalidInput as exc:
+                failed += 1
+                if bar is None:
+                    print(f"skipped {path}: {exc}", file=sys.stderr)
+                else:
+                    bar.write(f"skipped {path}: {exc}", file=sys.stderr)
+                    bar.update()
+
     created = duplicates = conflicts = claims = 0
-    preps = [p for _, p in prepared]
-    if jobs > 1 and len(preps) > _CHUNK:
+    pairs: AsyncGenerator[tuple[ingest.Prepared, Any], None]
+    if jobs > 1 and len(entries) > _CHUNK:
         # Worker processes extract ahead while this one stores and matches (one article per
         # transaction, in input order, so the result is the one-by-one ingest's). They start
         # before the connection and the progress bar, while this process has no other thread.
-        extractions: AsyncGenerator[Any, None] = ingest.analyse_parallel(
-            settings.spacy_model, preps, jobs=jobs, chunk=_CHUNK
-        )
+        pairs = ingest.analyse_parallel(settings.spacy_model, prepared(), jobs=jobs, chunk=_CHUNK)
     else:
-        extractions = _aiter(ingest.analyse(nlp, preps))
-    async with contextlib.aclosing(extractions):  # stops the workers on an error too
-        first = asyncio.ensure_future(anext(extractions, None))
+        pairs = _in_process(nlp, prepared())
+    async with contextlib.aclosing(pairs):  # stops the workers on an error too
+        first = asyncio.ensure_future(anext(pairs, None))
         await asyncio.sleep(0)
         try:
             async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn:
-                bar = tqdm(total=len(preps), unit="article", file=sys.stderr)
-                for i, prep in enumerate(preps):
-                    extraction = await (first if i == 0 else anext(extractions))
-                    assert extraction is not None  # one extraction per prepared article
+                bar = tqdm(total=len(entries), initial=failed, unit="article", file=sys.stderr)
+                pair = await first
+                while pair is not None:
+                    prep, extraction = pair
                     result = await ingest.store_article(conn, prep, extraction)
                     duplicates += result.duplicate
                     created += not result.duplicate
                     claims += 0 if result.duplicate else result.claims
                     conflicts += result.conflicts
                     bar.update()
+                    pair = await anext(pairs, None)
                 bar.close()
         finally:
             if not first.done():  # failed before the first article: stop the extraction cleanly
@@ -169,9 +188,13 @@ async def ingest_paths(settings: Settings, paths: Sequence[Path], source: str | 
 _CHUNK = 16  # articles per extraction task in a worker process
 
 
-async def _aiter(items: Iterable[Any]) -> AsyncGenerator[Any, None]:
-    for item in items:
-        yield item
+async def _in_process(nlp: Any, prepared: Iterator[Any]) -> AsyncGenerator[tuple[Any, Any], None]:
+    """`ingest.analyse` in this process (one `nlp.pipe` pass), each article with its extraction."""
+    from claims import ingest
+
+    feed, keep = itertools.tee(prepared)  # tee holds only what nlp.pipe has read ahead
+    for pair in zip(keep, ingest.analyse(nlp, feed), strict=True):
+        yield pair
 
 
 async def print_conflicts(settings: Settings, *, status: str | None, limit: int) -> int:

@@ -29,7 +29,7 @@ from claims.match import BLOCK_WINDOW, CLAIM_CACHE_SIZE, block_key, match_claims
 from claims.models import ArticleIn, ClaimRef, Extraction, IngestResult
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncGenerator, Iterator, Sequence
+    from collections.abc import AsyncGenerator, Iterable, Iterator, Sequence
 
     from psycopg import AsyncConnection
     from spacy.language import Language
@@ -82,8 +82,8 @@ def prepare(article: ArticleIn, *, max_chars: int = MAX_TEXT_CHARS) -> Prepared:
     )
 
 
-def analyse(nlp: Language, prepared: Sequence[Prepared], *, n_process: int = 1) -> Iterator[Extraction]:
-    """Extract claims for many prepared articles in one `nlp.pipe` pass."""
+def analyse(nlp: Language, prepared: Iterable[Prepared], *, n_process: int = 1) -> Iterator[Extraction]:
+    """Extract claims for many prepared articles in one `nlp.pipe` pass (read as it goes)."""
     return extract_many(nlp, ((p.text, p.published) for p in prepared), n_process=n_process)
 
 
@@ -96,17 +96,21 @@ def _extract_chunk(model: str, items: list[tuple[str, str | None]], batch_size: 
 
 
 async def analyse_parallel(
-    model: str, prepared: Sequence[Prepared], *, jobs: int, chunk: int = 16, batch_size: int = 16
-) -> AsyncGenerator[Extraction, None]:
-    """`analyse` spread over `jobs` worker processes, yielded in input order.
+    model: str, prepared: Iterable[Prepared], *, jobs: int, chunk: int = 16, batch_size: int = 16
+) -> AsyncGenerator[tuple[Prepared, Extraction], None]:
+    """`analyse` spread over `jobs` worker processes: each article with its extraction, in order.
 
     Unlike `nlp.pipe(n_process=...)`, which ships every Doc back to the parent and leaves claim
     extraction there, each worker runs the whole extraction and returns compact msgpack, so the
     parent (which stores and matches) does no NLP work at all. A bounded window of chunks stays in
-    flight, so the workers extract the next articles while the parent writes the current ones.
+    flight, so the workers extract the next articles while the parent writes the current ones,
+    and `prepared` is read only as far as that window: a folder of any size is never held whole.
     """
-    items = [(p.text, p.published) for p in prepared]
-    chunks = [items[i : i + chunk] for i in range(0, len(items), chunk)]
+    todo = iter(prepared)
+
+    def next_chunk() -> list[Prepared]:
+        return list(itertools.islice(todo, chunk))
+
     # fork reuses the pipeline already loaded here, but forking a process that runs other threads
     # can deadlock the child; then a fresh forkserver (or spawn) worker loads its own pipeline.
     methods = multiprocessing.get_all_start_methods()
@@ -116,15 +120,21 @@ async def analyse_parallel(
         method = "forkserver" if "forkserver" in methods else "spawn"
     decoder = msgspec.msgpack.Decoder(list[Extraction])
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method)) as pool:
-        todo = iter(chunks)
-        pending = deque(pool.submit(_extract_chunk, model, c, batch_size) for c in itertools.islice(todo, 2 * jobs))
+        pending: deque[tuple[list[Prepared], Any]] = deque()
+
+        def submit() -> None:
+            if items := next_chunk():
+                texts = [(p.text, p.published) for p in items]
+                pending.append((items, pool.submit(_extract_chunk, model, texts, batch_size)))
+
+        for _ in range(2 * jobs):
+            submit()
         while pending:
-            data = await asyncio.wrap_future(pending.popleft())
-            nxt = next(todo, None)
-            if nxt is not None:
-                pending.append(pool.submit(_extract_chunk, model, nxt, batch_size))
-            for extraction in decoder.decode(data):
-                yield extraction
+            items, future = pending.popleft()
+            data = await asyncio.wrap_future(future)
+            submit()
+            for item, extraction in zip(items, decoder.decode(data), strict=True):
+                yield item, extraction
 
 
 async def store_article(conn: AsyncConnection[Any], prepared: Prepared, extraction: Extraction) -> IngestResult:
