@@ -159,7 +159,7 @@ def match_claims(new: Sequence[ClaimRef], candidates: Sequence[ClaimRef]) -> lis
             seen_new.add(ref.id)
             by_key[key].append(ref)
 
-    occurrence = _occurrences(pool.values())
+    occurrence = _Occurrences(pool.values())
     features: dict[int, _Features] = {}
     results: list[MatchResult] = []
     done: set[tuple[int, int]] = set()
@@ -195,10 +195,10 @@ def match_claims(new: Sequence[ClaimRef], candidates: Sequence[ClaimRef]) -> lis
                     continue
                 if fa is None:
                     fa = features.get(qid) or features.setdefault(
-                        qid, query_info.features(query_ref.claim, occurrence.get(qid, 0))
+                        qid, query_info.features(query_ref.claim, occurrence.of(query_ref))
                     )
                 fb = features.get(oid) or features.setdefault(
-                    oid, other_info.features(other.claim, occurrence.get(oid, 0))
+                    oid, other_info.features(other.claim, occurrence.of(other))
                 )
                 result = _judge(query_ref, other, fa, fb, ctx_score)
                 if result is not None:
@@ -266,21 +266,31 @@ def _sentence_entities(claim: Claim) -> frozenset[str]:
     return frozenset(cues.entities | cues.states | {n for n in named if n})
 
 
-def _occurrences(refs: Iterable[ClaimRef]) -> dict[int, int]:
-    """Which occurrence of its text in its sentence each claim is (0 for the first).
+class _Occurrences:
+    """Which occurrence of its text in its sentence a claim is (0 for the first).
 
     A claim carries its sentence but not where in it the figure sits; claims of one article with
-    the same text in the same sentence are numbered by their article offsets.
+    the same text in the same sentence are numbered by their article offsets. Worked out only for
+    the claims that get compared: grouping a whole pool of full blocks on every call cost more
+    than a tenth of a bulk ingest's matching.
     """
-    groups: dict[tuple[int, str, str], list[ClaimRef]] = defaultdict(list)
-    for ref in refs:
-        groups[(ref.article_id, ref.claim.sentence, ref.claim.text)].append(ref)
-    out: dict[int, int] = {}
-    for group in groups.values():
-        if len(group) > 1:
-            for i, ref in enumerate(sorted(group, key=lambda r: (r.claim.start, r.id))):
-                out[ref.id] = i
-    return out
+
+    def __init__(self, refs: Iterable[ClaimRef]) -> None:
+        self._by_article: dict[int, list[ClaimRef]] = defaultdict(list)
+        for ref in refs:
+            self._by_article[ref.article_id].append(ref)
+
+    def of(self, ref: ClaimRef) -> int:
+        claim = ref.claim
+        group = [
+            r
+            for r in self._by_article.get(ref.article_id, ())
+            if r.claim.sentence == claim.sentence and r.claim.text == claim.text
+        ]
+        if len(group) < 2:
+            return 0
+        group.sort(key=lambda r: (r.claim.start, r.id))
+        return next((i for i, r in enumerate(group) if r.id == ref.id), 0)
 
 
 def _ctx(a: str, b: str) -> float:

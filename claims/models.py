@@ -27,12 +27,14 @@ class Period(msgspec.Struct, frozen=True, kw_only=True):
     end: str | None = None
 
 
-class Claim(msgspec.Struct, frozen=True, kw_only=True):
+class Claim(msgspec.Struct, frozen=True, kw_only=True, cache_hash=True):
     """One quantitative or dated claim, with offsets into the cleaned article text.
 
     `low`/`high` are the interval the text supports (precision and qualifier included);
     `None` means unbounded on that side. `context` is the lowercased lemma string of the clause
     around the figure, numbers removed: matching compares it with rapidfuzz and never re-parses.
+    The hash is kept once computed (`cache_hash`): the matcher's per-claim cache is keyed by the
+    whole claim, looked up for every candidate of every article in a bulk ingest.
     """
 
     kind: Kind

@@ -115,3 +115,25 @@ def test_rematch_keeps_reviewed_conflicts(dsn: str, tmp_path: Path) -> None:
         assert conn.execute("SELECT count(*) FROM matches").fetchone() >= before
         history = conn.execute("SELECT count(*) FROM conflict_history").fetchone()
         assert history is not None and reviewed is not None and history[0] >= 2 * reviewed[0]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_bad_file_in_a_folder_is_skipped_and_the_rest_stored(dsn: str, tmp_path: Path, jobs: str) -> None:
+    """Files are read as the ingest reaches them: one that is not UTF-8 (or has no text) is
+    reported and skipped, every other one stored, and the exit status says something failed."""
+    truncate_all(dsn)
+    folder = tmp_path / f"mixed{jobs}"
+    folder.mkdir()
+    names = [f"{i:02d}.txt" for i in range(40)]  # more than one extraction chunk of 16
+    for i, name in enumerate(names):
+        (folder / name).write_text(f"Officials said {100 + i} boats reached the island of Lampedusa on 3 May 2021.\n")
+    (folder / names[7]).write_bytes(b"\xff\xfe not UTF-8 \x80\x81")
+    (folder / names[23]).write_text("  \n\n ")
+    out = run(dsn, "ingest", "--jobs", jobs, "--source", "Mixed Wire", str(folder))
+    assert out.returncode == 1, out.stderr
+    assert f"skipped {folder / names[7]}: cannot read as UTF-8" in out.stderr
+    assert f"skipped {folder / names[23]}" in out.stderr
+    assert "ingested 38 new, 0 duplicate, 2 failed" in out.stdout
+    assert "Traceback" not in out.stderr
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        assert conn.execute("SELECT count(*) FROM articles").fetchone() == (38,)
