@@ -141,10 +141,11 @@ async def ingest_paths(settings: Settings, paths: Sequence[Path], source: str | 
                 yield ingest.prepare(_article(path, src, entry), max_chars=settings.max_text_chars)
             except InvalidInput as exc:
                 failed += 1
+                reason = str(exc).removeprefix(f"{path}: ")  # reading errors name the file already
                 if bar is None:
-                    print(f"skipped {path}: {exc}", file=sys.stderr)
+                    print(f"skipped {path}: {reason}", file=sys.stderr)
                 else:
-                    bar.write(f"skipped {path}: {exc}", file=sys.stderr)
+                    bar.write(f"skipped {path}: {reason}", file=sys.stderr)
                     bar.update()
 
     created = duplicates = conflicts = claims = 0
