@@ -15,7 +15,6 @@ from litestar.config.cors import CORSConfig
 from litestar.datastructures import MutableScopeHeaders, State
 from litestar.di import Provide
 from litestar.logging import LoggingConfig
-from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, RedocRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
@@ -25,6 +24,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from api.deps import check_idle_connection, provide_conn
 from api.errors import EXCEPTION_HANDLERS
+from api.ratelimit import rate_limit_middleware
 from api.rendered import RenderCache
 from api.routes.articles import ArticleController
 from api.routes.claims import ClaimController, claim_filters
@@ -96,7 +96,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         lifespan=[_lifespan(settings), webhook_lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_body_bytes,
-        middleware=[_rate_limit(settings.rate_limit).middleware] if settings.rate_limit > 0 else [],
+        middleware=[rate_limit_middleware(settings.rate_limit)] if settings.rate_limit > 0 else [],
         state=State({"settings": settings, "conflict_renders": RenderCache(settings.render_cache_size)}),
         cors_config=CORSConfig(allow_origins=list(settings.cors_origins)) if settings.cors_origins else None,
         openapi_config=OpenAPIConfig(
@@ -151,11 +151,6 @@ def _allow_header_fixer(app: Litestar) -> Any:
                 MutableScopeHeaders.from_message(message)["Allow"] = methods
 
     return complete_allow_header
-
-
-def _rate_limit(per_minute: int) -> RateLimitConfig:
-    """Litestar's own limiter, per client address; probes stay exempt so orchestrators never get 429."""
-    return RateLimitConfig(rate_limit=("minute", per_minute), exclude=[r"^/health$", r"^/ready$"])
 
 
 def _document_write_security(app: Litestar) -> None:

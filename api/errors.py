@@ -67,7 +67,7 @@ def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     detail = exc.detail or HTTPStatus(exc.status_code).phrase
     headers = dict(exc.headers or {})
     if exc.status_code == 429:
-        # Litestar's rate limit middleware sends the draft RateLimit-* headers; clients and
+        # The rate limiter (api/ratelimit.py) sends the draft RateLimit-* headers; clients and
         # proxies understand Retry-After, so say when the window resets in that form too.
         headers.setdefault("Retry-After", str(max(1, int(headers.get("RateLimit-Reset", "60") or 60))))
         detail = "too many requests from this address; retry after the time in Retry-After"

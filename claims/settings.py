@@ -38,7 +38,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """Largest article text accepted after cleaning."""
     rate_limit: int = 6000
     """Requests per minute one client address may send (CLAIMS_RATE_LIMIT); 0 turns the limit off.
-    /health and /ready are exempt. Counted per worker process (Litestar's in-memory store)."""
+    /health and /ready are exempt. Counted per worker process (api/ratelimit.py)."""
     render_cache_size: int = 20_000
     """Conflicts each worker keeps rendered for /v1/conflicts (CLAIMS_RENDER_CACHE_SIZE), about
     1.2 KB each; 0 turns the cache off. Entries are keyed by the conflict row's version, so a

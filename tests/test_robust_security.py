@@ -254,3 +254,22 @@ def test_body_size_limit_is_a_setting(serve_app: Callable[..., str]) -> None:
         # a lying Content-Length does not get a bigger body in
         r = c.post("/v1/articles", content=iter([b'{"source": "Big", "text": "', b"y" * 5000, b'"}']))
         assert r.status_code == 413
+
+
+def test_sliding_window_counts_in_constant_space() -> None:
+    """api/ratelimit.py: the limit holds across a window boundary (the last minute's requests
+    still count, fading out), and idle clients leave the table."""
+    from api.ratelimit import SlidingWindow
+
+    now = [600.0]  # the start of a window
+    limiter = SlidingWindow(10, clock=lambda: now[0])
+    assert [limiter.hit("a")[0] for _ in range(12)] == [True] * 10 + [False] * 2
+    assert limiter.hit("b")[:2] == (True, 9), "each address has its own count"
+    now[0] = 660.0 + 15  # a quarter into the next window: 3/4 of the 10 still count
+    allowed = [limiter.hit("a")[0] for _ in range(5)]
+    assert allowed == [True, True, False, False, False]
+    ok, remaining, reset = limiter.hit("c")
+    assert ok and remaining == 9 and reset == 45
+    now[0] = 660.0 + 60 * 5  # long idle: everyone starts afresh, the table is emptied first
+    assert limiter.hit("a")[:2] == (True, 9)
+    assert set(limiter._counts) == {"a"}
