@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import msgspec
@@ -70,6 +71,28 @@ def truncate_all(dsn: str) -> None:
             if attempt == 4:
                 raise
             time.sleep(0.2 * (attempt + 1))
+
+
+def store_conflicts(dsn: str, pairs: list[tuple[dict[str, Any], dict[str, Any], str]]) -> None:
+    """Open a linked conflict between each pair of claims (as the API shows them) with its reason.
+
+    Through `store.insert_matches`, as the matcher's results are stored, so tests of the review
+    and listing paths do not depend on what the matcher decides for their sentences."""
+    from claims import store
+    from claims.models import MatchResult
+
+    results = [
+        MatchResult(
+            a=a["id"], b=b["id"], label="conflict", score=0.9, components={"ctx": 0.9}, reason=reason, severity=0.7
+        )
+        for a, b, reason in pairs
+    ]
+
+    async def insert() -> None:
+        async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn, conn.transaction():
+            await store.insert_matches(conn, results)
+
+    asyncio.run(insert())
 
 
 def _free_port() -> int:

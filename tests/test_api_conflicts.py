@@ -7,15 +7,12 @@ is tested in the matching scenarios.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import httpx
-import psycopg
 import pytest
 
-from claims import store
-from claims.models import MatchResult
+from tests.conftest import store_conflicts
 from tests.test_api import assert_problem, walk
 
 pytestmark = pytest.mark.model
@@ -53,24 +50,7 @@ def conflict(client: httpx.Client, dsn: str) -> dict[str, Any]:
     ca = next(c for c in walk(client, f"/v1/articles/{a}/claims") if c["kind"] == "count")
     cb = next(c for c in walk(client, f"/v1/articles/{b}/claims") if c["kind"] == "count")
 
-    async def insert() -> None:
-        async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn, conn.transaction():
-            await store.insert_matches(
-                conn,
-                [
-                    MatchResult(
-                        a=ca["id"],
-                        b=cb["id"],
-                        label="conflict",
-                        score=0.9,
-                        components={"ctx": 0.9},
-                        reason="containers lost in the storm: 4,100 vs 1,250",
-                        severity=0.7,
-                    )
-                ],
-            )
-
-    asyncio.run(insert())
+    store_conflicts(dsn, [(ca, cb, "containers lost in the storm: 4,100 vs 1,250")])
     found = walk(client, "/v1/conflicts", article=a)
     assert len(found) == 1
     return {"id": found[0]["id"], "a": ca, "b": cb, "article_a": a, "article_b": b}

@@ -17,8 +17,7 @@ import pytest
 
 from claims import store
 from claims.lru import LRU
-from claims.models import MatchResult
-from tests.conftest import truncate_all
+from tests.conftest import store_conflicts, truncate_all
 from tests.test_api import walk
 
 pytestmark = pytest.mark.model
@@ -45,25 +44,7 @@ def _conflicts(client: httpx.Client, dsn: str, shift: int = 0) -> list[int]:
         claims.append(next(c for c in walk(client, f"/v1/articles/{r.json()['id']}/claims") if c["kind"] == "count"))
     pairs = [(claims[0], claims[1]), (claims[0], claims[2]), (claims[1], claims[2])]
 
-    async def insert() -> None:
-        async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn, conn.transaction():
-            await store.insert_matches(
-                conn,
-                [
-                    MatchResult(
-                        a=a["id"],
-                        b=b["id"],
-                        label="conflict",
-                        score=0.9,
-                        components={"ctx": 0.9},
-                        reason=f"crates lost: {a['value']:,.0f} vs {b['value']:,.0f}",
-                        severity=0.7,
-                    )
-                    for a, b in pairs
-                ],
-            )
-
-    asyncio.run(insert())
+    store_conflicts(dsn, [(a, b, f"crates lost: {a['value']:,.0f} vs {b['value']:,.0f}") for a, b in pairs])
     return [c["id"] for c in walk(client, "/v1/conflicts")]
 
 

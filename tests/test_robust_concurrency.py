@@ -3,7 +3,6 @@ migrations in separate processes."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import random
 import subprocess
@@ -16,9 +15,8 @@ import httpx
 import psycopg
 import pytest
 
-from claims import extract, migrate, store
-from claims.models import MatchResult
-from tests.conftest import API_KEY
+from claims import extract, migrate
+from tests.conftest import API_KEY, store_conflicts
 from tests.test_api import walk
 from tests.test_migrate import _fresh_schema_dsn
 
@@ -122,24 +120,7 @@ def conflict_id(client: httpx.Client, dsn: str) -> int:
         ids.append(r.json()["id"])
     ca, cb = (next(c for c in walk(client, f"/v1/articles/{a}/claims") if c["kind"] == "count") for a in ids)
 
-    async def insert() -> None:
-        async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn, conn.transaction():
-            await store.insert_matches(
-                conn,
-                [
-                    MatchResult(
-                        a=ca["id"],
-                        b=cb["id"],
-                        label="conflict",
-                        score=0.9,
-                        components={"ctx": 0.9},
-                        reason="crates lost: 4,100 vs 1,250",
-                        severity=0.7,
-                    )
-                ],
-            )
-
-    asyncio.run(insert())
+    store_conflicts(dsn, [(ca, cb, "crates lost: 4,100 vs 1,250")])
     (found,) = walk(client, "/v1/conflicts", article=ids[0])
     return int(found["id"])
 
