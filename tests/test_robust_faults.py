@@ -260,7 +260,7 @@ def test_sigkill_mid_batch_leaves_no_partial_article(own_pg: OwnPostgres, tmp_pa
 def test_sigterm_finishes_in_flight_requests(own_pg: OwnPostgres, tmp_path: Path) -> None:
     dsn = own_pg.fresh_database("fault_term")
     run = "term"
-    items = [article(i, run) for i in range(40)]
+    items = [article(i, run) for i in range(80)]
     api = ApiProcess(dsn, tmp_path / "api.log")
     outcome: dict[str, Any] = {}
 
@@ -271,8 +271,9 @@ def test_sigterm_finishes_in_flight_requests(own_pg: OwnPostgres, tmp_path: Path
 
     sender = threading.Thread(target=send)
     sender.start()
-    time.sleep(0.5)  # the request is in flight (extraction of 40 articles takes seconds)
-    assert sender.is_alive() and not stored_articles(dsn, run)
+    time.sleep(0.5)  # the request is in flight (extraction and storage of 80 articles take seconds)
+    assert sender.is_alive(), "the batch finished before SIGTERM: make it larger"
+    assert len(stored_articles(dsn, run)) < len(items)
     api.proc.send_signal(signal.SIGTERM)
     sender.join(timeout=240)
     r = outcome["response"]
