@@ -166,6 +166,9 @@ def main(argv: list[str] | None = None) -> int:
                 " (SELECT count(*) FROM matches), (SELECT count(*) FROM conflicts)"
             ).fetchone()
         db._embedded_uri.cache_clear()
+        import pgserver
+
+        pgserver.get_server(str(data_dir)).cleanup()  # stop it while its folder still exists
 
     elapsed = float(run["elapsed"])  # type: ignore[arg-type]
     rate = n / elapsed
