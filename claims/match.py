@@ -314,33 +314,51 @@ def _context_hits(texts: list[str], choices: list[str]) -> list[list[tuple[int, 
     """For each query text, (choice index, token_set_ratio) above SHORTLIST_CUTOFF, best first.
 
     One query: `process.extract` (1:n). Several: one `cdist` matrix over the block, threaded only
-    when the matrix is large enough to pay for the threads (rapidfuzz#129).
+    when the matrix is large enough to pay for the threads (rapidfuzz#129). Each distinct context
+    is scored once: a block often holds the same context many times (wire copy, follow-ups that
+    restate a figure; in the generated benchmark corpus 13 times over), and every choice then gets
+    its context's score, so the hits are what scoring every choice gives (tests/test_match.py).
     """
+    distinct = list(dict.fromkeys(choices))
     if len(texts) == 1:
         found = process.extract(
             texts[0],
-            choices,
+            distinct,
             scorer=fuzz.token_set_ratio,
             processor=None,
             score_cutoff=SHORTLIST_CUTOFF,
-            limit=MAX_CANDIDATES + 1,  # +1: the query itself is in its own block
+            limit=None if len(distinct) < len(choices) else MAX_CANDIDATES + 1,  # +1: the query's own
         )
-        return [[(idx, float(score)) for _, score, idx in found]]
+        if len(distinct) == len(choices):
+            return [[(idx, float(score)) for _, score, idx in found]]
+        members: dict[str, list[int]] = defaultdict(list)
+        for j, choice in enumerate(choices):
+            members[choice].append(j)
+        # process.extract orders by score, then by position: the same over the expanded choices
+        hits = sorted(((j, float(score)) for text, score, _ in found for j in members[text]), key=_best_first)
+        return [hits[: MAX_CANDIDATES + 1]]
     matrix = process.cdist(
         texts,
-        choices,
+        distinct,
         scorer=fuzz.token_set_ratio,
         processor=None,
         score_cutoff=SHORTLIST_CUTOFF,
         dtype=np.uint8,
-        workers=-1 if len(texts) * len(choices) >= _PARALLEL_CELLS else 1,
+        workers=-1 if len(texts) * len(distinct) >= _PARALLEL_CELLS else 1,
     )
+    if len(distinct) < len(choices):
+        position = {choice: i for i, choice in enumerate(distinct)}
+        matrix = matrix[:, np.fromiter((position[c] for c in choices), dtype=np.intp, count=len(choices))]
     out: list[list[tuple[int, float]]] = []
     for row in matrix:
         idx = np.flatnonzero(row >= SHORTLIST_CUTOFF)
         idx = idx[np.argsort(row[idx], kind="stable")[::-1][: MAX_CANDIDATES + 1]]
         out.append([(int(j), float(row[j])) for j in idx])
     return out
+
+
+def _best_first(hit: tuple[int, float]) -> tuple[float, int]:
+    return -hit[1], hit[0]
 
 
 class _Features:

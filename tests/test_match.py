@@ -8,8 +8,10 @@ and its negatives (different events that share a date, a number or the same peop
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
+import numpy as np
 import pytest
 
 from claims.match import LINK_THRESHOLD, SUGGEST_THRESHOLD, block_key, match_claims
@@ -658,3 +660,38 @@ def test_low_information_claims_get_no_key(claim: Claim) -> None:
 
 def test_thresholds_are_ordered() -> None:
     assert 0.0 < SUGGEST_THRESHOLD < LINK_THRESHOLD < 1.0
+
+
+def _hits_scoring_every_choice(texts: list[str], choices: list[str]) -> list[list[tuple[int, float]]]:
+    """What `_context_hits` gave before it scored each distinct context once: the reference."""
+    from rapidfuzz import fuzz, process
+
+    from claims.match import MAX_CANDIDATES, SHORTLIST_CUTOFF
+
+    if len(texts) == 1:
+        found = process.extract(
+            texts[0], choices, scorer=fuzz.token_set_ratio, processor=None,
+            score_cutoff=SHORTLIST_CUTOFF, limit=MAX_CANDIDATES + 1,
+        )  # fmt: skip
+        return [[(idx, float(score)) for _, score, idx in found]]
+    matrix = process.cdist(
+        texts, choices, scorer=fuzz.token_set_ratio, processor=None, score_cutoff=SHORTLIST_CUTOFF, dtype=np.uint8
+    )
+    out = []
+    for row in matrix:
+        idx = np.flatnonzero(row >= SHORTLIST_CUTOFF)
+        idx = idx[np.argsort(row[idx], kind="stable")[::-1][: MAX_CANDIDATES + 1]]
+        out.append([(int(j), float(row[j])) for j in idx])
+    return out
+
+
+def test_context_hits_score_each_distinct_context_once_with_the_same_result() -> None:
+    from claims.match import _context_hits
+
+    rng = random.Random(7)
+    words = "russia ukraine invasion begin full scale war aid pledge japan billion euro refugee arrive island".split()
+    for _ in range(400):
+        pool = [" ".join(rng.sample(words, rng.randint(1, 6))) for _ in range(rng.randint(1, 40))]
+        choices = [rng.choice(pool) for _ in range(rng.randint(1, 300))]  # many repeats, as in real blocks
+        texts = [" ".join(rng.sample(words, rng.randint(1, 6))) for _ in range(rng.choice((1, 1, 2, 5)))]
+        assert _context_hits(texts, choices) == _hits_scoring_every_choice(texts, choices)
