@@ -87,10 +87,6 @@ async def run(dsn: str) -> list[tuple[str, str, float, list[str]]]:
             ),
             (
                 "matching window",
-                lambda: store.claims_in_blocks(conn, ["money|money|Japan", "count|refugee|Poland"], window=2000),
-            ),
-            (
-                "matching window versions",
                 lambda: store.block_members(conn, ["money|money|Japan", "count|refugee|Poland"], window=2000),
             ),
         ]

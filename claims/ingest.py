@@ -195,7 +195,7 @@ process the parsing; the same objects then also hit the matcher's feature cache 
 
 
 async def _candidates(conn: AsyncConnection[Any], keys: Sequence[str]) -> list[ClaimRef]:
-    """The stored claims of these blocks (`store.claims_in_blocks`), in id order."""
+    """The stored claims of these blocks (`store.block_members`), in id order."""
     members = await store.block_members(conn, keys, window=BLOCK_WINDOW)
     refs = [_REFS.get(key) for key in members]
     missing = [key[0] for key, ref in zip(members, refs, strict=True) if ref is None]
@@ -203,8 +203,8 @@ async def _candidates(conn: AsyncConnection[Any], keys: Sequence[str]) -> list[C
         rows = await store.claims_by_ids(conn, missing)
         for i, (key, ref) in enumerate(zip(members, refs, strict=True)):
             if ref is None and (row := rows.get(key[0])) is not None:
-                refs[i] = row.to_ref()
-                _REFS.put(key, refs[i])  # type: ignore[arg-type]
+                refs[i] = fresh = row.to_ref()
+                _REFS.put(key, fresh)
     return [r for r in refs if r is not None]  # a claim deleted in between is no candidate
 
 

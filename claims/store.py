@@ -553,33 +553,12 @@ async def get_claim(conn: AsyncConnection[Any], claim_id: int) -> ClaimRow:
     return found[claim_id]
 
 
-async def claims_in_blocks(conn: AsyncConnection[Any], blocks: Sequence[str], *, window: int) -> list[ClaimRow]:
-    """Matching candidates: the `window` most recent stored claims of each block.
+async def block_members(conn: AsyncConnection[Any], blocks: Sequence[str], *, window: int) -> list[tuple[int, int]]:
+    """Matching candidates: the `window` most recent stored claims of each block, as (id, row
+    version) pairs in id order (deterministic ties in matching); the caller keeps the claims.
 
     One index range scan per key on (block, id), so the cost of matching an article does not grow
     with the archive even when a block is hot (every US dollar figure about the United States).
-    """
-    if not blocks:
-        return []
-    async with conn.cursor(row_factory=_fast_row(ClaimRow)) as cur:
-        await cur.execute(
-            """
-            WITH recent AS (
-                SELECT r.id FROM unnest(%(blocks)s::text[]) AS b(key)
-                CROSS JOIN LATERAL (
-                    SELECT id FROM claims WHERE block = b.key ORDER BY id DESC LIMIT %(window)s
-                ) AS r
-            )"""
-            + _CLAIM_SELECT
-            + " WHERE c.id IN (SELECT id FROM recent) ORDER BY c.id",  # deterministic ties in matching
-            {"blocks": sorted(set(blocks)), "window": window},
-        )
-        return await cur.fetchall()
-
-
-async def block_members(conn: AsyncConnection[Any], blocks: Sequence[str], *, window: int) -> list[tuple[int, int]]:
-    """`claims_in_blocks` as (id, row version) pairs, in id order: what a cache of candidates needs.
-
     The row version is the claim row's `xmin`. A claim's content never changes (migration 0011),
     and a claim written again under a reused id (TRUNCATE ... RESTART IDENTITY) has a new one, so
     an (id, version) pair names one claim for good. Only `block` may be rewritten (rematch), which

@@ -1,8 +1,8 @@
 """Matching candidates read through the (id, row version) cache are the stored claims, never stale.
 
-`ingest._candidates` must give exactly what `store.claims_in_blocks` reads (same claims, same
-order), cold and warm, and after TRUNCATE ... RESTART IDENTITY has given the same ids to other
-claims.
+`ingest._candidates` must give exactly the stored claims of the blocks, read afresh (same claims,
+same order), cold and warm, and after TRUNCATE ... RESTART IDENTITY has given the same ids to
+other claims.
 """
 
 from __future__ import annotations
@@ -38,7 +38,11 @@ async def _both(dsn: str) -> tuple[list[ClaimRef], list[ClaimRef], list[ClaimRef
         cur = await conn.execute("SELECT DISTINCT block FROM claims WHERE block IS NOT NULL ORDER BY 1")
         keys = [r[0] for r in await cur.fetchall()]
         assert keys, "the texts give claims with block keys"
-        direct = [r.to_ref() for r in await store.claims_in_blocks(conn, keys, window=BLOCK_WINDOW)]
+        cur = await conn.execute("SELECT id FROM claims WHERE block = ANY(%s) ORDER BY id", (keys,))
+        ids = [r[0] for r in await cur.fetchall()]
+        assert len(ids) < BLOCK_WINDOW, "every claim of these blocks is in the window"
+        rows = await store.claims_by_ids(conn, ids)
+        direct = [rows[i].to_ref() for i in ids]
         cold = await ingest._candidates(conn, keys)
         warm = await ingest._candidates(conn, keys)
     return direct, cold, warm

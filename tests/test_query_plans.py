@@ -200,7 +200,6 @@ async def test_detail_and_side_queries_use_indexes(conn: AsyncConnection[Any]) -
         lambda: store.matches_of(conn, a),
         lambda: store.claims_by_ids(conn, [a, b, a + 1, b + 1]),
         lambda: store.conflicts_with_claims_by_ids(conn, [1, 2, 40, 41], tuple),
-        lambda: store.claims_in_blocks(conn, ["money|x|Subject 6", "count|x|Subject 7"], window=2000),
         lambda: store.block_members(conn, ["money|x|Subject 6", "count|x|Subject 7"], window=2000),
         lambda: store.list_sources(conn, limit=50),
         lambda: store.get_source(conn, source_id),
