@@ -750,8 +750,10 @@ class ConflictFilters(msgspec.Struct, frozen=True, kw_only=True):
     min_severity: float | None = None
 
 
-def _conflict_where(f: ConflictFilters, params: dict[str, Any]) -> list[LiteralString]:
-    where: list[LiteralString] = ["k.id > %(after)s"]
+def conflict_where(f: ConflictFilters, params: dict[str, Any]) -> list[LiteralString]:
+    """The WHERE clauses of these filters over `conflicts k` (their values go into `params`); the
+    caller adds its own keyset condition, so the review page's ordering shares them too."""
+    where: list[LiteralString] = []
     if f.status is not None:
         where.append("k.status = %(status)s")
         params["status"] = f.status
@@ -788,7 +790,7 @@ async def list_conflicts(
     conn: AsyncConnection[Any], f: ConflictFilters, *, limit: int = 50, cursor: str | None = None
 ) -> Page[ConflictRow]:
     params: dict[str, Any] = {"after": decode_cursor(cursor), "limit": limit + 1}
-    where = _conflict_where(f, params)
+    where = ["k.id > %(after)s", *conflict_where(f, params)]
     query: LiteralString = _CONFLICT_SELECT + " WHERE " + " AND ".join(where) + " ORDER BY k.id LIMIT %(limit)s"
     async with conn.cursor(row_factory=_fast_row(ConflictRow)) as cur:
         await cur.execute(query, params)
@@ -862,7 +864,7 @@ async def list_conflicts_with_claims(
     `context` are None, as in `list_claims_as`.
     """
     params: dict[str, Any] = {"after": decode_cursor(cursor), "limit": limit + 1}
-    where = _conflict_where(f, params)
+    where = ["k.id > %(after)s", *conflict_where(f, params)]
     select = _CONFLICT_WITH_CLAIMS_SELECT_BRIEF if brief else _CONFLICT_WITH_CLAIMS_SELECT
     query: LiteralString = select + " WHERE " + " AND ".join(where) + " ORDER BY k.id LIMIT %(limit)s"
     async with conn.cursor(row_factory=_maker(make), binary=True) as cur:
@@ -882,7 +884,7 @@ async def conflict_versions(
     (the claims inside cannot change: migration 0011). One table, no joins: cheap to plan and run.
     """
     params: dict[str, Any] = {"after": decode_cursor(cursor), "limit": limit + 1}
-    where = _conflict_where(f, params)
+    where = ["k.id > %(after)s", *conflict_where(f, params)]
     query: LiteralString = (
         "SELECT k.id, k.xmin::text::bigint FROM conflicts k WHERE "
         + " AND ".join(where)

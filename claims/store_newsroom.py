@@ -278,18 +278,7 @@ async def review_queue(
     if cursor:
         params["c_at"], params["c_sev"], params["c_id"] = _decode_review_cursor(cursor)
         where.append("(k.created_at, k.severity, k.id) < (%(c_at)s, %(c_sev)s, %(c_id)s)")
-    if f.status is not None:
-        where.append("k.status = %(status)s")
-        params["status"] = f.status
-    if f.subject is not None:
-        where.append("lower(k.subject) = lower(%(subject)s)")
-        params["subject"] = f.subject
-    if f.source is not None:
-        where.append(
-            "EXISTS (SELECT 1 FROM claims c JOIN sources s ON s.id = c.source_id"
-            " WHERE c.id IN (k.claim_a, k.claim_b) AND lower(s.name) = lower(%(source)s))"
-        )
-        params["source"] = f.source
+    where += store.conflict_where(store.ConflictFilters(status=f.status, subject=f.subject, source=f.source), params)
     query = sql.SQL(
         """
         SELECT k.id, k.status, k.severity, k.reason, k.kind, k.subject, k.claim_a, k.claim_b,
