@@ -8,8 +8,9 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx
 import msgspec
@@ -73,26 +74,33 @@ def truncate_all(dsn: str) -> None:
             time.sleep(0.2 * (attempt + 1))
 
 
-def store_conflicts(dsn: str, pairs: list[tuple[dict[str, Any], dict[str, Any], str]]) -> None:
-    """Open a linked conflict between each pair of claims (as the API shows them) with its reason.
-
-    Through `store.insert_matches`, as the matcher's results are stored, so tests of the review
-    and listing paths do not depend on what the matcher decides for their sentences."""
+def link(dsn: str, pairs: list[tuple[int, int, str, float]], reason: str = "same measured thing") -> None:
+    """Store matches between claims directly, as the matcher's results are stored (a label per
+    pair; a conflict opens for 'conflict'), so tests of the review, listing and timeline paths do
+    not depend on what the matcher decides for their sentences."""
     from claims import store
     from claims.models import MatchResult
 
     results = [
         MatchResult(
-            a=a["id"], b=b["id"], label="conflict", score=0.9, components={"ctx": 0.9}, reason=reason, severity=0.7
+            a=a,
+            b=b,
+            label=label,  # type: ignore[arg-type]
+            score=0.9,
+            components={"ctx": 0.9},
+            reason=reason,
+            severity=severity if label == "conflict" else None,
         )
-        for a, b, reason in pairs
+        for a, b, label, severity in pairs
     ]
 
     async def insert() -> None:
         async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn, conn.transaction():
             await store.insert_matches(conn, results)
 
-    asyncio.run(insert())
+    # in a thread of its own: a test may already run an event loop here (Playwright's sync API does)
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, insert()).result()
 
 
 def _free_port() -> int:
@@ -101,15 +109,14 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def server(settings: Settings, dsn: str) -> Iterator[str]:
-    """The real app served by uvicorn on a loopback port, in a thread of this process."""
+def serve(settings: Settings) -> tuple[str, Callable[[], None]]:
+    """Serve the real app for `settings` with uvicorn on a free loopback port, in a thread of this
+    process; returns its URL and the function that stops it."""
     from api.app import create_app
 
     port = _free_port()
-    app = create_app(msgspec.structs.replace(settings, database_url=dsn, port=port))
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    srv = uvicorn.Server(config)
+    app = create_app(msgspec.structs.replace(settings, port=port))
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 60
@@ -117,9 +124,20 @@ def server(settings: Settings, dsn: str) -> Iterator[str]:
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("the API server did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+
+    def stop() -> None:
+        srv.should_exit = True
+        thread.join(timeout=10)
+
+    return f"http://127.0.0.1:{port}", stop
+
+
+@pytest.fixture(scope="session")
+def server(settings: Settings, dsn: str) -> Iterator[str]:
+    """The real app served by uvicorn on a loopback port, in a thread of this process."""
+    url, stop = serve(msgspec.structs.replace(settings, database_url=dsn))
+    yield url
+    stop()
 
 
 @pytest.fixture
@@ -130,30 +148,17 @@ def serve_app(settings: Settings, dsn: str) -> Iterator[Callable[..., str]]:
     CORS origins). Its webhook delivery task is off unless asked for, so it adds no database
     sessions of its own; every server started is stopped when the test ends.
     """
-    from api.app import create_app
-
-    running: list[tuple[uvicorn.Server, threading.Thread]] = []
+    stops: list[Callable[[], None]] = []
 
     def start(**overrides: object) -> str:
-        port = _free_port()
         overrides = {"webhooks_enabled": False, **overrides}
-        app = create_app(msgspec.structs.replace(settings, database_url=dsn, port=port, **overrides))
-        srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-        thread = threading.Thread(target=srv.run, daemon=True)
-        thread.start()
-        running.append((srv, thread))
-        deadline = time.monotonic() + 60
-        while not srv.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the API server did not start")
-            time.sleep(0.05)
-        return f"http://127.0.0.1:{port}"
+        url, stop = serve(msgspec.structs.replace(settings, database_url=dsn, **overrides))
+        stops.append(stop)
+        return url
 
     yield start
-    for srv, _ in running:
-        srv.should_exit = True
-    for _, thread in running:
-        thread.join(timeout=10)
+    for stop in stops:
+        stop()
 
 
 @pytest.fixture(scope="session")

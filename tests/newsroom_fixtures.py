@@ -10,24 +10,18 @@ Import the fixtures into a test module with `from tests.newsroom_fixtures import
 
 from __future__ import annotations
 
-import asyncio
-import threading
-import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
 import msgspec
 import psycopg
 import pytest
-import uvicorn
 from psycopg import conninfo, sql
 
-from claims import migrate, store
-from claims.models import MatchResult
+from claims import migrate
 from claims.settings import Settings
-from tests.conftest import API_KEY, _free_port
+from tests.conftest import API_KEY, link, serve
 
 DB_NAME = "claims_newsroom"
 _servers: dict[str, str] = {}
@@ -80,22 +74,10 @@ def newsroom_server(settings: Settings, newsroom_dsn: str) -> Iterator[str]:
     if "url" in _servers:
         yield _servers["url"]
         return
-    from api.app import create_app
-
-    port = _free_port()
-    app = create_app(msgspec.structs.replace(newsroom_settings(settings, newsroom_dsn), port=port))
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not srv.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the newsroom API server did not start")
-        time.sleep(0.05)
-    _servers["url"] = f"http://127.0.0.1:{port}"
-    yield _servers["url"]
-    srv.should_exit = True
-    thread.join(timeout=10)
+    url, stop = serve(newsroom_settings(settings, newsroom_dsn))
+    _servers["url"] = url
+    yield url
+    stop()
     _servers.clear()
 
 
@@ -124,32 +106,6 @@ def claims_of(client: httpx.Client, article_id: int) -> list[dict[str, Any]]:
     r = client.get(f"/v1/articles/{article_id}/claims", params={"limit": 500})
     assert r.status_code == 200, r.text
     return list(r.json()["items"])
-
-
-def link(dsn: str, pairs: list[tuple[int, int, str, float]], reason: str = "same measured thing") -> None:
-    """Store matches between claims directly (label per pair; conflicts open for 'conflict')."""
-
-    async def insert() -> None:
-        async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn, conn.transaction():
-            await store.insert_matches(
-                conn,
-                [
-                    MatchResult(
-                        a=a,
-                        b=b,
-                        label=label,  # type: ignore[arg-type]
-                        score=0.9,
-                        components={"ctx": 0.9},
-                        reason=reason,
-                        severity=severity if label == "conflict" else None,
-                    )
-                    for a, b, label, severity in pairs
-                ],
-            )
-
-    # in a thread of its own: a test may already run an event loop here (Playwright's sync API does)
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, insert()).result()
 
 
 def make_conflict(

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import store_conflicts
+from tests.conftest import link
 from tests.test_api import assert_problem, walk
 
 pytestmark = pytest.mark.model
@@ -50,7 +50,7 @@ def conflict(client: httpx.Client, dsn: str) -> dict[str, Any]:
     ca = next(c for c in walk(client, f"/v1/articles/{a}/claims") if c["kind"] == "count")
     cb = next(c for c in walk(client, f"/v1/articles/{b}/claims") if c["kind"] == "count")
 
-    store_conflicts(dsn, [(ca, cb, "containers lost in the storm: 4,100 vs 1,250")])
+    link(dsn, [(ca["id"], cb["id"], "conflict", 0.7)], reason="containers lost in the storm: 4,100 vs 1,250")
     found = walk(client, "/v1/conflicts", article=a)
     assert len(found) == 1
     return {"id": found[0]["id"], "a": ca, "b": cb, "article_a": a, "article_b": b}

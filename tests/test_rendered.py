@@ -17,7 +17,7 @@ import pytest
 
 from claims import store
 from claims.lru import LRU
-from tests.conftest import store_conflicts, truncate_all
+from tests.conftest import link, truncate_all
 from tests.test_api import walk
 
 pytestmark = pytest.mark.model
@@ -44,7 +44,8 @@ def _conflicts(client: httpx.Client, dsn: str, shift: int = 0) -> list[int]:
         claims.append(next(c for c in walk(client, f"/v1/articles/{r.json()['id']}/claims") if c["kind"] == "count"))
     pairs = [(claims[0], claims[1]), (claims[0], claims[2]), (claims[1], claims[2])]
 
-    store_conflicts(dsn, [(a, b, f"crates lost: {a['value']:,.0f} vs {b['value']:,.0f}") for a, b in pairs])
+    for a, b in pairs:
+        link(dsn, [(a["id"], b["id"], "conflict", 0.7)], reason=f"crates lost: {a['value']:,.0f} vs {b['value']:,.0f}")
     return [c["id"] for c in walk(client, "/v1/conflicts")]
 
 

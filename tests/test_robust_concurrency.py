@@ -16,7 +16,7 @@ import psycopg
 import pytest
 
 from claims import extract, migrate
-from tests.conftest import API_KEY, store_conflicts
+from tests.conftest import API_KEY, link
 from tests.test_api import walk
 from tests.test_migrate import _fresh_schema_dsn
 
@@ -120,7 +120,7 @@ def conflict_id(client: httpx.Client, dsn: str) -> int:
         ids.append(r.json()["id"])
     ca, cb = (next(c for c in walk(client, f"/v1/articles/{a}/claims") if c["kind"] == "count") for a in ids)
 
-    store_conflicts(dsn, [(ca, cb, "crates lost: 4,100 vs 1,250")])
+    link(dsn, [(ca["id"], cb["id"], "conflict", 0.7)], reason="crates lost: 4,100 vs 1,250")
     (found,) = walk(client, "/v1/conflicts", article=ids[0])
     return int(found["id"])
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import atexit
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -23,6 +22,7 @@ import pytest
 from psycopg.conninfo import make_conninfo
 
 from claims import extract
+from tests.conftest import _free_port
 
 pytestmark = pytest.mark.model
 
@@ -65,12 +65,6 @@ def own_pg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OwnPostgres]:
     # Stop it now, while pytest still captures output, rather than from pgserver's atexit hook.
     atexit.unregister(pg.server._cleanup)
     pg.server._cleanup()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class ApiProcess:

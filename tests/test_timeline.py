@@ -10,8 +10,9 @@ import pytest
 
 from claims.store import ClaimRow
 from claims.timeline import chart, number, points
+from tests.conftest import link
 from tests.newsroom_fixtures import *  # noqa: F403
-from tests.newsroom_fixtures import claims_of, ingest, link, reset
+from tests.newsroom_fixtures import claims_of, ingest, reset
 from tests.test_api import assert_problem
 
 pytestmark = pytest.mark.model
