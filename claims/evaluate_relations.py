@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from claims.evaluate import locate, overlaps
-from claims.match import block_key, match_claims
+from claims.match import block_keys, match_claims
 from claims.models import ClaimRef, Extraction, MatchResult
 
 if TYPE_CHECKING:
@@ -49,18 +49,18 @@ def match_corpus(
     results: list[MatchResult] = []
     next_id = 1
     for article_no, file in enumerate(order, start=1):
-        new: list[tuple[ClaimRef, str | None]] = []
+        new: list[tuple[ClaimRef, list[str]]] = []
         for i, claim in enumerate(extractions[file].claims):
             ref = ClaimRef(id=next_id, article_id=article_no, source=file, published=published.get(file), claim=claim)
             ids[(file, i)], refs[next_id] = next_id, ref
             next_id += 1
-            new.append((ref, block_key(claim)))
-        for ref, key in new:
-            if key is not None:
+            new.append((ref, block_keys(claim)))
+        for ref, keys in new:
+            for key in keys:
                 stored[key].append(ref)
-        keys = {key for _, key in new if key is not None}
-        candidates = [r for key in keys for r in stored[key]]
-        results.extend(match_claims([r for r, key in new if key is not None], candidates))
+        wanted = {key for _, keys in new for key in keys}
+        candidates = list({r.id: r for key in sorted(wanted) for r in stored[key]}.values())
+        results.extend(match_claims([r for r, keys in new if keys], candidates))
     return ids, refs, results
 
 

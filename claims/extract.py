@@ -13,7 +13,9 @@ from claims.clean import clean_html, clean_text
 from claims.components.common import SPAN_KEY
 from claims.dates import DateRef, resolve
 from claims.errors import InvalidInput
-from claims.models import Claim, Extraction, Period
+from claims.frame import Topic, frame_of, measure_phrase, topic_of
+from claims.frame.measure import subject_for
+from claims.models import Claim, Extraction, Frame, Period
 from claims.nlp import get_nlp
 from claims.partialdate import normalise_published, reference_day
 from claims.subjects import (
@@ -32,7 +34,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Span, Token
 
-EXTRACTOR_VERSION = "rules-3"
+EXTRACTOR_VERSION = "rules-4"
 
 #: Lines that are bylines, datelines and publication notes: their dates are not claims.
 _PUBLICATION_NOTE = re.compile(
@@ -55,6 +57,7 @@ def extract(
     *,
     html: str | None = None,
     published: str | None = None,
+    title: str | None = None,
     nlp: Language | None = None,
 ) -> Extraction:
     """Clean `text` (or `html`), run the pipeline and return the claims found.
@@ -70,21 +73,34 @@ def extract(
         from claims.settings import Settings
 
         nlp = get_nlp(Settings.from_env().spacy_model)
-    doc = nlp(cleaned)
-    return Extraction(text=cleaned, claims=claims_of(doc, pub), extractor_version=EXTRACTOR_VERSION)
+    return _extraction(nlp(cleaned), pub, title)
 
 
 def extract_many(
     nlp: Language,
-    items: Iterable[tuple[str, str | None]],
+    items: Iterable[tuple[str, str | None] | tuple[str, str | None, str | None]],
     *,
     batch_size: int = 16,
     n_process: int = 1,
 ) -> Iterator[Extraction]:
-    """Bulk extraction over already-cleaned texts: one `nlp.pipe` call, light per-doc work."""
-    stream = ((text, normalise_published(pub) if pub else None) for text, pub in items)
-    for doc, pub in nlp.pipe(stream, as_tuples=True, batch_size=batch_size, n_process=n_process):
-        yield Extraction(text=doc.text, claims=claims_of(doc, pub), extractor_version=EXTRACTOR_VERSION)
+    """Bulk extraction over already-cleaned texts (with publication date and optional title): one
+    `nlp.pipe` call, light per-doc work."""
+    stream = (
+        (item[0], (normalise_published(item[1]) if item[1] else None, item[2] if len(item) > 2 else None))
+        for item in items
+    )
+    for doc, (pub, title) in nlp.pipe(stream, as_tuples=True, batch_size=batch_size, n_process=n_process):
+        yield _extraction(doc, pub, title)
+
+
+def _extraction(doc: Doc, published: str | None, title: str | None) -> Extraction:
+    topic = topic_of(doc, title)
+    return Extraction(
+        text=doc.text,
+        claims=claims_of(doc, published, title, topic=topic),
+        extractor_version=EXTRACTOR_VERSION,
+        topic=list(topic.names),
+    )
 
 
 # -- from spans to claims ------------------------------------------------------------------------
@@ -151,10 +167,11 @@ def _paragraph_starts(text: str) -> list[int]:
     return [0] + [m.end() for m in re.finditer(r"\n\n", text)]
 
 
-def claims_of(doc: Doc, published: str | None) -> list[Claim]:
+def claims_of(doc: Doc, published: str | None, title: str | None = None, *, topic: Topic | None = None) -> list[Claim]:
     """Turn the candidate spans of a processed doc into Claims (published: partial ISO or None)."""
     if SPAN_KEY not in doc.spans or not len(doc.spans[SPAN_KEY]):
         return []
+    topic = topic if topic is not None else topic_of(doc, title)
     text = doc.text
     spans = sorted(doc.spans[SPAN_KEY], key=lambda s: s.start_char)
     sents, starts = _sentence_index(doc)
@@ -221,7 +238,10 @@ def claims_of(doc: Doc, published: str | None) -> list[Claim]:
             kind = span._.claims_kind
             clause = clause_tokens(span)
             context = context_of(clause, (span.start, span.end))
-            subject = subject_of(span, people)
+            unit = span._.claims_unit
+            frame = frame_of(span, clause, topic, kind, unit)
+            subject = subject_for(subject_of(span, people), span, topic, attribution)
+            about = _attribute(span, kind, unit, frame)
             start, end = span._.claims_chars or (span.start_char, span.end_char)
             if kind == "count" and span._.claims_unit is not None:
                 # `four contested islands`: the counted noun phrase right after the figure
@@ -229,11 +249,10 @@ def claims_of(doc: Doc, published: str | None) -> list[Claim]:
             if kind == "date":
                 claims.append(Claim(
                     kind="date", text=text[start:end], start=start, end=end, sentence=sentence_text,
-                    date=resolved.get(start), subject=subject, about=about_of(span, kind, None),
-                    as_of=published, attribution=attribution, context=context,
+                    date=resolved.get(start), subject=subject, about=about,
+                    as_of=published, attribution=attribution, context=context, frame=frame,
                 ))
                 continue
-            unit = span._.claims_unit
             if kind == "count":
                 if unit is None and last_count is not None and last_count[0] >= no - 1 \
                         and _noun_elided(span):
@@ -247,10 +266,24 @@ def claims_of(doc: Doc, published: str | None) -> list[Claim]:
                 kind=kind, text=text[start:end], start=start, end=end, sentence=sentence_text,
                 value=span._.claims_value, low=span._.claims_low, high=span._.claims_high,
                 qualifier=span._.claims_qualifier or "exact", unit=unit, subject=subject,
-                about=about_of(span, kind, unit), as_of=as_of or published, period=period,
-                attribution=attribution, context=context,
+                about=about, as_of=as_of or published, period=period,
+                attribution=attribution, context=context, frame=frame,
             ))
     return claims
+
+
+def _attribute(span: Span, kind: str, unit: str | None, frame: Frame) -> str | None:
+    """What is measured, as an editor writes it: the measure class's phrase ("death toll"), a
+    share's base ("share of the population"), else the phrase around the figure."""
+    phrase = measure_phrase(frame.measure, kind)
+    if kind == "percent" and frame.base:
+        return f"{phrase} (share of {frame.base})" if phrase else f"share of {frame.base}"
+    if phrase:
+        return phrase
+    about = about_of(span, kind, unit)
+    if about and unit and about.strip().lower() in (unit.lower(), unit.lower() + "s"):
+        return None
+    return about
 
 
 def _noun_elided(span: Span) -> bool:

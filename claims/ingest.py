@@ -25,7 +25,7 @@ from claims.clean import clean_html, clean_text
 from claims.errors import InvalidInput
 from claims.extract import extract_many
 from claims.lru import LRU
-from claims.match import BLOCK_WINDOW, CLAIM_CACHE_SIZE, block_key, match_claims
+from claims.match import BLOCK_WINDOW, CLAIM_CACHE_SIZE, block_key, block_keys, match_claims
 from claims.models import ArticleIn, ClaimRef, Extraction, IngestResult
 
 if TYPE_CHECKING:
@@ -84,10 +84,10 @@ def prepare(article: ArticleIn, *, max_chars: int = MAX_TEXT_CHARS) -> Prepared:
 
 def analyse(nlp: Language, prepared: Iterable[Prepared], *, n_process: int = 1) -> Iterator[Extraction]:
     """Extract claims for many prepared articles in one `nlp.pipe` pass (read as it goes)."""
-    return extract_many(nlp, ((p.text, p.published) for p in prepared), n_process=n_process)
+    return extract_many(nlp, ((p.text, p.published, p.article.title) for p in prepared), n_process=n_process)
 
 
-def _extract_chunk(model: str, items: list[tuple[str, str | None]], batch_size: int) -> bytes:
+def _extract_chunk(model: str, items: list[tuple[str, str | None, str | None]], batch_size: int) -> bytes:
     """Worker side of `analyse_parallel`: the whole extraction, returned as msgpack."""
     from claims.nlp import get_nlp
 
@@ -124,7 +124,7 @@ async def analyse_parallel(
 
         def submit() -> None:
             if items := next_chunk():
-                texts = [(p.text, p.published) for p in items]
+                texts = [(p.text, p.published, p.article.title) for p in items]
                 pending.append((items, pool.submit(_extract_chunk, model, texts, batch_size)))
 
         for _ in range(2 * jobs):
@@ -153,11 +153,13 @@ async def store_article(conn: AsyncConnection[Any], prepared: Prepared, extracti
             text=extraction.text,
             input_format=prepared.input_format,
             extractor_version=extraction.extractor_version,
+            topic=extraction.topic,
         )
         if article_id is None:
             first_id, first_source, n = await store.article_by_hash(conn, prepared.content_hash)
             return IngestResult(id=first_id, source_id=first_source, claims=n, duplicate=True)
         blocks = [block_key(c) for c in extraction.claims]
+        keys = [block_keys(c) for c in extraction.claims]
         ids = await store.insert_claims(
             conn,
             article_id=article_id,
@@ -165,14 +167,15 @@ async def store_article(conn: AsyncConnection[Any], prepared: Prepared, extracti
             claims=extraction.claims,
             blocks=blocks,
             extractor_version=extraction.extractor_version,
+            keys=keys,
         )
-        opened = await _match_new(conn, ids, blocks)
+        opened = await _match_new(conn, ids, keys)
     log.info("stored article_id=%d claims=%d conflicts=%d", article_id, len(ids), opened)
     return IngestResult(id=article_id, source_id=source_id, claims=len(ids), duplicate=False, conflicts=opened)
 
 
-async def _match_new(conn: AsyncConnection[Any], ids: Sequence[int], blocks: Sequence[str | None]) -> int:
-    keys = sorted({b for b in blocks if b is not None})
+async def _match_new(conn: AsyncConnection[Any], ids: Sequence[int], claim_keys: Sequence[Sequence[str]]) -> int:
+    keys = sorted({k for ks in claim_keys for k in ks})
     if not keys:
         return 0
     # Serialise ingests that share a block, so two articles stored at once still see each other.
@@ -181,7 +184,7 @@ async def _match_new(conn: AsyncConnection[Any], ids: Sequence[int], blocks: Seq
         {"keys": keys},
     )
     refs = await _candidates(conn, keys)
-    new_ids = {i for i, b in zip(ids, blocks, strict=True) if b is not None}
+    new_ids = {i for i, ks in zip(ids, claim_keys, strict=True) if ks}
     new_refs = [r for r in refs if r.id in new_ids]
     results = match_claims(new_refs, refs)
     return await store.insert_matches(conn, results)

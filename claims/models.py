@@ -27,6 +27,28 @@ class Period(msgspec.Struct, frozen=True, kw_only=True):
     end: str | None = None
 
 
+class Frame(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """What a claim is about, as matching reads it (DESIGN: "What a claim is about: its frame").
+
+    Entity keys are normalised names (`derna`, `katrina`, `united states`): `entities` are named in
+    the figure's sentence, `topic` is the article's (title, lead, most mentioned), the same for every
+    claim of the article. `measure` is the class of what is measured (`claims/data/measures.json`)
+    or, for a date, of its event; `words` the content lemmas around the figure; `base` what a share
+    is a share of; `change` marks a difference or change ("rose by 5%", "$10bn more"), never a
+    level; `earlier` a figure the text gives as superseded ("initial estimates", "up from").
+    """
+
+    dimension: str = ""
+    measure: str | None = None
+    words: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    topic: tuple[str, ...] = ()
+    base: str | None = None
+    change: bool = False
+    earlier: bool = False
+
+
 class Claim(msgspec.Struct, frozen=True, kw_only=True, cache_hash=True):
     """One quantitative or dated claim, with offsets into the cleaned article text.
 
@@ -54,6 +76,7 @@ class Claim(msgspec.Struct, frozen=True, kw_only=True, cache_hash=True):
     period: Period | None = None
     attribution: str | None = None
     context: str = ""
+    frame: Frame | None = None
 
 
 class Extraction(msgspec.Struct, frozen=True, kw_only=True):
@@ -62,6 +85,7 @@ class Extraction(msgspec.Struct, frozen=True, kw_only=True):
     text: str
     claims: list[Claim]
     extractor_version: str
+    topic: list[str] = []
 
 
 class ArticleIn(msgspec.Struct, frozen=True, kw_only=True):

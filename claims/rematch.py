@@ -7,7 +7,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from claims import store
-from claims.match import block_key, match_claims
+from claims.match import block_key, block_keys, match_claims
 
 if TYPE_CHECKING:
     from psycopg import AsyncConnection
@@ -17,16 +17,21 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def rematch_blocks(refs: list[ClaimRef], blocks: dict[int, str | None]) -> list[MatchResult]:
-    """All matches within each block, each unordered pair once."""
-    by_block: dict[str, list[ClaimRef]] = defaultdict(list)
+def rematch_blocks(refs: list[ClaimRef], keys: dict[int, list[str]]) -> list[MatchResult]:
+    """All matches among claims sharing a key, each unordered pair once (in id order, as ingest)."""
+    by_key: dict[str, list[ClaimRef]] = defaultdict(list)
     for ref in refs:
-        if (key := blocks[ref.id]) is not None:
-            by_block[key].append(ref)
+        for key in keys[ref.id]:
+            by_key[key].append(ref)
     results: list[MatchResult] = []
-    for members in by_block.values():
+    seen: set[tuple[int, int]] = set()
+    for members in by_key.values():
         if len(members) > 1:
-            results.extend(match_claims(members, members))
+            for m in match_claims(members, members):
+                pair = (min(m.a, m.b), max(m.a, m.b))
+                if pair not in seen:
+                    seen.add(pair)
+                    results.append(m)
     return results
 
 
@@ -37,8 +42,9 @@ async def rematch(conn: AsyncConnection[Any]) -> store.RematchStats:
         await conn.execute("LOCK TABLE matches, conflicts IN EXCLUSIVE MODE")
         rows = await store.all_claims(conn)
         refs = [r.to_ref() for r in rows]
+        keys = {ref.id: block_keys(ref.claim) for ref in refs}
         blocks = {ref.id: block_key(ref.claim) for ref in refs}
-        await store.set_blocks(conn, list(blocks.items()))
-        stats = await store.replace_matches(conn, rematch_blocks(refs, blocks))
+        await store.set_blocks(conn, list(blocks.items()), list(keys.items()))
+        stats = await store.replace_matches(conn, rematch_blocks(refs, keys))
     log.info("rematched claims=%d matches=%d", len(rows), stats.matches)
     return stats

@@ -17,7 +17,7 @@ from psycopg.types.json import Jsonb
 
 from claims import partialdate
 from claims.errors import InvalidInput, NotFound, StaleWrite
-from claims.models import Claim, ClaimRef, MatchResult, Period
+from claims.models import Claim, ClaimRef, Frame, MatchResult, Period
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -77,6 +77,7 @@ class ClaimRow(msgspec.Struct, frozen=True):  # positional too: see _fast_row
     attribution: str | None
     context: str
     extractor_version: str
+    frame: Any = None  # jsonb: the claim's Frame, decoded by `to_claim` (None before rules-4)
 
     @property
     def period(self) -> Period | None:
@@ -104,6 +105,7 @@ class ClaimRow(msgspec.Struct, frozen=True):  # positional too: see _fast_row
             period=self.period,
             attribution=self.attribution,
             context=self.context,
+            frame=msgspec.convert(self.frame, Frame) if self.frame else None,
         )
 
     def to_ref(self) -> ClaimRef:
@@ -227,6 +229,7 @@ async def insert_article(
     text: str,
     input_format: str,
     extractor_version: str,
+    topic: Sequence[str] = (),
 ) -> int | None:
     """Insert unless the content hash exists; `None` means a duplicate (no row written)."""
     p_from, p_to = partialdate.bounds(published) if published else (None, None)
@@ -251,6 +254,7 @@ async def insert_article(
             "text": text,
             "fmt": input_format,
             "version": extractor_version,
+            "topic": list(topic),
         },
     )
     row = await cur.fetchone()
@@ -275,7 +279,7 @@ async def article_by_hash(conn: AsyncConnection[Any], content_hash: str) -> tupl
 _CLAIM_COLUMNS = (
     "article_id, source_id, kind, text, start_offset, end_offset, sentence, value, low, high, "
     "qualifier, unit, date, subject, about, as_of, period_start, period_end, attribution, context, "
-    "block, time_from, time_to, extractor_version"
+    "block, time_from, time_to, extractor_version, frame"
 )
 
 
@@ -297,8 +301,9 @@ async def insert_claims(
     claims: Sequence[Claim],
     blocks: Sequence[str | None],
     extractor_version: str,
+    keys: Sequence[Sequence[str]] | None = None,
 ) -> list[int]:
-    """COPY the claims of one article in; return their ids in input order."""
+    """COPY the claims of one article in (with their matching `keys`); return their ids in input order."""
     if not claims:
         return []
     async with conn.cursor() as cur:
@@ -332,10 +337,25 @@ async def insert_claims(
                         t_from,
                         t_to,
                         extractor_version,
+                        _FRAME_JSON.encode(claim.frame).decode() if claim.frame else None,
                     )
                 )
         await cur.execute("SELECT id FROM claims WHERE article_id = %(a)s ORDER BY id", {"a": article_id})
-        return [int(r[0]) for r in await cur.fetchall()]
+        ids = [int(r[0]) for r in await cur.fetchall()]
+        if keys is not None:
+            await write_keys(conn, list(zip(ids, keys, strict=True)))
+        return ids
+
+
+_FRAME_JSON = msgspec.json.Encoder()
+
+
+async def write_keys(conn: AsyncConnection[Any], keys: Sequence[tuple[int, Sequence[str]]]) -> None:
+    """Store the matching keys of these claims (COPY; the claims must have none yet)."""
+    async with conn.cursor() as cur, cur.copy("COPY claim_keys (key, claim_id) FROM STDIN") as copy:
+        for claim_id, claim_keys in keys:
+            for key in dict.fromkeys(claim_keys):
+                await copy.write_row((key, claim_id))
 
 
 _ARTICLE_SELECT: LiteralString = """
@@ -424,7 +444,7 @@ _CLAIM_SELECT: LiteralString = """
     SELECT c.id, c.article_id, c.source_id, s.name AS source, a.published, c.kind, c.text,
            c.start_offset AS start, c.end_offset AS "end", c.sentence, c.value, c.low, c.high,
            c.qualifier, c.unit, c.date, c.subject, c.about, c.as_of, c.period_start, c.period_end,
-           c.attribution, c.context, c.extractor_version
+           c.attribution, c.context, c.extractor_version, c.frame
     FROM claims c
     JOIN sources s ON s.id = c.source_id
     JOIN articles a ON a.id = c.article_id
@@ -435,7 +455,7 @@ _CLAIM_SELECT_BRIEF: LiteralString = """
     SELECT c.id, c.article_id, c.source_id, s.name AS source, NULL::text AS published, c.kind, c.text,
            c.start_offset AS start, c.end_offset AS "end", c.sentence, c.value, c.low, c.high,
            c.qualifier, c.unit, c.date, c.subject, c.about, c.as_of, c.period_start, c.period_end,
-           c.attribution, NULL::text AS context, c.extractor_version
+           c.attribution, NULL::text AS context, c.extractor_version, NULL::jsonb AS frame
     FROM claims c
     JOIN sources s ON s.id = c.source_id
 """
@@ -571,9 +591,13 @@ async def block_members(conn: AsyncConnection[Any], blocks: Sequence[str], *, wi
             """
             SELECT r.id, r.version FROM unnest(%(blocks)s::text[]) AS b(key)
             CROSS JOIN LATERAL (
-                SELECT id, xmin::text::bigint AS version FROM claims WHERE block = b.key
-                ORDER BY id DESC LIMIT %(window)s
+                SELECT k.claim_id AS id FROM claim_keys k WHERE k.key = b.key
+                ORDER BY k.claim_id DESC LIMIT %(window)s
+            ) AS r0
+            CROSS JOIN LATERAL (
+                SELECT c.id, c.xmin::text::bigint AS version FROM claims c WHERE c.id = r0.id
             ) AS r
+            GROUP BY r.id, r.version
             ORDER BY r.id
             """,
             {"blocks": sorted(set(blocks)), "window": window},
@@ -709,13 +733,20 @@ async def all_claims(conn: AsyncConnection[Any], *, batch: int = 5000) -> list[C
     return rows
 
 
-async def set_blocks(conn: AsyncConnection[Any], blocks: Sequence[tuple[int, str | None]]) -> None:
-    """Rewrite block keys (after a change to the blocking rules)."""
+async def set_blocks(
+    conn: AsyncConnection[Any],
+    blocks: Sequence[tuple[int, str | None]],
+    keys: Sequence[tuple[int, Sequence[str]]] | None = None,
+) -> None:
+    """Rewrite block keys, and all matching keys when given (after a change to the blocking rules)."""
     async with conn.cursor() as cur:
         await cur.executemany(
             "UPDATE claims SET block = %s WHERE id = %s AND block IS DISTINCT FROM %s",
             [(block, claim_id, block) for claim_id, block in blocks],
         )
+    if keys is not None:
+        await conn.execute("DELETE FROM claim_keys")
+        await write_keys(conn, keys)
 
 
 async def matches_of(conn: AsyncConnection[Any], claim_id: int) -> list[MatchRow]:
@@ -806,11 +837,11 @@ _CONFLICT_WITH_CLAIMS_SELECT: LiteralString = """
            ca.id, ca.article_id, ca.source_id, sa.name, aa.published, ca.kind, ca.text,
            ca.start_offset, ca.end_offset, ca.sentence, ca.value, ca.low, ca.high, ca.qualifier,
            ca.unit, ca.date, ca.subject, ca.about, ca.as_of, ca.period_start, ca.period_end,
-           ca.attribution, ca.context, ca.extractor_version,
+           ca.attribution, ca.context, ca.extractor_version, NULL::jsonb,
            cb.id, cb.article_id, cb.source_id, sb.name, ab.published, cb.kind, cb.text,
            cb.start_offset, cb.end_offset, cb.sentence, cb.value, cb.low, cb.high, cb.qualifier,
            cb.unit, cb.date, cb.subject, cb.about, cb.as_of, cb.period_start, cb.period_end,
-           cb.attribution, cb.context, cb.extractor_version
+           cb.attribution, cb.context, cb.extractor_version, NULL::jsonb
     FROM conflicts k
     LEFT JOIN (claims ca JOIN sources sa ON sa.id = ca.source_id JOIN articles aa ON aa.id = ca.article_id)
         ON ca.id = k.claim_a
@@ -824,11 +855,11 @@ _CONFLICT_BRIEF_COLUMNS: LiteralString = """
            ca.id, ca.article_id, ca.source_id, sa.name, NULL::text, ca.kind, ca.text,
            ca.start_offset, ca.end_offset, ca.sentence, ca.value, ca.low, ca.high, ca.qualifier,
            ca.unit, ca.date, ca.subject, ca.about, ca.as_of, ca.period_start, ca.period_end,
-           ca.attribution, NULL::text, ca.extractor_version,
+           ca.attribution, NULL::text, ca.extractor_version, NULL::jsonb,
            cb.id, cb.article_id, cb.source_id, sb.name, NULL::text, cb.kind, cb.text,
            cb.start_offset, cb.end_offset, cb.sentence, cb.value, cb.low, cb.high, cb.qualifier,
            cb.unit, cb.date, cb.subject, cb.about, cb.as_of, cb.period_start, cb.period_end,
-           cb.attribution, NULL::text, cb.extractor_version
+           cb.attribution, NULL::text, cb.extractor_version, NULL::jsonb
 """
 _CONFLICT_BRIEF_FROM: LiteralString = """
     FROM conflicts k

@@ -1,0 +1,275 @@
+"""What one figure measures: its measure class, content words, places, base and change.
+
+The class comes from the nearest measure word to the figure (`claims/data/measures.json`): first
+the counted phrase and the words right beside the figure ("300,000 injured", "4,540 people dead"),
+then the clause's verb and its subject and object ("the death toll climbed to 11,300"), then the
+rest of the clause. Nearest wins, so "1,500 passengers and crew died" is a death toll and "2,240
+passengers and crew aboard" is people aboard.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from claims.frame.names import entity_key
+from claims.frame.topic import TOPIC_LABELS, Topic
+from claims.models import Frame
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from spacy.tokens import Span, Token
+
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_CHANGE_AFTER = frozenset({"more", "less", "fewer", "higher", "lower", "than", "larger", "smaller", "bigger"})
+_CHANGE_VERBS = frozenset(
+    "rise rose increase grow fall fell drop decline decrease climb jump surge slip slide plunge soar cut "
+    "reduce raise widen narrow shrink gain lose boost lift".split()
+)
+_REPORTING_VERBS = frozenset("say put estimate record report count confirm tally show give list cite".split())
+_MAX_WORDS = 12
+
+_UNIT_DIMENSION = {
+    "area": ("acre", "hectare", "square", "km2", "km²", "sq", "mi2", "mi²"),
+    "length": ("kilometre", "kilometer", "km", "mile", "metre", "meter", "foot", "feet", "ft", "yard", "inch", "cm"),
+    "mass": ("tonne", "ton", "kilogram", "kg", "pound", "lb", "gram"),
+    "speed": ("mph", "km/h", "kph", "knot"),
+    "volume": ("litre", "liter", "gallon", "barrel", "cubic"),
+    "energy": ("watt", "megawatt", "gigawatt", "kwh", "mwh", "gwh", "joule"),
+    "data": ("byte", "kb", "mb", "gb", "tb"),
+    "temperature": ("celsius", "fahrenheit", "degree"),
+}
+
+
+@functools.cache
+def _data() -> dict[str, Any]:
+    raw = resources.files("claims").joinpath("data/measures.json").read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(raw)
+    return data
+
+
+@functools.cache
+def _index() -> tuple[dict[str, list[str]], dict[str, str]]:
+    """word -> measure classes (in file order), word -> event class."""
+    words: dict[str, list[str]] = {}
+    for name, spec in _data()["classes"].items():
+        for w in spec["words"]:
+            words.setdefault(w, []).append(name)
+    events = {w: name for name, ws in _data()["events"].items() for w in ws}
+    return words, events
+
+
+def measure_phrase(measure: str | None, kind: str) -> str | None:
+    """How an editor writes a measure class ("death toll"); dates: "date of the earthquake"."""
+    if measure is None:
+        return None
+    if kind == "date":
+        return f"date of the {measure}"
+    spec = _data()["classes"].get(measure)
+    return spec["phrase"] if spec else measure
+
+
+def dimension_of(kind: str, unit: str | None) -> str:
+    """The unit's dimension: money, percent, date, time, ratio, count, or a physical dimension."""
+    if kind in ("money", "percent", "date", "ratio"):
+        return kind
+    if kind == "duration":
+        return "time"
+    if kind == "quantity":
+        u = (unit or "").lower()
+        for dim, stems in _UNIT_DIMENSION.items():
+            if any(u.startswith(s) or u == s for s in stems):
+                return dim
+        return f"quantity:{u}"
+    return "count"
+
+
+def frame_of(span: Span, clause: Sequence[Token], topic: Topic, kind: str, unit: str | None) -> Frame:
+    """The frame of the figure `span` in its `clause` (tokens), for an article with `topic`."""
+    sent = span.sent
+    words_index, events_index = _index()
+    allowed = _allowed_classes(kind)
+    measure: str | None = None
+    best = (9, 1 << 30)
+    for tier, tok in _ordered_tokens(span, clause):
+        if kind == "date" and tier > 1:
+            break  # a date is the date of the event it hangs on, not of any event in its clause
+        lemma = tok.lemma_.lower() if tok.lemma_ else tok.lower_
+        if kind == "date":
+            cls = events_index.get(lemma) or events_index.get(tok.lower_)
+            ok = cls is not None
+        else:
+            found = words_index.get(lemma) or words_index.get(tok.lower_) or []
+            cls = next((c for c in found if c in allowed), None)
+            ok = cls is not None
+        if ok:
+            dist = min(abs(tok.i - span.start), abs(tok.i - (span.end - 1)))
+            if (tier, dist) < best:
+                best, measure = (tier, dist), cls
+    entities = tuple(dict.fromkeys(k for e in sent.ents if e.label_ in TOPIC_LABELS if (k := entity_key(e.text))))
+    places = tuple(dict.fromkeys(k for e in _places(span) if (k := entity_key(e.text))))
+    near = sorted(
+        (t for t in clause if t.is_alpha and not t.is_stop and not (span.start <= t.i < span.end)),
+        key=lambda t: abs(t.i - span.start),
+    )[:_MAX_WORDS]
+    words = tuple(t.lemma_.lower() for t in sorted(near, key=lambda t: t.i))
+    return Frame(
+        dimension=dimension_of(kind, unit),
+        measure=measure,
+        words=words,
+        entities=entities,
+        places=places,
+        topic=topic.keys,
+        base=_base(span) if kind == "percent" else None,
+        change=kind != "date" and (_is_change(span) or _is_projection(span)),
+        earlier=kind != "date" and _is_earlier(span, clause),
+    )
+
+
+def _places(span: Span) -> list[Span]:
+    """Places named in the figure's sentence, outside an attribution ("according to ... in Geneva")."""
+    sent = span.sent
+    out = []
+    for e in sent.ents:
+        if e.label_ not in _PLACE_LABELS or (e.start >= span.start and e.end <= span.end):
+            continue
+        before = sent.doc[max(sent.start, e.start - 4) : e.start].text.lower()
+        if "according to" in before:
+            continue
+        out.append(e)
+    return out
+
+
+def subject_for(subject: str | None, span: Span, topic: Topic, attribution: str | None) -> str | None:
+    """The holder of the figure: the sentence's subject unless it is only the source of the
+    figure ("the UN puts the toll at 3,958") or names nothing; then a place the sentence names
+    before the figure ("Syria's toll stands at 5,914"), else the article's topic."""
+    if subject and entity_key(subject) is not None and not _is_reporter(subject, span, attribution):
+        return subject
+    before = [e for e in _places(span) if e.end <= span.start]
+    if before:
+        return before[-1].text
+    return topic.main or subject
+
+
+def _is_reporter(subject: str, span: Span, attribution: str | None) -> bool:
+    """The subject only reports a count ("the UN puts the toll at", "officials said"): not its holder."""
+    if getattr(span._, "claims_kind", None) not in ("count", "percent", "quantity"):
+        return False  # who pledges money holds it ("the EU announced 120 million euros"); dates: the actor
+    if attribution and entity_key(attribution) == entity_key(subject):
+        return True
+    verb = next((t for t in [span.root, *span.root.ancestors] if t.pos_ == "VERB"), None)
+    if verb is None or verb.lemma_.lower() not in _REPORTING_VERBS:
+        return False
+    key = entity_key(subject)
+    return any(
+        c.dep_ in ("nsubj", "nsubjpass") and entity_key(" ".join(t.text for t in c.subtree)) == key
+        for c in verb.children
+    )
+
+
+def _allowed_classes(kind: str) -> frozenset[str]:
+    return frozenset(n for n, spec in _data()["classes"].items() if kind in spec.get("kinds", ()))
+
+
+def _ordered_tokens(span: Span, clause: Sequence[Token]) -> list[tuple[int, Token]]:
+    """Tokens that may say what is measured, with a tier: 0 beside the figure or in its counted
+    phrase, 1 the clause's verb with its subject and object, 2 the rest of the clause."""
+    doc = span.doc
+    sent = span.sent
+    out: list[tuple[int, Token]] = []
+    seen: set[int] = set()
+    root = span.root
+    head = root.head if root.dep_ in ("nummod", "quantmod", "compound", "npadvmod") else root
+    near = [*span, *head.subtree] if head.i - root.i <= 4 else list(span)
+    lo, hi = max(sent.start, span.start - 2), min(sent.end, span.end + 2)
+    near += [doc[i] for i in range(lo, hi)]
+    for tok in near:
+        if tok.i not in seen:
+            seen.add(tok.i)
+            out.append((0, tok))
+    verb = next((t for t in [root, *root.ancestors] if t.pos_ in ("VERB", "AUX")), None)
+    if verb is not None:
+        for tok in [verb, *(c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "acomp"))]:
+            for t in (tok, *(c for c in tok.children if c.dep_ in ("compound", "amod"))):
+                if t.i not in seen:
+                    seen.add(t.i)
+                    out.append((1, t))
+    for tok in clause:
+        if tok.i not in seen:
+            seen.add(tok.i)
+            out.append((2, tok))
+    return out
+
+
+def _base(span: Span) -> str | None:
+    """What a share is of: "25% of the city" -> city."""
+    doc = span.doc
+    i = span.end
+    if i < len(doc) and doc[i].lower_ == "of":
+        for tok in doc[i + 1 : min(len(doc), i + 6)]:
+            if tok.pos_ in ("NOUN", "PROPN"):
+                head = tok
+                while head.head.i > head.i and head.head.pos_ in ("NOUN", "PROPN") and head.dep_ == "compound":
+                    head = head.head
+                return head.lemma_.lower()
+    return None
+
+
+_EARLIER = frozenset("initial initially earlier previous previously original originally former prior".split())
+
+
+def _is_earlier(span: Span, clause: Sequence[Token]) -> bool:
+    """A figure the text gives as superseded: "initial estimates of 270", "the previous figure of
+    115", "up from 5.2 million", "had been reported"."""
+    doc = span.doc
+    before = doc[max(span.sent.start, span.start - 3) : span.start]
+    if [t.lower_ for t in before][-2:] in (["up", "from"], ["down", "from"], ["downward", "from"], ["upward", "from"]):
+        return True
+    after = doc[span.end : min(len(doc), span.end + 1)]
+    if before and before[-1].lower_ == "from" and after and after[0].lower_ == "to":
+        return True  # "from 115 to at least 97": the first figure is the earlier one
+    return bool({t.lower_ for t in clause} & _EARLIER)
+
+
+_MODALS = frozenset("will would could may might shall".split())
+_LEVEL_VERBS = frozenset(
+    "reach hit rise grow exceed total top climb fall drop increase decrease cost need surpass double have be".split()
+)
+_FORECAST = frozenset("expect forecast project predict anticipate".split())
+
+
+def _is_projection(span: Span) -> bool:
+    """A forecast, not a figure that holds: "would reach 100,000", "is expected to hit 3%"."""
+    for tok in [span.root, *span.root.ancestors]:
+        if tok.pos_ in ("VERB", "AUX"):
+            if any(c.dep_ == "aux" and c.lower_ in _MODALS for c in tok.children):
+                return tok.lemma_.lower() in _LEVEL_VERBS  # "would reach 100,000"; not "would return four islands"
+            if tok.lemma_.lower() in _FORECAST or (
+                tok.dep_ == "xcomp" and tok.head.lemma_.lower() in _FORECAST
+            ):
+                return True
+            if tok.dep_ not in ("xcomp", "conj"):
+                return False
+    return False
+
+
+def _is_change(span: Span) -> bool:
+    """A difference or change: "$10 billion more", "four metres higher than", "rose by 2%", "up 5%"."""
+    doc = span.doc
+    after = doc[span.end : min(len(doc), span.end + 2)]
+    if any(t.lower_ in _CHANGE_AFTER for t in after):
+        return True
+    before = doc[max(span.sent.start, span.start - 3) : span.start]
+    words = [t.lower_ for t in before]
+    if "by" in words[-2:]:
+        return any(t.lemma_.lower() in _CHANGE_VERBS for t in before) or any(
+            a.lemma_.lower() in _CHANGE_VERBS for a in span.root.ancestors
+        )
+    if not words or words[-1] not in ("up", "down") or span._.claims_kind != "percent":
+        return False
+    verb = before[-2] if len(before) > 1 else None  # "ended up 69 per cent" is a level
+    return verb is None or verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() in _CHANGE_VERBS
