@@ -39,8 +39,8 @@ if TYPE_CHECKING:
 
     from claims.models import Claim, ClaimRef, Label
 
-LINK_THRESHOLD: float = 0.70
-SUGGEST_THRESHOLD: float = 0.55
+LINK_THRESHOLD: float = 0.62
+SUGGEST_THRESHOLD: float = 0.45
 MAX_KEYS = 6
 MAX_VALUE_RATIO = 10.0  # figures further apart than this measure different things
 MAX_CANDIDATES = 200  # per new claim: the most similar by embedding are judged in detail
