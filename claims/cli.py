@@ -297,17 +297,36 @@ def demo(settings: Settings) -> int:
     return serve(settings, settings.host, settings.port)
 
 
-def evaluate(gold: Path, texts: Path, verbose: bool, settings: Settings) -> int:
+def evaluate(gold: Path, texts: Path, verbose: bool, settings: Settings, *, as_json: bool = False) -> int:
     from claims import evaluate as ev
     from claims.evaluate_relations import evaluate_relations, format_relations
     from claims.nlp import get_nlp
 
+    if _is_passages_corpus(gold):
+        from claims.evaluate_dev import evaluate_dev, format_dev_report
+
+        report = evaluate_dev(gold, settings)
+        print(msgspec.json.encode(report).decode() if as_json else format_dev_report(report, verbose=verbose))
+        return 0
+    if as_json:
+        raise InvalidInput("--json is for a passages corpus (such as relations.dev.json)")
     gold_doc, raw_texts, manifest = ev.load_inputs(gold, texts)
     nlp = get_nlp(settings.spacy_model)
     if gold_doc.get("relations"):
         print(format_relations(evaluate_relations(gold_doc, raw_texts, manifest, nlp=nlp)), end="\n\n")
     print(ev.format_report(ev.evaluate(gold_doc, raw_texts, manifest, nlp=nlp), verbose=verbose))
     return 0
+
+
+def _is_passages_corpus(gold: Path) -> bool:
+    """A corpus of `passages` (claims.evaluate_dev) rather than the seeds' `articles` gold."""
+    from claims.evaluate_dev import is_dev_corpus
+
+    try:
+        doc = msgspec.json.decode(gold.read_bytes())
+    except msgspec.DecodeError as exc:
+        raise InvalidInput(f"{gold}: {exc}") from None
+    return isinstance(doc, dict) and is_dev_corpus(doc)
 
 
 # --------------------------------------------------------------------------- entry point
@@ -335,10 +354,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("conflicts", help="print the conflicts as a readable table")
     p.add_argument("--status", choices=["open", "confirmed", "dismissed", "resolved"])
     p.add_argument("--limit", type=int, default=100)
-    p = sub.add_parser("eval", help="score extraction against a gold file")
+    p = sub.add_parser("eval", help="score extraction (and matching) against a gold file or passages corpus")
     p.add_argument("gold", type=Path)
     p.add_argument("--texts", type=Path, default=SEEDS_DIR)
     p.add_argument("--verbose", "-v", action="store_true", help="list misses and false positives")
+    p.add_argument("--json", action="store_true", help="print the report as JSON (passages corpus)")
     return parser
 
 
@@ -365,7 +385,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             case "conflicts":
                 return asyncio.run(print_conflicts(settings, status=args.status, limit=args.limit))
             case "eval":
-                return evaluate(args.gold, args.texts, args.verbose, settings)
+                return evaluate(args.gold, args.texts, args.verbose, settings, as_json=args.json)
     except (ClaimsError, msgspec.ValidationError) as exc:
         print(f"claims {args.command}: {exc}", file=sys.stderr)
         return 2

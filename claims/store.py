@@ -765,6 +765,19 @@ async def matches_of(conn: AsyncConnection[Any], claim_id: int) -> list[MatchRow
         return await cur.fetchall()
 
 
+async def all_matches(conn: AsyncConnection[Any]) -> list[MatchRow]:
+    """Every stored match, as (claim_a, claim_b) = (claim_id, other_id), in id order (the evaluation
+    reads a whole corpus back this way)."""
+    async with conn.cursor(row_factory=class_row(MatchRow)) as cur:
+        await cur.execute(
+            """
+            SELECT m.claim_a AS claim_id, m.claim_b AS other_id, m.label, m.linked, m.score, m.components, m.reason
+            FROM matches m ORDER BY m.id
+            """
+        )
+        return await cur.fetchall()
+
+
 _CONFLICT_SELECT: LiteralString = """
     SELECT k.id, k.status, k.severity, k.reason, k.kind, k.subject, k.claim_a, k.claim_b,
            k.version, k.created_at, k.updated_at
