@@ -341,7 +341,7 @@ _PLACE_RE = re.compile(
     r"\b(?:in|across|throughout|inside|within)\s+(?:the\s+)?"
     r"((?:[A-Z][\w'-]+)(?:[ ][A-Z][\w'-]+)*(?:\s*(?:,|and|&)\s+(?:the\s+)?[A-Z][\w'-]+(?:[ ][A-Z][\w'-]+)*)*)"
 )
-_FIGURE_RE = re.compile(r"\d[\d,.]*")
+_FIGURE_RE = re.compile(r"\d[\d,.]*+(?!\s*(?:years?|months?|weeks?|days?)\b)")
 _CUT_RE = re.compile(r"[;:()\u2014]|\s\u2013\s")
 
 
@@ -432,8 +432,11 @@ def _compare_dates(ca: Claim, cb: Claim) -> tuple[Label, str, float | None]:
             return "agree", f"{what}: both {ca.date}", None
         return "agree", f"{what}: {first} and {second} overlap at their precision", None
     gap = _gap_days((a0, a1), (b0, b1))
+    # Severity counts steps of the coarser precision between the two dates' middles: 2019 vs 2020
+    # is one year-step apart, 6 vs 8 February two day-steps.
     precision = max((a1 - a0).days + 1, (b1 - b0).days + 1)
-    severity = date_severity(gap, precision)
+    middles = abs(((a0 - b0) + (a1 - b1)).days) // 2
+    severity = date_severity(middles, precision)
     unit = "day" if gap == 1 else "days"
     return "conflict", f"{what}: {ca.date} vs {cb.date} ({gap} {unit} apart)", severity
 

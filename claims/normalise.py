@@ -1,11 +1,14 @@
 """Turn a parsed figure plus its qualifier into the interval the text supports.
 
-Tolerances (documented for the matcher and the lead):
+What is stored is what the text says; the tolerance a comparison allows is NOT decided here but
+in `claims/tolerance.py` at compare time (so a policy change reaches stored archives with
+`claims rematch`). The stored bounds:
 - exact figures: [v - step, v + step], where `step` is half the unit of the last written digit
-  when a magnitude word scales the figure (`11 billion` -> ±0.5e9, `1.5m` -> ±0.05e6); figures
-  written in full (`2,700`, `188`) or as words (`eight`) are exact.
-- approx (`around`, `about`, `nearly`, `some`, ...): ±10% of the value (or the rounding step if
-  that is wider).
+  when a magnitude word scales the figure (`11 billion` -> ±0.5e9, `1.5m` -> ±0.05e6): the literal
+  rounding of the written digits, which marks the figure as rounded for the policy (which caps it
+  at ±5 %); figures written in full (`2,700`, `188`) or as words (`eight`) are exact.
+- approx (`around`, `about`, `nearly`, `some`, ...): ±`tolerance.APPROX` (10 %) of the value (or
+  the rounding step if that is wider).
 - more_than / at_least -> [X, None]; less_than / at_most -> [0, X]. Open vs closed ends are
   carried by the qualifier, since an interval of floats cannot say it.
 - ranges -> value None, [low, high].
@@ -21,11 +24,12 @@ from typing import TYPE_CHECKING
 from iso4217 import Currency
 
 from claims.numbers import trie_pattern
+from claims.tolerance import APPROX
 
 if TYPE_CHECKING:
     from claims.models import Qualifier
 
-APPROX_TOLERANCE = 0.10
+APPROX_TOLERANCE = APPROX  # one number, defined with the rest of the policy in claims/tolerance.py
 
 QUALIFIER_WORDS: dict[str, Qualifier] = {
     "more than": "more_than", "over": "more_than", "above": "more_than", "in excess of": "more_than",
