@@ -215,7 +215,7 @@ def _judge(a: ClaimRef, b: ClaimRef, fa: _Features, fb: _Features, cosine: float
     if score < SUGGEST_THRESHOLD:
         return None
     label, verdict, severity = compare(a, b)
-    if label == "conflict" and ma.earlier != mb.earlier:
+    if ma.earlier != mb.earlier and (label == "conflict" or _restates(ca, cb)):
         label, verdict, severity = _earlier_figure(a, b, label, verdict, severity)
     if label == "conflict" and pa != pb and pa and pb:
         only = ", ".join(sorted(pa ^ pb))
@@ -266,7 +266,10 @@ def _earlier_figure(
     vo, vn = _magnitude(old), _magnitude(new)
     measure = old.frame.measure if old.frame else None
     if measure in MONOTONE and vo is not None and vn is not None and vn < vo:
-        return label, f"correction: {verdict}; the earlier figure {old.text!r} was revised down", severity
+        gap = (vo - vn) / vo
+        return "conflict", f"correction: {verdict}; the earlier figure {old.text!r} was revised down", (
+            severity if severity is not None else round(gap / (0.25 + gap), 3)
+        )
     return "different_scope", f"{verdict}; {old.text!r} is an earlier figure, not a contradiction", None
 
 
