@@ -22,6 +22,7 @@ from litestar.routes import HTTPRoute
 from litestar.types import Message, Scope
 from psycopg_pool import AsyncConnectionPool
 
+from api.claimreview import ScriptSafeResponse
 from api.deps import check_idle_connection, provide_conn
 from api.errors import EXCEPTION_HANDLERS
 from api.ratelimit import rate_limit_middleware
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         template_config=template_config,
         lifespan=[_lifespan(settings), webhook_lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
+        response_class=ScriptSafeResponse,
         request_max_body_size=settings.max_body_bytes,
         middleware=[rate_limit_middleware(settings.rate_limit)] if settings.rate_limit > 0 else [],
         state=State({"settings": settings, "conflict_renders": RenderCache(settings.render_cache_size)}),

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from litestar.connection import ASGIConnection
-from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
+from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException, ValidationException
 from litestar.handlers.base import BaseRouteHandler
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -49,6 +49,13 @@ def require_bearer(connection: ASGIConnection[Any, Any, Any, Any], purpose: str)
             f"a valid API key is required for {purpose}: send 'Authorization: Bearer <key>'",
             headers={"WWW-Authenticate": 'Bearer realm="claims"'},
         )
+
+
+def refuse_nul_path(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """A path holding NUL (`/static/%00`) names no file: 404, before it reaches the file system
+    (where it raised ValueError: a 500 and a logged traceback)."""
+    if "\x00" in connection.scope.get("path", ""):
+        raise NotFoundException("no such file")
 
 
 def refuse_unstorable_query(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:

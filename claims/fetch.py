@@ -57,6 +57,20 @@ def _public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
+def web_url(url: str | None) -> str | None:
+    """`url` when it is an absolute http(s) URL with a host, else None (`javascript:`, `data:`,
+    relative and malformed URLs are never stored as an article's URL nor published)."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c in url for c in "\x00\r\n\t"):
+        return None
+    return url
+
+
 async def check_url(url: str, *, allow_private: bool) -> str:
     """Return `url` if the server may fetch it, else raise InvalidInput saying why."""
     try:

@@ -45,6 +45,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     review is seen at once (api/rendered.py)."""
     cors_origins: tuple[str, ...] = ()
     """Origins allowed by CORS (CLAIMS_CORS_ORIGINS, comma-separated); none by default."""
+    public_base_url: str | None = None
+    """Where this service is published, e.g. `https://claims.example.org` (CLAIMS_PUBLIC_BASE_URL):
+    the base of ClaimReview `url`s, which are omitted without it (never taken from the Host header)."""
     organisation: str = "claims"
     """Who authors published ClaimReviews when no reviewer is named (CLAIMS_ORGANISATION)."""
     log_level: str = "INFO"
@@ -86,6 +89,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             ("CLAIMS_MAX_BODY_BYTES", "max_body_bytes"),
             ("CLAIMS_LOG_LEVEL", "log_level"),
             ("CLAIMS_ORGANISATION", "organisation"),
+            ("CLAIMS_PUBLIC_BASE_URL", "public_base_url"),
             ("CLAIMS_ALLOW_PRIVATE_URLS", "allow_private_urls"),
             ("CLAIMS_FETCH_TIMEOUT", "fetch_timeout"),
             ("CLAIMS_FETCH_MAX_BYTES", "fetch_max_bytes"),
