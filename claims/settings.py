@@ -56,7 +56,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     (CLAIMS_ALLOW_PRIVATE_URLS). Off by default: the server fetches URLs on behalf of key holders,
     which must not become a way into the internal network (SSRF). Tests turn it on for 127.0.0.1."""
     fetch_timeout: float = 10.0
-    """Seconds for each phase of fetching an article URL (CLAIMS_FETCH_TIMEOUT); 3x this in total."""
+    """Seconds for each phase of fetching an article URL (CLAIMS_FETCH_TIMEOUT)."""
+    fetch_deadline: float = 30.0
+    """Seconds for the whole fetch of an article URL, every redirect and read included
+    (CLAIMS_FETCH_DEADLINE): a page that sends a byte every few seconds is cut off here."""
     fetch_max_bytes: int = 5_000_000
     """Largest page fetched for URL ingest (CLAIMS_FETCH_MAX_BYTES)."""
     webhooks_enabled: bool = True
@@ -92,6 +95,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             ("CLAIMS_PUBLIC_BASE_URL", "public_base_url"),
             ("CLAIMS_ALLOW_PRIVATE_URLS", "allow_private_urls"),
             ("CLAIMS_FETCH_TIMEOUT", "fetch_timeout"),
+            ("CLAIMS_FETCH_DEADLINE", "fetch_deadline"),
             ("CLAIMS_FETCH_MAX_BYTES", "fetch_max_bytes"),
             ("CLAIMS_WEBHOOKS_ENABLED", "webhooks_enabled"),
             ("CLAIMS_WEBHOOK_TIMEOUT", "webhook_timeout"),
