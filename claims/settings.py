@@ -25,10 +25,23 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """Bearer keys accepted on writes (CLAIMS_API_KEYS, comma-separated); empty = open."""
     host: str = "127.0.0.1"
     port: int = 8000
+    allowed_hosts: tuple[str, ...] = ()
+    """Host header values answered (CLAIMS_ALLOWED_HOSTS, comma-separated, ports ignored); empty =
+    localhost, 127.0.0.1, [::1] and `host`; `*` = any. Anything else is a 400 (DNS rebinding)."""
+    forwarded_allow_ips: tuple[str, ...] = ()
+    """Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (CLAIMS_FORWARDED_ALLOW_IPS,
+    comma-separated addresses or networks, `*` for any); none by default."""
+    header_timeout: float = 10.0
+    """Seconds a client gets to send a request's line and headers (CLAIMS_HEADER_TIMEOUT)."""
     pool_min_size: int = 1
     pool_max_size: int = 10
     pool_timeout: float = 10.0
     """Seconds to wait for a connection before answering 503."""
+    statement_timeout: float = 15.0
+    """Seconds one SQL statement of the API may run before PostgreSQL cancels it
+    (CLAIMS_STATEMENT_TIMEOUT; 0 = no limit): no request holds a pooled connection for ever."""
+    ready_timeout: float = 1.0
+    """Seconds /ready waits for a pooled connection before reporting the pool saturated."""
     pool_reconnect_timeout: float = 5.0
     """Seconds the pool keeps retrying a lost database (backoff 1, 2, 4 s...) before it starts
     afresh on the next request; small, so the service is back within seconds of the database."""
@@ -86,6 +99,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             ("CLAIMS_PORT", "port"),
             ("CLAIMS_POOL_MAX_SIZE", "pool_max_size"),
             ("CLAIMS_POOL_TIMEOUT", "pool_timeout"),
+            ("CLAIMS_STATEMENT_TIMEOUT", "statement_timeout"),
+            ("CLAIMS_HEADER_TIMEOUT", "header_timeout"),
             ("CLAIMS_POOL_RECONNECT_TIMEOUT", "pool_reconnect_timeout"),
             ("CLAIMS_RATE_LIMIT", "rate_limit"),
             ("CLAIMS_RENDER_CACHE_SIZE", "render_cache_size"),
@@ -105,7 +120,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         ):
             if env in environ and environ[env] != "":
                 raw[field] = environ[env]
-        for env, field in (("CLAIMS_API_KEYS", "api_keys"), ("CLAIMS_CORS_ORIGINS", "cors_origins")):
+        for env, field in (
+            ("CLAIMS_API_KEYS", "api_keys"),
+            ("CLAIMS_CORS_ORIGINS", "cors_origins"),
+            ("CLAIMS_ALLOWED_HOSTS", "allowed_hosts"),
+            ("CLAIMS_FORWARDED_ALLOW_IPS", "forwarded_allow_ips"),
+        ):
             if value := environ.get(env):
                 raw[field] = tuple(v.strip() for v in value.split(",") if v.strip())
         return msgspec.convert(raw, cls, strict=False)
