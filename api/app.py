@@ -22,6 +22,7 @@ from litestar.routes import HTTPRoute
 from litestar.types import Message, Scope
 from psycopg_pool import AsyncConnectionPool
 
+from api.claimreview import ScriptSafeResponse
 from api.deps import check_idle_connection, provide_conn
 from api.errors import EXCEPTION_HANDLERS
 from api.ratelimit import rate_limit_middleware
@@ -35,6 +36,7 @@ from api.routes.review import TimelineController, review_router, static_files, t
 from api.routes.sources import SourceController
 from api.routes.webhooks import WebhookController, webhook_lifespan
 from api.security import WRITE_METHODS, check_v1_request
+from api.serving import HostAllowList, allowed_hosts
 from claims import db, migrate
 from claims.nlp import get_nlp
 from claims.settings import Settings
@@ -55,7 +57,8 @@ def _lifespan(settings: Settings) -> Any:
             max_size=settings.pool_max_size,
             timeout=settings.pool_timeout,
             reconnect_timeout=settings.pool_reconnect_timeout,
-            kwargs={"autocommit": True},
+            kwargs=db.pool_kwargs(settings),
+            configure=db.session_setup(settings),
             check=check_idle_connection,
             open=False,
         )
@@ -95,8 +98,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         template_config=template_config,
         lifespan=[_lifespan(settings), webhook_lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
+        response_class=ScriptSafeResponse,
         request_max_body_size=settings.max_body_bytes,
-        middleware=[rate_limit_middleware(settings.rate_limit)] if settings.rate_limit > 0 else [],
+        middleware=[
+            *host_allow_list(settings),
+            *([rate_limit_middleware(settings.rate_limit)] if settings.rate_limit > 0 else []),
+        ],
         state=State({"settings": settings, "conflict_renders": RenderCache(settings.render_cache_size)}),
         cors_config=CORSConfig(allow_origins=list(settings.cors_origins)) if settings.cors_origins else None,
         openapi_config=OpenAPIConfig(
@@ -118,6 +125,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
     _document_closed_bodies(app)
     app.before_send.append(_allow_header_fixer(app))
     return app
+
+
+def host_allow_list(settings: Settings) -> list[Any]:
+    allowed = allowed_hosts(settings)
+    if allowed is None:
+        return []
+    return [lambda app: HostAllowList(app, allowed)]
 
 
 def _document_closed_bodies(app: Litestar) -> None:

@@ -3,10 +3,46 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
 
 import msgspec
+from litestar import Response
+from litestar.serialization import default_serializer
+from litestar.types import Serializer
 
+from claims.fetch import web_url
 from claims.store import ArticleRow, ClaimRow, ConflictRow
+
+JSONLD = "application/ld+json"
+
+_SCRIPT_UNSAFE = ((b"<", b"\\u003c"), (b">", b"\\u003e"), (b"&", b"\\u0026"))
+_LINE_SEPARATORS = (("\u2028".encode(), b"\\u2028"), ("\u2029".encode(), b"\\u2029"))
+
+
+def script_safe(encoded: bytes) -> bytes:
+    """JSON that can be pasted inside `<script type="application/ld+json">` as it is: `<`, `>`, `&`
+    and U+2028/U+2029 as \\u escapes, so article text holding `</script>` or `<!--` cannot end
+    the script element. The same JSON value: these characters only ever occur inside strings."""
+    for raw, escaped in _SCRIPT_UNSAFE:
+        encoded = encoded.replace(raw, escaped)
+    if b"\xe2\x80" in encoded:
+        for raw, escaped in _LINE_SEPARATORS:
+            encoded = encoded.replace(raw, escaped)
+    return encoded
+
+
+def encode(review: ClaimReview) -> bytes:
+    return script_safe(msgspec.json.encode(review))
+
+
+class ScriptSafeResponse(Response[Any]):
+    """The app's response class: JSON-LD bodies are rendered `script_safe`, whatever the route."""
+
+    def render(self, content: Any, media_type: str, enc_hook: Serializer = default_serializer) -> bytes:
+        body = super().render(content, media_type, enc_hook)
+        return script_safe(body) if media_type.startswith(JSONLD) and not isinstance(content, bytes) else body
+
 
 # What each editorial status means to a reader of the published review.
 VERDICTS: dict[str, tuple[int, str]] = {
@@ -45,7 +81,9 @@ class Rating(msgspec.Struct, kw_only=True, tag_field="@type", tag="Rating"):
 
 class ClaimReview(msgspec.Struct, kw_only=True, tag_field="@type", tag="ClaimReview"):
     context: str = msgspec.field(default="https://schema.org", name="@context")
-    url: str
+    url: str | msgspec.UnsetType = msgspec.UNSET
+    """Where the review is published: CLAIMS_PUBLIC_BASE_URL plus the review's path; omitted when
+    no public base URL is configured (never built from the request's Host header)."""
     claimReviewed: str
     itemReviewed: ClaimItem
     author: Organization
@@ -61,14 +99,19 @@ def claim_review(
     url: str,
     reviewer: str | None,
     organisation: str,
+    public_base_url: str | None = None,
 ) -> ClaimReview:
-    """Review the first-published claim of the pair; both articles are listed as appearances."""
+    """Review the first-published claim of the pair; both articles are listed as appearances.
+
+    Only the path of `url` is used, joined to `public_base_url`; without one the review has no url.
+    """
     ordered = sorted(claims, key=lambda c: (c.published or "9999", c.id))
     appearances = [_appearance(c, articles.get(c.article_id)) for c in ordered]
     value, name = VERDICTS[conflict.status]
     updated: datetime = conflict.updated_at
+    path = urlsplit(url).path
     return ClaimReview(
-        url=url,
+        url=public_base_url.rstrip("/") + path if public_base_url and path.startswith("/") else msgspec.UNSET,
         claimReviewed=ordered[0].sentence if ordered else conflict.reason,
         itemReviewed=ClaimItem(
             appearance=appearances,
@@ -84,7 +127,7 @@ def claim_review(
 def _appearance(claim: ClaimRow, article: ArticleRow | None) -> Appearance:
     return Appearance(
         headline=article.title if article else None,
-        url=article.url if article else None,
+        url=web_url(article.url) if article else None,
         datePublished=claim.published,
         publisher=Organization(name=claim.source),
         text=claim.sentence,

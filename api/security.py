@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import hmac
 from typing import Any
-from urllib.parse import unquote_to_bytes
+from urllib.parse import unquote_to_bytes, urlsplit
 
 from litestar.connection import ASGIConnection
-from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
 from litestar.handlers.base import BaseRouteHandler
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+JSON_MEDIA_TYPES = frozenset({"application/json", "application/x-ndjson"})
 
 
 def key_matches(presented: str, keys: tuple[str, ...]) -> bool:
@@ -29,6 +36,9 @@ async def check_v1_request(connection: ASGIConnection[Any, Any, Any, Any], handl
     the checks themselves (and the thread hop made the event loop wait for the GIL).
     """
     require_key_on_writes(connection, handler)
+    if connection.scope.get("method") in WRITE_METHODS:
+        refuse_foreign_origin(connection)
+        require_json_body(connection)
     if connection.scope.get("query_string"):
         refuse_unstorable_query(connection, handler)
 
@@ -36,6 +46,39 @@ async def check_v1_request(connection: ASGIConnection[Any, Any, Any, Any], handl
 def require_key_on_writes(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     if connection.scope.get("method") in WRITE_METHODS:
         require_bearer(connection, "writes")
+
+
+def refuse_foreign_origin(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
+    """403 for a write a browser sent from another site: its `Origin` is neither this server's
+    own (the Host it was sent to) nor one of CLAIMS_CORS_ORIGINS. Without keys, a page the
+    journalist opens could otherwise create articles and webhooks on the local instance.
+    Requests without `Origin` (curl, servers, same-origin GETs) are not browsers' cross-site posts."""
+    origin = connection.headers.get("origin")
+    if origin is None:
+        return
+    if origin in connection.app.state.settings.cors_origins:
+        return
+    try:
+        netloc = urlsplit(origin).netloc.lower()
+    except ValueError:
+        netloc = ""
+    if not netloc or netloc != connection.headers.get("host", "").lower():
+        raise PermissionDeniedException(f"writes from another site are refused (Origin {origin[:100]!r})")
+
+
+def require_json_body(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
+    """415 for a write whose body is not declared JSON or NDJSON. A browser sends `text/plain`,
+    `application/x-www-form-urlencoded` and `multipart/form-data` cross-site without asking
+    (no CORS preflight), so a body parsed whatever its declared type was a CSRF channel."""
+    headers = connection.headers
+    if headers.get("content-length", "0") in ("0", "") and "transfer-encoding" not in headers:
+        return  # no body: nothing to parse
+    media = headers.get("content-type", "").split(";")[0].strip().lower()
+    if media not in JSON_MEDIA_TYPES and not (media.startswith("application/") and media.endswith("+json")):
+        raise HTTPException(
+            status_code=415,
+            detail=f"send the body as application/json (or application/x-ndjson), not {media or 'no content type'}",
+        )
 
 
 def require_bearer(connection: ASGIConnection[Any, Any, Any, Any], purpose: str) -> None:
@@ -49,6 +92,13 @@ def require_bearer(connection: ASGIConnection[Any, Any, Any, Any], purpose: str)
             f"a valid API key is required for {purpose}: send 'Authorization: Bearer <key>'",
             headers={"WWW-Authenticate": 'Bearer realm="claims"'},
         )
+
+
+def refuse_nul_path(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """A path holding NUL (`/static/%00`) names no file: 404, before it reaches the file system
+    (where it raised ValueError: a 500 and a logged traceback)."""
+    if "\x00" in connection.scope.get("path", ""):
+        raise NotFoundException("no such file")
 
 
 def refuse_unstorable_query(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:

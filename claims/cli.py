@@ -267,17 +267,28 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> int:
     import uvicorn
 
     from api.app import create_app
+    from api.serving import uvicorn_options
 
     if not _is_loopback(host) and not settings.api_keys:
         raise InvalidInput(f"refusing to listen on {host} without API keys: set CLAIMS_API_KEYS or use 127.0.0.1")
     if workers < 1:
         raise InvalidInput("--workers must be at least 1")
     log_level = settings.log_level.lower()
+    settings = msgspec.structs.replace(settings, host=host, port=port)  # the bind host is an allowed Host
     if workers == 1:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
+        uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, **uvicorn_options(settings))
         return 0
     os.environ["DATABASE_URL"] = _dsn(settings)
-    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level=log_level)
+    os.environ["CLAIMS_HOST"] = host
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+        **uvicorn_options(settings, picklable=True),
+    )
     return 0
 
 

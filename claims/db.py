@@ -6,12 +6,14 @@ import logging
 import warnings
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 from psycopg import sql
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
     from claims.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,28 @@ def _tune(uri: str) -> None:
                 changed = True
         if changed:
             conn.execute("SELECT pg_reload_conf()")
+
+
+KEEPALIVES = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3}
+"""TCP keepalives on pooled connections (libpq parameters; ignored on Unix sockets): a server or
+network that vanished without a FIN is noticed in about a minute, not after the kernel's two hours."""
+
+
+def pool_kwargs(settings: Settings) -> dict[str, object]:
+    """Connection parameters of the API's pool: autocommit and keepalives."""
+    return {"autocommit": True, **KEEPALIVES}
+
+
+def session_setup(settings: Settings) -> Callable[[psycopg.AsyncConnection[Any]], Awaitable[None]]:
+    """The pool's `configure` callback: `statement_timeout` on every new connection (a SET, not
+    libpq `options`, so options in DATABASE_URL stay as they are)."""
+    millis = int(settings.statement_timeout * 1000)
+
+    async def configure(conn: psycopg.AsyncConnection[Any]) -> None:
+        if millis > 0:
+            await conn.execute(sql.SQL("SET statement_timeout = {}").format(sql.Literal(millis)))
+
+    return configure
 
 
 def resolve_dsn(settings: Settings) -> str:

@@ -24,6 +24,7 @@ from claims import partialdate, store
 from claims.clean import clean_html, clean_text
 from claims.errors import InvalidInput
 from claims.extract import extract_many
+from claims.fetch import web_url
 from claims.lru import LRU
 from claims.match import BLOCK_WINDOW, CLAIM_CACHE_SIZE, block_key, block_keys, match_claims
 from claims.models import ArticleIn, ClaimRef, Extraction, IngestResult
@@ -64,6 +65,8 @@ def prepare(article: ArticleIn, *, max_chars: int = MAX_TEXT_CHARS) -> Prepared:
     for name in ("source", "text", "html", "title", "url", "author", "published"):
         if "\x00" in (getattr(article, name) or ""):  # PostgreSQL text cannot hold NUL
             raise InvalidInput(f"{name} contains a NUL character")
+    if article.url is not None and web_url(article.url) is None:
+        raise InvalidInput("url must be an absolute http or https URL")
     published = partialdate.normalise_published(article.published) if article.published else None
     if article.html is not None:
         cleaned, fmt = clean_html(article.html), "html"

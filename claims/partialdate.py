@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from datetime import date, datetime
 from typing import Literal
 
@@ -15,7 +16,7 @@ from claims.errors import InvalidInput
 
 Precision = Literal["decade", "year", "month", "day"]
 
-_PARTIAL = re.compile(r"^(?:(\d{3})0s|(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?)$")
+_PARTIAL = re.compile(r"^(?:(\d{3})0s|(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?)$", re.ASCII)
 
 
 def precision(iso: str) -> Precision:
@@ -52,18 +53,39 @@ def overlaps(a: str, b: str) -> bool:
     return a0 <= b1 and b0 <= a1
 
 
+def checked(iso: str | None) -> str | None:
+    """`iso` when it is a partial date whose every day exists in `datetime.date`'s range (years
+    1 to 9999), else None. The one gate for dates computed from others (`dates.resolve`): "next
+    year" from 9999 or "yesterday" from 0001-01-01 resolve to no date, never to "10000" or an error."""
+    if iso is None:
+        return None
+    try:
+        bounds(iso)
+    except InvalidInput:
+        return None
+    return iso
+
+
+def _ascii_digits(value: str) -> str:
+    """Decimal digits of any script (Arabic-Indic, fullwidth...) as ASCII ones."""
+    if value.isascii():
+        return value
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in value)
+
+
 def normalise_published(value: str) -> str:
-    """Accept YYYY, YYYY-MM, YYYY-MM-DD or a full ISO timestamp; return ISO at that precision."""
-    value = value.strip()
+    """Accept YYYY, YYYY-MM, YYYY-MM-DD or a full ISO timestamp; return ISO at that precision,
+    in ASCII digits (digits of other scripts are read as the same numbers)."""
+    value = _ascii_digits(value.strip())
+    if not value.isascii():
+        raise InvalidInput(f"published must be YYYY, YYYY-MM, YYYY-MM-DD or an ISO timestamp, got {value[:100]!r}")
     if _PARTIAL.match(value) and not value.endswith("s"):
         bounds(value)  # validates month/day ranges
         return value
     try:
         stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise InvalidInput(
-            f"published must be YYYY, YYYY-MM, YYYY-MM-DD or an ISO timestamp, got {value!r}"
-        ) from None
+        raise InvalidInput(f"published must be YYYY, YYYY-MM, YYYY-MM-DD or an ISO timestamp, got {value!r}") from None
     return stamp.date().isoformat()
 
 

@@ -25,10 +25,23 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """Bearer keys accepted on writes (CLAIMS_API_KEYS, comma-separated); empty = open."""
     host: str = "127.0.0.1"
     port: int = 8000
+    allowed_hosts: tuple[str, ...] = ()
+    """Host header values answered (CLAIMS_ALLOWED_HOSTS, comma-separated, ports ignored); empty =
+    localhost, 127.0.0.1, [::1] and `host`; `*` = any. Anything else is a 400 (DNS rebinding)."""
+    forwarded_allow_ips: tuple[str, ...] = ()
+    """Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (CLAIMS_FORWARDED_ALLOW_IPS,
+    comma-separated addresses or networks, `*` for any); none by default."""
+    header_timeout: float = 10.0
+    """Seconds a client gets to send a request's line and headers (CLAIMS_HEADER_TIMEOUT)."""
     pool_min_size: int = 1
     pool_max_size: int = 10
     pool_timeout: float = 10.0
     """Seconds to wait for a connection before answering 503."""
+    statement_timeout: float = 15.0
+    """Seconds one SQL statement of the API may run before PostgreSQL cancels it
+    (CLAIMS_STATEMENT_TIMEOUT; 0 = no limit): no request holds a pooled connection for ever."""
+    ready_timeout: float = 1.0
+    """Seconds /ready waits for a pooled connection before reporting the pool saturated."""
     pool_reconnect_timeout: float = 5.0
     """Seconds the pool keeps retrying a lost database (backoff 1, 2, 4 s...) before it starts
     afresh on the next request; small, so the service is back within seconds of the database."""
@@ -45,6 +58,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     review is seen at once (api/rendered.py)."""
     cors_origins: tuple[str, ...] = ()
     """Origins allowed by CORS (CLAIMS_CORS_ORIGINS, comma-separated); none by default."""
+    public_base_url: str | None = None
+    """Where this service is published, e.g. `https://claims.example.org` (CLAIMS_PUBLIC_BASE_URL):
+    the base of ClaimReview `url`s, which are omitted without it (never taken from the Host header)."""
     organisation: str = "claims"
     """Who authors published ClaimReviews when no reviewer is named (CLAIMS_ORGANISATION)."""
     log_level: str = "INFO"
@@ -53,7 +69,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     (CLAIMS_ALLOW_PRIVATE_URLS). Off by default: the server fetches URLs on behalf of key holders,
     which must not become a way into the internal network (SSRF). Tests turn it on for 127.0.0.1."""
     fetch_timeout: float = 10.0
-    """Seconds for each phase of fetching an article URL (CLAIMS_FETCH_TIMEOUT); 3x this in total."""
+    """Seconds for each phase of fetching an article URL (CLAIMS_FETCH_TIMEOUT)."""
+    fetch_deadline: float = 30.0
+    """Seconds for the whole fetch of an article URL, every redirect and read included
+    (CLAIMS_FETCH_DEADLINE): a page that sends a byte every few seconds is cut off here."""
     fetch_max_bytes: int = 5_000_000
     """Largest page fetched for URL ingest (CLAIMS_FETCH_MAX_BYTES)."""
     webhooks_enabled: bool = True
@@ -80,14 +99,18 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             ("CLAIMS_PORT", "port"),
             ("CLAIMS_POOL_MAX_SIZE", "pool_max_size"),
             ("CLAIMS_POOL_TIMEOUT", "pool_timeout"),
+            ("CLAIMS_STATEMENT_TIMEOUT", "statement_timeout"),
+            ("CLAIMS_HEADER_TIMEOUT", "header_timeout"),
             ("CLAIMS_POOL_RECONNECT_TIMEOUT", "pool_reconnect_timeout"),
             ("CLAIMS_RATE_LIMIT", "rate_limit"),
             ("CLAIMS_RENDER_CACHE_SIZE", "render_cache_size"),
             ("CLAIMS_MAX_BODY_BYTES", "max_body_bytes"),
             ("CLAIMS_LOG_LEVEL", "log_level"),
             ("CLAIMS_ORGANISATION", "organisation"),
+            ("CLAIMS_PUBLIC_BASE_URL", "public_base_url"),
             ("CLAIMS_ALLOW_PRIVATE_URLS", "allow_private_urls"),
             ("CLAIMS_FETCH_TIMEOUT", "fetch_timeout"),
+            ("CLAIMS_FETCH_DEADLINE", "fetch_deadline"),
             ("CLAIMS_FETCH_MAX_BYTES", "fetch_max_bytes"),
             ("CLAIMS_WEBHOOKS_ENABLED", "webhooks_enabled"),
             ("CLAIMS_WEBHOOK_TIMEOUT", "webhook_timeout"),
@@ -97,7 +120,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         ):
             if env in environ and environ[env] != "":
                 raw[field] = environ[env]
-        for env, field in (("CLAIMS_API_KEYS", "api_keys"), ("CLAIMS_CORS_ORIGINS", "cors_origins")):
+        for env, field in (
+            ("CLAIMS_API_KEYS", "api_keys"),
+            ("CLAIMS_CORS_ORIGINS", "cors_origins"),
+            ("CLAIMS_ALLOWED_HOSTS", "allowed_hosts"),
+            ("CLAIMS_FORWARDED_ALLOW_IPS", "forwarded_allow_ips"),
+        ):
             if value := environ.get(env):
                 raw[field] = tuple(v.strip() for v in value.split(",") if v.strip())
         return msgspec.convert(raw, cls, strict=False)

@@ -109,18 +109,51 @@ def number(x: float | None) -> str:
     return f"{x:,.3g}"
 
 
+MAX_Y_TICKS = 12
+"""At most this many value ticks (plus the one at the bottom), whatever the figures."""
+AXIS_LIMIT = 1e300
+"""The value axis spans at most +-this: figures beyond it (the float range ends near 1.8e308) are
+drawn at the edge, so every difference and step of the geometry stays a finite float."""
+FIRST_DAY, LAST_DAY = date.min.toordinal(), date.max.toordinal()
+
+
 def _nice_step(span: float, target: int) -> float:
     raw = span / max(1, target)
-    magnitude = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1.0
+    magnitude = 10.0 ** math.floor(math.log10(raw)) if raw > 0 else 1.0
     for m in (1, 2, 2.5, 5, 10):
         if raw <= m * magnitude:
             return m * magnitude
     return 10 * magnitude
 
 
+def _clamp(v: float, lo: float, hi: float) -> float:
+    return min(hi, max(lo, v))
+
+
+def value_axis(values: Sequence[float]) -> tuple[float, float, float, int]:
+    """(bottom, top, step, number of steps) of the value axis for finite `values` (not empty).
+
+    Safe for any finite floats: the range is clamped to +-AXIS_LIMIT, a range narrower than a
+    millionth of its magnitude (two figures a few ulps apart, or one figure) is widened to reach
+    zero, so the step is always many ulps wide; the ticks are then counted, never accumulated
+    (`bottom + i * step`), and there are at most MAX_Y_TICKS of them.
+    """
+    v0 = _clamp(min(0.0, min(values)), -AXIS_LIMIT, AXIS_LIMIT)
+    v1 = _clamp(max(values), v0, AXIS_LIMIT)
+    scale = max(abs(v0), abs(v1), 1.0)
+    if v1 - v0 < scale * 1e-6:
+        v1 = v0 + max(1.0, abs(v0))
+    step = _nice_step(v1 - v0, 5)
+    steps = max(1, math.ceil((v1 - v0) / step - 1e-9))
+    while steps > MAX_Y_TICKS:  # only when rounding made the step too small: widen it
+        step *= 2
+        steps = max(1, math.ceil((v1 - v0) / step - 1e-9))
+    return v0, v0 + steps * step, step, steps
+
+
 def chart(pts: Sequence[Point], *, width: int = 720, height: int = 320) -> Chart | None:
-    """Geometry of the scatter plot, or None when fewer than one point has a date and a value."""
-    plotted = [p for p in pts if p.day is not None and p.value is not None]
+    """Geometry of the scatter plot, or None when fewer than one point has a date and a finite value."""
+    plotted = [p for p in pts if p.day is not None and p.value is not None and math.isfinite(p.value)]
     if not plotted:
         return None
     left, right, top, bottom = 80, width - 24, 20, height - 48
@@ -130,25 +163,21 @@ def chart(pts: Sequence[Point], *, width: int = 720, height: int = 320) -> Chart
     if d1 - d0 < 60:  # one date (or close ones): show a few months around it
         d0, d1 = d0 - 45, d1 + 45
     pad = (d1 - d0) * 0.05
-    d0, d1 = d0 - pad, d1 + pad
-    v1 = max(values)
-    v0 = min(0.0, min(values))
-    if v1 == v0:
-        v1 = v0 + 1
-    step = _nice_step(v1 - v0, 5)
-    v1 = math.ceil(v1 / step) * step
+    d0, d1 = max(FIRST_DAY, d0 - pad), min(LAST_DAY, d1 + pad)  # date.min and date.max bound the axis
+    v0, v1, step, steps = value_axis(values)
 
     def x(day: float) -> float:
-        return round(left + (day - d0) / (d1 - d0) * (right - left), 1)
+        return round(left + (_clamp(day, d0, d1) - d0) / (d1 - d0) * (right - left), 1)
 
     def y(v: float) -> float:
-        return round(bottom - (v - v0) / (v1 - v0) * (bottom - top), 1)
+        return round(bottom - (_clamp(v, v0, v1) - v0) / (v1 - v0) * (bottom - top), 1)
 
     y_ticks = []
-    tick = v0
-    while tick <= v1 + step / 2:
+    for i in range(steps + 1):
+        tick = v1 if i == steps else v0 + i * step
+        if abs(tick) < step * 1e-6:  # zero, not what is left of two large figures subtracted
+            tick = 0.0
         y_ticks.append(Tick(at=y(tick), label=number(tick)))
-        tick += step
     x_ticks = _date_ticks(d0, d1, x)
     sources = sorted({p.source for p in plotted})
     marks = []

@@ -13,13 +13,24 @@ A delivery is a POST of the JSON event with these headers:
 - `X-Claims-Timestamp`: Unix seconds of this attempt; the signed body carries the event's
   `created_at`, so a receiver can refuse stale replays.
 - `X-Claims-Event`, `X-Claims-Delivery` (the delivery id, stable across retries: de-duplicate on it).
+- The same signature the Standard Webhooks way (https://www.standardwebhooks.com), so any of its
+  libraries verifies it: `webhook-id` (`msg_<delivery id>`, stable across retries),
+  `webhook-timestamp` (Unix seconds) and `webhook-signature: v1,<base64 HMAC-SHA256 of
+  "id.timestamp.body">`, keyed with the base64-decoded part of the `whsec_` secret.
 Any 2xx is success; anything else (including redirects, which are not followed) is retried after
 `backoff(n)` seconds, up to `webhook_max_attempts` attempts, then the delivery is marked failed.
+
+A receiver is never trusted to be quick or brief: each delivery runs as its own task under one
+total deadline (`webhook_timeout`, connecting and reading included, however slowly bytes arrive),
+reads at most `MAX_ANSWER_BYTES` of the answer and records its own result, so a slow or endless
+receiver holds only its own delivery and at most `MAX_IN_FLIGHT` deliveries are in flight.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import hashlib
 import hmac
 import logging
@@ -48,13 +59,39 @@ SIGNATURE_HEADER = "X-Claims-Signature"
 TIMESTAMP_HEADER = "X-Claims-Timestamp"
 USER_AGENT = "claims-webhooks/1"
 BATCH = 20
+MAX_IN_FLIGHT = 100
+"""Deliveries being sent at once by one process; more wait in the outbox."""
+MAX_ANSWER_BYTES = 4096
+"""At most this much of a receiver's answer is read (only its status matters)."""
 
 Render = Callable[["AsyncConnection[Any]", "DueDelivery"], Awaitable[bytes]]
 """Builds the JSON body of one delivery (the API layer renders the conflict in its contract shape)."""
 
 
 def new_secret() -> str:
-    return "whsec_" + secrets.token_urlsafe(32)
+    """`whsec_` and 32 random bytes in standard base64, the Standard Webhooks secret format."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def signing_key(secret: str) -> bytes:
+    """The HMAC key of the Standard Webhooks signature: the base64 part of `whsec_...` decoded.
+    Secrets issued before (URL-safe base64 without padding) decode the URL-safe way."""
+    raw = secret.removeprefix("whsec_")
+    try:
+        return base64.b64decode(raw, validate=True)
+    except (binascii.Error, ValueError):
+        pass
+    try:
+        return base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
+    except (binascii.Error, ValueError):
+        return raw.encode()
+
+
+def standard_headers(secret: str, msg_id: str, timestamp: int, body: bytes) -> dict[str, str]:
+    """`webhook-id`, `webhook-timestamp`, `webhook-signature` as Standard Webhooks defines them."""
+    signed = f"{msg_id}.{timestamp}.".encode() + body
+    digest = base64.b64encode(hmac.new(signing_key(secret), signed, hashlib.sha256).digest()).decode()
+    return {"webhook-id": msg_id, "webhook-timestamp": str(timestamp), "webhook-signature": f"v1,{digest}"}
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -91,8 +128,12 @@ class Deliverer:
             trust_env=False,
             headers={"User-Agent": USER_AGENT},
         )
+        self.in_flight: set[asyncio.Task[None]] = set()
 
     async def aclose(self) -> None:
+        for task in list(self.in_flight):
+            task.cancel()
+        await asyncio.gather(*self.in_flight, return_exceptions=True)
         await self.client.aclose()
 
     async def run(self) -> None:
@@ -116,16 +157,31 @@ class Deliverer:
         return poll if due is None else max(0.01, min(poll, due))
 
     async def run_once(self) -> int:
-        """One round: fan out new events, send what is due, record the results. Returns attempts made."""
+        """One round: fan out new events and start sending what is due, each delivery in a task of
+        its own that records its own result (nothing waits for the slowest receiver). Returns the
+        deliveries started."""
+        room = MAX_IN_FLIGHT - len(self.in_flight)
+        if room <= 0:
+            return 0
         async with self.pool.connection() as conn:
             await store_newsroom.dispatch_events(conn)
-            due = await store_newsroom.lease_due(conn, limit=BATCH, lease_seconds=3 * self.settings.webhook_timeout + 5)
+            due = await store_newsroom.lease_due(
+                conn, limit=min(BATCH, room), lease_seconds=2 * self.settings.webhook_timeout + 5
+            )
             if not due:
                 return 0
             bodies = [await self.render(conn, d) for d in due]
-        results = await asyncio.gather(*(self._send(d, b) for d, b in zip(due, bodies, strict=True)))
-        async with self.pool.connection() as conn:
-            for d, (ok, code, error) in zip(due, results, strict=True):
+        for d, body in zip(due, bodies, strict=True):
+            task = asyncio.create_task(self._deliver(d, body), name=f"claims-webhook-{d.id}")
+            self.in_flight.add(task)
+            task.add_done_callback(self.in_flight.discard)
+        return len(due)
+
+    async def _deliver(self, d: DueDelivery, body: bytes) -> None:
+        """Send one delivery and record the attempt; a failure to record leaves the lease to expire."""
+        ok, code, error = await self._send(d, body)
+        try:
+            async with self.pool.connection() as conn:
                 status = await store_newsroom.record_attempt(
                     conn,
                     d.id,
@@ -137,32 +193,45 @@ class Deliverer:
                     ),
                     max_attempts=self.settings.webhook_max_attempts,
                 )
-                log.info(
-                    "webhook delivery_id=%d webhook_id=%d attempt=%d http=%s -> %s",
-                    d.id,
-                    d.webhook_id,
-                    d.attempts + 1,
-                    code,
-                    status,
-                )
-        return len(due)
+        except Exception as exc:  # the delivery is retried when its lease runs out
+            log.warning("webhook delivery_id=%d not recorded: %s", d.id, type(exc).__name__)
+            return
+        log.info(
+            "webhook delivery_id=%d webhook_id=%d attempt=%d http=%s -> %s",
+            d.id,
+            d.webhook_id,
+            d.attempts + 1,
+            code,
+            status,
+        )
 
     async def _send(self, d: DueDelivery, body: bytes) -> tuple[bool, int | None, str | None]:
-        try:
-            await check_url(d.url, allow_private=self.settings.allow_private_urls)
-        except InvalidInput as exc:
-            return False, None, str(exc)
+        """POST one delivery within one total deadline, reading at most MAX_ANSWER_BYTES of the answer."""
+        now = int(time.time())
         headers = {
             "Content-Type": "application/json",
             SIGNATURE_HEADER: sign(d.secret, body),
-            TIMESTAMP_HEADER: str(int(time.time())),
+            TIMESTAMP_HEADER: str(now),
             "X-Claims-Event": d.event,
             "X-Claims-Delivery": str(d.id),
+            **standard_headers(d.secret, f"msg_{d.id}", now, body),
         }
         try:
-            response = await self.client.post(d.url, content=body, headers=headers)
+            async with asyncio.timeout(self.settings.webhook_timeout):
+                await check_url(d.url, allow_private=self.settings.allow_private_urls)
+                async with self.client.stream("POST", d.url, content=body, headers=headers) as response:
+                    read = 0
+                    async for chunk in response.aiter_raw():
+                        read += len(chunk)
+                        if read >= MAX_ANSWER_BYTES:
+                            break  # the rest is never read: leaving the block closes the connection
+                    code = response.status_code
+        except InvalidInput as exc:
+            return False, None, str(exc)
+        except TimeoutError:
+            return False, None, f"no complete answer within {self.settings.webhook_timeout:g} s"
         except httpx.HTTPError as exc:
             return False, None, type(exc).__name__
-        if response.is_success:
-            return True, response.status_code, None
-        return False, response.status_code, f"HTTP {response.status_code}"
+        if 200 <= code < 300:
+            return True, code, None
+        return False, code, f"HTTP {code}"

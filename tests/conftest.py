@@ -113,10 +113,15 @@ def serve(settings: Settings) -> tuple[str, Callable[[], None]]:
     """Serve the real app for `settings` with uvicorn on a free loopback port, in a thread of this
     process; returns its URL and the function that stops it."""
     from api.app import create_app
+    from api.serving import uvicorn_options
 
     port = _free_port()
-    app = create_app(msgspec.structs.replace(settings, port=port))
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    settings = msgspec.structs.replace(settings, port=port)
+    app = create_app(settings)
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", **uvicorn_options(settings)
+    )
+    srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 60

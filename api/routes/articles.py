@@ -115,9 +115,7 @@ class ArticleController(Controller):
             ),
         },
     )
-    async def create(
-        self, data: JSONBody[schemas.ArticleCreate], state: State, conn: Conn
-    ) -> Response[schemas.ArticleCreated]:
+    async def create(self, data: JSONBody[schemas.ArticleCreate], state: State) -> Response[schemas.ArticleCreated]:
         """Stores the article, its claims, matches and conflicts in one transaction.
 
         The same content again answers 200 with `duplicate: true` and the first article's id.
@@ -130,7 +128,8 @@ class ArticleController(Controller):
         if isinstance(outcome, InvalidInput):
             raise outcome
         prepared, extraction = outcome
-        result = await ingest.store_article(conn, prepared, extraction)
+        async with state.pool.connection() as conn:  # only now: fetching and NLP hold no connection
+            result = await ingest.store_article(conn, prepared, extraction)
         return Response(_created(result), status_code=200 if result.duplicate else 201)
 
     @post(
@@ -146,7 +145,7 @@ class ArticleController(Controller):
             "at all and reported with its own status (201 created, 200 duplicate, 4xx problem)."
         ),
     )
-    async def create_batch(self, request: Request[Any, Any, Any], state: State, conn: Conn) -> schemas.BatchResult:
+    async def create_batch(self, request: Request[Any, Any, Any], state: State) -> schemas.BatchResult:
         raw_items = _split_batch(await request.body(), request.headers.get("content-type", ""))
         parsed: list[ArticleIn | InvalidInput] = []
         for raw in raw_items:
@@ -159,24 +158,25 @@ class ArticleController(Controller):
         good = [p for p in parsed if isinstance(p, ArticleIn)]
         outcomes = iter(await _prepare_and_extract(state, good))
         items: list[schemas.BatchItem] = []
-        for index, item in enumerate(parsed):
-            outcome = item if isinstance(item, InvalidInput) else next(outcomes)
-            if isinstance(outcome, InvalidInput):
-                items.append(_failed(index, outcome))
-                continue
-            prepared, extraction = outcome
-            result = await ingest.store_article(conn, prepared, extraction)
-            items.append(
-                schemas.BatchItem(
-                    index=index,
-                    status=200 if result.duplicate else 201,
-                    id=result.id,
-                    source_id=result.source_id,
-                    claims=result.claims,
-                    duplicate=result.duplicate,
-                    conflicts=result.conflicts,
+        async with state.pool.connection() as conn:  # taken after the NLP pass, not while waiting for it
+            for index, item in enumerate(parsed):
+                outcome = item if isinstance(item, InvalidInput) else next(outcomes)
+                if isinstance(outcome, InvalidInput):
+                    items.append(_failed(index, outcome))
+                    continue
+                prepared, extraction = outcome
+                result = await ingest.store_article(conn, prepared, extraction)
+                items.append(
+                    schemas.BatchItem(
+                        index=index,
+                        status=200 if result.duplicate else 201,
+                        id=result.id,
+                        source_id=result.source_id,
+                        claims=result.claims,
+                        duplicate=result.duplicate,
+                        conflicts=result.conflicts,
+                    )
                 )
-            )
         failed = sum(1 for i in items if i.error is not None)
         dups = sum(1 for i in items if i.duplicate)
         return schemas.BatchResult(items=items, created=len(items) - failed - dups, duplicates=dups, failed=failed)

@@ -21,6 +21,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from api import schemas
 from api.claimreview import claim_review
+from api.claimreview import encode as claimreview_json
 from api.deps import ArticleFilter, Severity
 from api.errors import problems
 from claims import export, partialdate, store, store_newsroom
@@ -156,7 +157,6 @@ class ExportController(Controller):
     @get("/claimreview.json", operation_id="ExportClaimReviews", responses=problems(400), media_type=JSONLD)
     async def claimreview(self, state: State, request: Request[Any, Any, Any]) -> Stream:
         """A JSON-LD array of schema.org ClaimReview objects, one per confirmed conflict."""
-        base = str(request.base_url).rstrip("/")
         organisation: str = state.settings.organisation
         filters = store.ConflictFilters(status="confirmed")
 
@@ -166,14 +166,15 @@ class ExportController(Controller):
             articles = await store.articles_by_ids(conn, sorted({c.article_id for c in claims.values()}))
             reviewers = await store_newsroom.last_reviewers(conn, [k.id for k in page.items])
             reviews = [
-                msgspec.json.encode(
+                claimreview_json(
                     claim_review(
                         k,
                         [claims[i] for i in (k.claim_a, k.claim_b) if i in claims],
                         articles,
-                        url=f"{base}/v1/conflicts/{k.id}/claimreview",
+                        url=f"/v1/conflicts/{k.id}/claimreview",
                         reviewer=reviewers.get(k.id),
                         organisation=organisation,
+                        public_base_url=state.settings.public_base_url,
                     )
                 )
                 for k in page.items

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litestar import Response, get
 from litestar.datastructures import State
-from psycopg_pool import AsyncConnectionPool
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from api import schemas
 from api.errors import NOT_READY
@@ -19,11 +19,18 @@ def health() -> schemas.Health:
 
 @get("/ready", operation_id="Ready", tags=["operations"], responses=NOT_READY)
 async def ready(state: State) -> Response[schemas.Health]:
-    """The database answers and every migration on disk is applied."""
+    """The database answers, a pooled connection is free within `ready_timeout` and every migration
+    on disk is applied. The body carries the pool's figures (`pool`: size, available, waiting)."""
     pool: AsyncConnectionPool = state.pool
     try:
-        async with pool.connection(timeout=2.0) as conn:
+        async with pool.connection(timeout=state.settings.ready_timeout) as conn:
             applied = await store.applied_migrations(conn)
+    except PoolTimeout:  # the database may be fine, but every connection is taken: requests wait, then 503
+        return Response(
+            schemas.Health(status="saturated", detail={"pool": _pool_stats(pool)}),
+            status_code=503,
+            headers={"Retry-After": "5"},
+        )
     except Exception as exc:  # any failure to reach the database means "not ready"
         return Response(
             schemas.Health(status="unavailable", detail={"database": type(exc).__name__}),
@@ -37,4 +44,15 @@ async def ready(state: State) -> Response[schemas.Health]:
             status_code=503,
             headers={"Retry-After": "5"},
         )
-    return Response(schemas.Health(status="ready", detail={"migrations": len(applied)}), status_code=200)
+    return Response(
+        schemas.Health(status="ready", detail={"migrations": len(applied), "pool": _pool_stats(pool)}),
+        status_code=200,
+    )
+
+
+POOL_STATS = ("pool_min", "pool_max", "pool_size", "pool_available", "requests_waiting")
+
+
+def _pool_stats(pool: AsyncConnectionPool) -> dict[str, int]:
+    stats = pool.get_stats()
+    return {key: int(stats.get(key, 0)) for key in POOL_STATS}

@@ -15,7 +15,7 @@ import hashlib
 import hmac
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, unquote, urlencode, urlsplit
 
 import msgspec
 from litestar import Controller, Request, Response, Router, get, post
@@ -31,7 +31,7 @@ from psycopg import AsyncConnection
 from api import schemas
 from api.deps import Conn, Id, provide_conn
 from api.errors import problems
-from api.security import key_matches
+from api.security import key_matches, refuse_nul_path, refuse_unstorable_query
 from claims import store, store_newsroom
 from claims.errors import NotFound, StaleWrite
 from claims.models import STATUSES
@@ -39,6 +39,9 @@ from claims.settings import Settings
 from claims.timeline import Point, chart, number, points
 
 COOKIE = "claims_review"
+REVIEWER_COOKIE = "claims_reviewer"
+MAX_VERSION = 2**31 - 1
+"""Conflict versions are PostgreSQL integers."""
 PAGE_SIZE = 20
 REVIEW_ACTIONS = (("confirmed", "Confirm"), ("dismissed", "Dismiss"), ("resolved", "Resolve"), ("open", "Reopen"))
 
@@ -161,6 +164,25 @@ async def _conflict_views(conn: AsyncConnection[Any], rows: list[store.ConflictR
     return views
 
 
+def reviewer_cookie(name: str) -> str:
+    """The reviewer's name as a cookie value: percent-encoded UTF-8, so any name ("Łukasz", "李四")
+    fits the Latin-1 header (a raw one raised after the review was saved)."""
+    return quote(name, safe="")
+
+
+def reviewer_from_cookie(value: str) -> str:
+    name = unquote(value, errors="replace")
+    return "" if "\x00" in name else name[:200]
+
+
+def _version(raw: str) -> int | None:
+    """The form's version: ASCII digits within PostgreSQL's integer, else None (refused)."""
+    raw = raw.strip()
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 10 or int(raw) > MAX_VERSION:
+        return None
+    return int(raw)
+
+
 def _page(request: Request[Any, Any, Any], template: str, status_code: int = 200, **context: Any) -> Template:
     settings: Settings = request.app.state.settings
     return Template(
@@ -170,7 +192,7 @@ def _page(request: Request[Any, Any, Any], template: str, status_code: int = 200
             "keys_required": bool(settings.api_keys),
             "statuses": STATUSES,
             "actions": REVIEW_ACTIONS,
-            "reviewer": request.cookies.get("claims_reviewer", ""),
+            "reviewer": reviewer_from_cookie(request.cookies.get(REVIEWER_COOKIE, "")),
             **context,
         },
         status_code=status_code,
@@ -269,6 +291,11 @@ class ReviewController(Controller):
             return _page(request, "review/error.html.j2", status_code=400, message="Choose a review action.")
         if len(data.note) > 2000 or len(data.reviewer) > 200:
             return _page(request, "review/error.html.j2", status_code=400, message="The note or name is too long.")
+        if "\x00" in data.note or "\x00" in data.reviewer:  # PostgreSQL text cannot hold NUL
+            return _page(request, "review/error.html.j2", status_code=400, message="The note or name has a NUL.")
+        version = _version(data.version) if data.version.strip() else None
+        if data.version.strip() and version is None:
+            return _page(request, "review/error.html.j2", status_code=400, message="The form's version is invalid.")
         try:
             await store.review_conflict(
                 conn,
@@ -276,7 +303,7 @@ class ReviewController(Controller):
                 status=data.status,
                 note=data.note.strip() or None,
                 reviewer=data.reviewer.strip() or None,
-                expected_version=int(data.version) if data.version.isdigit() else None,
+                expected_version=version,
             )
         except NotFound:
             return _page(request, "review/missing.html.j2", status_code=404, what=f"Conflict {conflict_id}")
@@ -291,7 +318,11 @@ class ReviewController(Controller):
         response: Response[Any] = Redirect(path=f"{back}?{urlencode({'saved': data.status})}", status_code=303)
         if data.reviewer.strip():  # remember the name for the next form
             response.set_cookie(
-                "claims_reviewer", data.reviewer.strip()[:200], httponly=True, samesite="strict", path="/review"
+                REVIEWER_COOKIE,
+                reviewer_cookie(data.reviewer.strip()[:200]),
+                httponly=True,
+                samesite="strict",
+                path="/review",
             )
         return response
 
@@ -428,12 +459,16 @@ review_router = Router(
     path="/",
     route_handlers=[ReviewController],
     dependencies={"conn": Provide(provide_conn)},
+    guards=[refuse_unstorable_query],
     include_in_schema=False,
 )
 """The review pages, outside /v1 (HTML, not part of the REST contract)."""
 
 static_files = create_static_files_router(
-    path="/static", directories=[HERE / "static"], cache_control=CacheControlHeader(max_age=3600)
+    path="/static",
+    directories=[HERE / "static"],
+    cache_control=CacheControlHeader(max_age=3600),
+    guards=[refuse_nul_path],
 )
 
 template_config = TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine)
