@@ -21,8 +21,14 @@ lint: install
 	$(BIN)/mypy
 
 test: install lint
-	@# the review page is tested in Debian's chromium (Playwright drives it; no browser downloads)
-	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	@# the review page and the docs UI are tested in Debian's chromium (Playwright drives it; no browser
+	@# downloads): apt runs only when no chromium is installed, and says so first
+	@if command -v chromium >/dev/null 2>&1; then \
+		echo "browser tests: using $$(command -v chromium)"; \
+	else \
+		echo "browser tests: chromium not found; installing Debian's 'chromium' package (apt-get update, apt-get install -y chromium)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	fi
 	$(BIN)/python -m pytest -q
 
 bench: install

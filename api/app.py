@@ -25,6 +25,7 @@ from psycopg_pool import AsyncConnectionPool
 from api.claimreview import ScriptSafeResponse
 from api.deps import check_idle_connection, provide_conn
 from api.errors import EXCEPTION_HANDLERS
+from api.querycheck import unknown_query_middleware
 from api.ratelimit import rate_limit_middleware
 from api.rendered import RenderCache
 from api.routes.articles import ArticleController
@@ -103,6 +104,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=[
             *host_allow_list(settings),
             *([rate_limit_middleware(settings.rate_limit)] if settings.rate_limit > 0 else []),
+            unknown_query_middleware(),
         ],
         state=State({"settings": settings, "conflict_renders": RenderCache(settings.render_cache_size)}),
         cors_config=CORSConfig(allow_origins=list(settings.cors_origins)) if settings.cors_origins else None,

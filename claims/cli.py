@@ -301,9 +301,11 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def demo(settings: Settings) -> int:
+def demo(settings: Settings, *, serve_api: bool = True) -> int:
     asyncio.run(ingest_paths(settings, [SEEDS_DIR], None, 1))
     asyncio.run(print_conflicts(settings, status=None, limit=500))
+    if not serve_api:
+        return 0
     print(f"\nAPI on http://{settings.host}:{settings.port}  (docs: /schema, try /v1/conflicts)")
     return serve(settings, settings.host, settings.port)
 
@@ -343,20 +345,46 @@ def _is_passages_corpus(gold: Path) -> bool:
 # --------------------------------------------------------------------------- entry point
 
 
+def bounded_int(low: int, high: int) -> Any:
+    """An argparse `type` for an integer in [low, high]: anything else is a usage error (exit 2)
+    with a message naming the range, not a traceback from deep inside the command."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is out of range: give a number from {low} to {high}")
+        return value
+
+    parse.__name__ = "number"  # argparse names the type in its messages
+    return parse
+
+
+def _host(text: str) -> str:
+    if not text.strip() or any(c.isspace() for c in text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a host name or address")
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="claims", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("demo", help="embedded database, ingest seeds/, print conflicts, serve the API")
+    p = sub.add_parser("demo", help="embedded database, ingest seeds/, print conflicts, serve the API")
+    p.add_argument(
+        "--no-serve", action="store_true", help="ingest the seeds and print the conflicts, then exit (no server)"
+    )
     p = sub.add_parser("serve", help="serve the API (migrating first)")
-    p.add_argument("--host", default=None)
-    p.add_argument("--port", type=int, default=None)
-    p.add_argument("--workers", type=int, default=1, help="server processes (about one per core)")
+    p.add_argument("--host", type=_host, default=None, help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=bounded_int(1, 65535), default=None, help="port (default 8000)")
+    p.add_argument("--workers", type=bounded_int(1, 64), default=1, help="server processes (about one per core; 1-64)")
     p = sub.add_parser("ingest", help="ingest files, or folders with a manifest.json")
     p.add_argument("paths", nargs="+", type=Path)
     p.add_argument("--source", help="source name for files without a manifest")
     p.add_argument(
         "--jobs",
-        type=int,
+        type=bounded_int(1, 64),
         default=min(2, os.cpu_count() or 1),
         help="extraction processes (default: up to 2 cores); this process stores and matches",
     )
@@ -364,7 +392,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("rematch", help="recompute all matches and conflicts after a rule change")
     p = sub.add_parser("conflicts", help="print the conflicts as a readable table")
     p.add_argument("--status", choices=["open", "confirmed", "dismissed", "resolved"])
-    p.add_argument("--limit", type=int, default=100)
+    p.add_argument("--limit", type=bounded_int(1, 10_000), default=100, help="at most this many (1-10000)")
     p = sub.add_parser("eval", help="score extraction (and matching) against a gold file or passages corpus")
     p.add_argument("gold", type=Path)
     p.add_argument("--texts", type=Path, default=SEEDS_DIR)
@@ -380,7 +408,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings.from_env()
         match args.command:
             case "demo":
-                return demo(settings)
+                return demo(settings, serve_api=not args.no_serve)
             case "serve":
                 return serve(settings, args.host or settings.host, args.port or settings.port, args.workers)
             case "ingest":

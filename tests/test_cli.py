@@ -70,6 +70,25 @@ def test_bad_input_exits_non_zero_with_a_message(dsn: str, tmp_path: Path) -> No
     assert ok.returncode == 0, ok.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["conflicts", "--limit", "-1"], "--limit: -1 is out of range: give a number from 1 to 10000"),
+        (["conflicts", "--limit", "ten"], "--limit: 'ten' is not a whole number"),
+        (["serve", "--port", "70000"], "--port: 70000 is out of range"),
+        (["serve", "--workers", "0"], "--workers: 0 is out of range"),
+        (["ingest", "--jobs", "0", "x.txt"], "--jobs: 0 is out of range"),
+        (["conflicts", "--status", "closed"], "invalid choice: 'closed'"),
+    ],
+)
+def test_bad_arguments_are_usage_errors(dsn: str, args: list[str], message: str) -> None:
+    """A bad argument ends with argparse's usage line, a message naming the argument and exit 2."""
+    out = run(dsn, *args)
+    assert out.returncode == 2, out.stderr
+    assert message in out.stderr and "usage: claims" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
 def test_migrate_is_idempotent(dsn: str) -> None:
     out = run(dsn, "migrate")
     assert out.returncode == 0 and "none pending" in out.stdout

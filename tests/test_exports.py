@@ -39,7 +39,7 @@ def data(nclient: httpx.Client, newsroom_dsn: str) -> dict[str, Any]:
 
 def _csv(r: httpx.Response) -> list[dict[str, str]]:
     assert r.status_code == 200, r.text
-    assert r.headers["content-type"].startswith("text/csv")
+    assert r.headers["content-type"] == "text/csv; charset=utf-8"  # charset once, not twice
     assert r.headers["content-disposition"].startswith("attachment")
     return list(csv.DictReader(io.StringIO(r.text)))
 

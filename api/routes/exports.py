@@ -27,7 +27,8 @@ from api.errors import problems
 from claims import export, partialdate, store, store_newsroom
 from claims.models import Kind, Status
 
-CSV = "text/csv; charset=utf-8"
+CSV = "text/csv"
+"""Litestar adds `; charset=utf-8` to every text/* type itself (it was sent twice when given here)."""
 NDJSON = "application/x-ndjson"
 JSONLD = "application/ld+json"
 BATCH = {"claims": 1000, "conflicts": 500, "claimreview": 200}
