@@ -60,7 +60,10 @@ CLAIM_CACHE_SIZE = 50_000
 def block_keys(claim: Claim) -> list[str]:
     """`kind|dimension|entity` keys of a claim, or none when it should never be matched."""
     frame = claim.frame
-    if frame is None or frame.change:
+    if frame is None:  # extracted before rules-4 (or built by hand): the event-cue judge's state block
+        legacy = cues.block_key(claim)
+        return [legacy] if legacy else []
+    if frame.change:
         return []
     if claim.kind == "date":
         if not claim.date or len(claim.date) < 7:

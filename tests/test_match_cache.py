@@ -1,6 +1,6 @@
 """The matcher's cross-call cache of per-claim features changes speed, never results.
 
-`claims.match._info` keeps each distinct claim's block key, canonical context, cues and
+`claims.match_cues._info` keeps each distinct claim's block key, canonical context, cues and
 counterpart entities across `match_claims` calls. On real extractor output (the five seeds, 40
 articles generated from them as the ingest benchmark does, and the scenario articles of
 test_match_scenarios.py) matching must give the same MatchResults,
@@ -22,6 +22,7 @@ import pytest
 
 from benchmarks.gen_articles import generate
 from claims import cli, ingest, match
+from claims import match_cues
 from claims.extract import extract
 from claims.match import block_key, match_claims
 from claims.models import ClaimRef, MatchResult
@@ -116,7 +117,7 @@ def uncached(
 
     def run(fn: Callable[[], list[MatchResult]]) -> list[MatchResult]:
         with monkeypatch.context() as m:
-            m.setattr(match, "_info", lambda lex, claim: match._ClaimInfo(lex, claim))
+            m.setattr(match_cues, "_info", lambda lex, claim: match_cues._ClaimInfo(lex, claim))
             return fn()
 
     yield run
@@ -138,12 +139,12 @@ def test_ingest_order_cold_warm_and_squeezed(
     assert {"agree", "conflict", "different_scope"} <= {r.label for r in want}
     match.clear_cache()
     _assert_same(ingest_order(articles), want)  # cold: filled while matching
-    assert match._info.cache_info().hits > 0, "the stored claims are re-read and hit"
+    assert match_cues._info.cache_info().hits > 0, "the stored claims are re-read and hit"
     _assert_same(ingest_order(articles), want)  # warm: every claim already cached
     # A cache far smaller than the working set evicts all the time: still the same results.
-    monkeypatch.setattr(match, "_info", functools.lru_cache(maxsize=8)(match._ClaimInfo))
+    monkeypatch.setattr(match_cues, "_info", functools.lru_cache(maxsize=8)(match_cues._ClaimInfo))
     _assert_same(ingest_order(articles), want)
-    assert match._info.cache_info().currsize <= 8
+    assert match_cues._info.cache_info().currsize <= 8
 
 
 @pytest.mark.parametrize("corpus", ["seed_articles", "generated_articles"])
@@ -182,11 +183,11 @@ def test_one_changed_field_is_another_entry(seed_articles: list[Article]) -> Non
     lex = lexicon()
     ref = next(r for refs in seed_articles for r in refs if r.claim.kind == "date" and block_key(r.claim))
     same = msgspec.msgpack.decode(msgspec.msgpack.encode(ref.claim), type=type(ref.claim))
-    assert match._info(lex, same) is match._info(lex, ref.claim)  # equal content: one entry
+    assert match_cues._info(lex, same) is match_cues._info(lex, ref.claim)  # equal content: one entry
     other = msgspec.structs.replace(ref.claim, sentence="Talks with Putin began on that day.")
-    assert match._info(lex, other) is not match._info(lex, ref.claim)
-    assert match._info(lex, other).features(other, 0).cues != match._info(lex, ref.claim).features(ref.claim, 0).cues
+    assert match_cues._info(lex, other) is not match_cues._info(lex, ref.claim)
+    assert match_cues._info(lex, other).features(other, 0).cues != match_cues._info(lex, ref.claim).features(ref.claim, 0).cues
 
 
 def test_cache_is_bounded() -> None:
-    assert match._info.cache_info().maxsize == match.CLAIM_CACHE_SIZE <= 100_000
+    assert match_cues._info.cache_info().maxsize == match_cues.CLAIM_CACHE_SIZE <= 100_000
