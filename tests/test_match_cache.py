@@ -21,8 +21,7 @@ import msgspec
 import pytest
 
 from benchmarks.gen_articles import generate
-from claims import cli, ingest, match
-from claims import match_cues
+from claims import cli, ingest, match, match_cues
 from claims.extract import extract
 from claims.match import block_key, match_claims
 from claims.models import ClaimRef, MatchResult
