@@ -74,6 +74,8 @@ def block_keys(claim: Claim) -> list[str]:
         return []
     elif claim.kind == "count" and (claim.unit or "") in _GENERIC_COUNT_UNITS:
         return []
+    elif claim.kind == "duration":
+        return []  # how long something lasted or will cover: rarely the claim, often a window
     base = f"{claim.kind}|{frame.dimension}"
     names = dict.fromkeys([*frame.topic[:3], entity_key(claim.subject), *frame.places[:2]])
     return [f"{base}|{name}" for name in names if name][:MAX_KEYS]
@@ -156,9 +158,11 @@ def match_claims(new: Sequence[ClaimRef], candidates: Sequence[ClaimRef]) -> lis
         order = np.argsort(-sims, kind="stable")[:MAX_CANDIDATES]
         for j in order:
             other = pending[int(j)]
-            result = _by_cues(query, other)
-            if result is None and query.claim.kind != "date":
+            result = None
+            if query.claim.kind != "date":
                 result = _judge(query, other, fq, feats[int(j)], float(sims[int(j)]))
+            if result is None:
+                result = _by_cues(query, other)
             if result is not None:
                 results.append(result)
     return results
@@ -176,7 +180,12 @@ def _by_cues(a: ClaimRef, b: ClaimRef) -> MatchResult | None:
     if not ctx:
         return None
     fa, fb = ia.features(a.claim, 0), ib.features(b.claim, 0)
-    return cues._judge(a, b, fa, fb, ctx)
+    result = cues._judge(a, b, fa, fb, ctx)
+    ma, mb = a.claim.frame, b.claim.frame
+    if result is not None and a.claim.kind != "date" and ma is not None and mb is not None:
+        if ma.measure != mb.measure or ma.change or mb.change or ma.rate != mb.rate:
+            return None  # the cues' vocabulary is the seeds' politics; the frame says these differ
+    return result
 
 
 def _judge(a: ClaimRef, b: ClaimRef, fa: _Features, fb: _Features, cosine: float) -> MatchResult | None:
@@ -200,8 +209,12 @@ def _judge(a: ClaimRef, b: ClaimRef, fa: _Features, fb: _Features, cosine: float
     if ma.base and mb.base and ma.base != mb.base:
         return None  # shares of different wholes
     pa, pb = set(ma.places), set(mb.places)
-    if pa and pb and not pa & pb and (same_article or not (pa & set(mb.topic) or pb & set(ma.topic))):
+    if pa and pb and not pa & pb:
         return None  # the same measure for different places
+    if ma.rate != mb.rate:
+        return None  # a figure per year is not a total
+    if ma.editions and mb.editions and not set(ma.editions) & set(mb.editions):
+        return None  # the 2018 plan is not the 2019 plan
     if not _values_close(ca, cb):
         return None
     if ca.kind == "money" and _different_holders(ca, cb):
@@ -218,12 +231,17 @@ def _judge(a: ClaimRef, b: ClaimRef, fa: _Features, fb: _Features, cosine: float
     if score < SUGGEST_THRESHOLD:
         return None
     label, verdict, severity = compare(a, b)
-    if ma.earlier != mb.earlier and (label == "conflict" or _restates(ca, cb)):
+    revised = same_article and ca.sentence.strip() == cb.sentence.strip()
+    if ma.earlier != mb.earlier and (label == "conflict" or (label == "agree" and revised)):
         label, verdict, severity = _earlier_figure(a, b, label, verdict, severity)
     if label == "conflict" and pa != pb and pa and pb:
         only = ", ".join(sorted(pa ^ pb))
         label, verdict, severity = "different_scope", f"{verdict}; different coverage (places: {only})", None
+    if label == "conflict" and ma.part != mb.part:
+        label, verdict, severity = "different_scope", f"{verdict}; one figure is a part of the other", None
     linked = score >= LINK_THRESHOLD
+    if label == "conflict" and measure < 1.0:
+        linked = False  # a conflict needs both figures to name what they measure, and the same
     why = "; ".join(
         part
         for part in (
@@ -253,7 +271,9 @@ def _restates(a: Claim, b: Claim) -> bool:
     """Two figures of one sentence are one measure only when one revises the other ("revised the
     toll down to 97 from 115")."""
     fa, fb = a.frame, b.frame
-    return bool(fa and fb and fa.earlier != fb.earlier and _REVISION.search(a.sentence))
+    return bool(
+        fa and fb and fa.earlier != fb.earlier and a.sentence == b.sentence and _REVISION.search(a.sentence)
+    )
 
 
 MONOTONE = frozenset({"death", "injury", "refugee", "damaged", "case", "vaccinated"})

@@ -35,7 +35,9 @@ class Frame(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     claim of the article. `measure` is the class of what is measured (`claims/data/measures.json`)
     or, for a date, of its event; `words` the content lemmas around the figure; `base` what a share
     is a share of; `change` marks a difference or change ("rose by 5%", "$10bn more"), never a
-    level; `earlier` a figure the text gives as superseded ("initial estimates", "up from").
+    level; `earlier` a figure the text gives as superseded ("initial estimates", "up from"); `part` a
+    share of a figure beside it ("another 2,000", "of which"); `rate` the period of a figure per
+    period ("a year"); `editions` years naming which edition of a thing it is ("the 2018 plan").
     """
 
     dimension: str = ""
@@ -47,6 +49,9 @@ class Frame(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     base: str | None = None
     change: bool = False
     earlier: bool = False
+    part: bool = False
+    rate: str | None = None
+    editions: tuple[str, ...] = ()
 
 
 class Claim(msgspec.Struct, frozen=True, kw_only=True, cache_hash=True):

@@ -136,4 +136,5 @@ class ConflictController(Controller):
             url=str(request.url),
             reviewer=history[-1].reviewer if history else None,
             organisation=request.app.state.settings.organisation,
+            public_base_url=request.app.state.settings.public_base_url,
         )

@@ -126,6 +126,9 @@ def frame_of(span: Span, clause: Sequence[Token], topic: Topic, kind: str, unit:
         base=_base(span) if kind == "percent" else None,
         change=kind != "date" and (_is_change(span) or _is_projection(span)),
         earlier=kind != "date" and _is_earlier(span, clause),
+        part=kind != "date" and _is_part(span),
+        rate=_rate(span) if kind in ("money", "count", "quantity") else None,
+        editions=_editions(span),
     )
 
 
@@ -232,7 +235,80 @@ def _is_earlier(span: Span, clause: Sequence[Token]) -> bool:
     after = doc[span.end : min(len(doc), span.end + 1)]
     if before and before[-1].lower_ == "from" and after and after[0].lower_ == "to":
         return True  # "from 115 to at least 97": the first figure is the earlier one
-    return bool({t.lower_ for t in clause} & _EARLIER)
+    return _marked(span, _EARLIER)
+
+
+def _marked(span: Span, words: frozenset[str]) -> bool:
+    """One of `words` qualifies this figure: beside it, on the noun or verb it hangs from ("the
+    11,300 previously given", "initial estimates, in which only 270"), or on a phrase of those
+    ("In its previous report, ... said that 11,300"), never on another figure's words."""
+    doc = span.doc
+    own = set(range(span.start, span.end))
+    lo, hi = max(span.sent.start, span.start - 2), min(span.sent.end, span.end + 2)
+    if any(doc[i].lower_ in words for i in range(lo, hi) if i not in own):
+        return True
+    for anc in span.root.ancestors:
+        for child in anc.children:
+            if child.i in own or child.left_edge.i <= span.root.i <= child.right_edge.i:
+                continue  # the branch holding the figure itself
+            if child.dep_ in ("amod", "advmod") and child.lower_ in words:
+                return True
+            if child.dep_ in ("prep", "npadvmod") and any(
+                t.lower_ in words for t in child.subtree if not _is_figure(t)
+            ) and not any(_is_figure(t) for t in child.subtree):
+                return True
+        if anc.pos_ == "VERB" and anc.dep_ not in ("relcl", "acl", "xcomp", "ccomp", "conj", "advcl"):
+            break
+    return False
+
+
+def _is_figure(tok: Token) -> bool:
+    return tok.like_num or tok.ent_type_ in ("CARDINAL", "MONEY", "PERCENT", "QUANTITY")
+
+
+_PART = frozenset("another additional further remaining".split())
+_PART_PHRASES = ("of which", "of them", "of that number", "of those", "including", "among them")
+
+
+def _is_part(span: Span) -> bool:
+    """A share of a figure given beside it: "another 2,000", "of which $5 billion", "including 300"."""
+    doc = span.doc
+    before = doc[max(span.sent.start, span.start - 3) : span.start]
+    if before and before[-1].lower_ in _PART:
+        return True
+    text = before.text.lower()
+    return any(text.endswith(p) or f"{p} " in text for p in _PART_PHRASES)
+
+
+_RATE_WORDS = ("a year", "per year", "each year", "every year", "annually", "per annum", "a month", "per month",
+               "monthly", "a day", "per day", "daily", "a week", "per week", "weekly")
+
+
+def _rate(span: Span) -> str | None:
+    """A figure per period ("$3.8 billion a year", "annually"): not comparable with a total."""
+    doc = span.doc
+    after = doc[span.end : min(span.sent.end, span.end + 4)].text.lower()
+    for phrase in _RATE_WORDS:
+        if after.startswith(phrase) or f" {phrase}" in f" {after}"[: len(phrase) + 8]:
+            word = phrase.split()[-1]
+            return {"annually": "year", "annum": "year", "monthly": "month", "daily": "day", "weekly": "week"}.get(
+                word, word
+            )
+    return None
+
+
+def _editions(span: Span) -> tuple[str, ...]:
+    """Years that name which edition of a thing the figure is about ("the 2018 JRP", "the 2019
+    plan", "FY2024 budget"), not when it happened ("in 2019")."""
+    out = []
+    for tok in span.sent:
+        if span.start <= tok.i < span.end:
+            continue
+        text = tok.text.upper().removeprefix("FY")
+        if len(text) == 4 and text.isdigit() and text[:2] in ("19", "20"):
+            if tok.dep_ in ("compound", "nummod", "amod", "nmod") and tok.head.pos_ in ("NOUN", "PROPN"):
+                out.append(text)
+    return tuple(dict.fromkeys(out))
 
 
 _MODALS = frozenset("will would could may might shall".split())
