@@ -83,6 +83,9 @@ def compare(
     correction = _correction(a, b, sa, sb)
     if correction:
         return "conflict", f"{what}: correction: {correction} ({shown_a} vs {shown_b})", severity
+    if _correction(a, b, sa, sb, rising=True):
+        grew = f"{what}: {shown_a} then {shown_b}: a running count that grew, not a contradiction"
+        return "different_scope", grew, None
     same, scope_why = same_scope(a, b)
     if same:
         return "conflict", f"{what}: {shown_a} vs {shown_b} ({scope_why})", severity
@@ -184,7 +187,11 @@ def same_scope(a: ClaimRef, b: ClaimRef) -> tuple[bool, str]:
         span_ = _span(period.start, period.end or (as_of_a if pa else as_of_b))
         return False, f"a total over {span_} vs a figure as of {point or 'an unknown date'}"
     if as_of_a is None or as_of_b is None:
-        return False, "time scope unknown"
+        # A figure whose time is stated nowhere (no as-of, an undated article) is taken at the
+        # other's time: an unknown time is not a different one, and what pairs the two is that
+        # they measure the same thing (a sinking's death toll, a mountain's height).
+        known = as_of_a or as_of_b
+        return True, f"no time stated for one figure, taken as {known}" if known else "no time stated for either figure"
     if _overlaps(as_of_a, as_of_b):
         return True, f"both as of {as_of_a}" if as_of_a == as_of_b else f"as of {as_of_a} and {as_of_b}"
     if _implied(a) and _implied(b) and _days_apart(as_of_a, as_of_b) <= REPORTING_WINDOW_DAYS:
@@ -254,8 +261,9 @@ def is_monotone(claim: Claim) -> bool:
     return bool(_MONOTONE.search(text))
 
 
-def _correction(a: ClaimRef, b: ClaimRef, sa: Span, sb: Span) -> str:
-    """'given lower later' when both are running counts and the later one is entirely lower."""
+def _correction(a: ClaimRef, b: ClaimRef, sa: Span, sb: Span, *, rising: bool = False) -> str:
+    """'given lower later' when both are running counts and the later one is entirely lower (or,
+    with `rising`, entirely higher: a count that grew between two reports)."""
     if not (is_monotone(a.claim) and is_monotone(b.claim)):
         return ""
     pa, pb = a.claim.period, b.claim.period
@@ -275,6 +283,9 @@ def _correction(a: ClaimRef, b: ClaimRef, sa: Span, sb: Span) -> str:
         earlier, later, e_span, l_span = b, a, sb, sa
     else:
         return ""
+    if rising:
+        grew = e_span.hi is not None and l_span.lo is not None and e_span.hi < l_span.lo
+        return "grew" if grew else ""
     if l_span.hi is None or e_span.lo is None or not l_span.hi < e_span.lo:
         return ""
     return (

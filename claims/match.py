@@ -271,9 +271,15 @@ def _restates(a: Claim, b: Claim) -> bool:
     """Two figures of one sentence are one measure only when one revises the other ("revised the
     toll down to 97 from 115")."""
     fa, fb = a.frame, b.frame
-    return bool(
-        fa and fb and fa.earlier != fb.earlier and a.sentence == b.sentence and _REVISION.search(a.sentence)
-    )
+    if not (fa and fb and a.sentence == b.sentence):
+        return False
+    if fa.earlier != fb.earlier and _REVISION.search(a.sentence):
+        return True
+    # "1,517 lives lost according to the Senate committee and 1,503 according to the Board of Trade"
+    return bool(fa.measure and fa.measure == fb.measure and len(_SOURCED.findall(a.sentence)) >= 2)
+
+
+_SOURCED = re.compile(r"\baccording to\b|\bestimated by\b|\bfigures? (?:from|of)\b", re.IGNORECASE)
 
 
 MONOTONE = frozenset({"death", "injury", "refugee", "damaged", "case", "vaccinated"})

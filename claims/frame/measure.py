@@ -135,15 +135,13 @@ def frame_of(span: Span, clause: Sequence[Token], topic: Topic, kind: str, unit:
 def _places(span: Span) -> list[Span]:
     """Places named in the figure's sentence, outside an attribution ("according to ... in Geneva")."""
     sent = span.sent
-    out = []
+    out, sources = [], []
     for e in sent.ents:
         if e.label_ not in _PLACE_LABELS or (e.start >= span.start and e.end <= span.end):
             continue
         before = sent.doc[max(sent.start, e.start - 4) : e.start].text.lower()
-        if "according to" in before:
-            continue
-        out.append(e)
-    return out
+        (sources if "according to" in before else out).append(e)
+    return out or sources  # "According to officials in Turkey, 6,957 died there": Turkey
 
 
 def subject_for(subject: str | None, span: Span, topic: Topic, attribution: str | None) -> str | None:
@@ -267,6 +265,7 @@ def _is_figure(tok: Token) -> bool:
 
 
 _PART = frozenset("another additional further remaining".split())
+_WHOLE = frozenset("combined together altogether overall".split())
 _PART_PHRASES = ("of which", "of them", "of that number", "of those", "including", "among them")
 
 
@@ -276,6 +275,8 @@ def _is_part(span: Span) -> bool:
     before = doc[max(span.sent.start, span.start - 3) : span.start]
     if before and before[-1].lower_ in _PART:
         return True
+    if _marked(span, _WHOLE):
+        return True  # "dead and missing combined came to 7,800": a sum, the others are its parts
     text = before.text.lower()
     return any(text.endswith(p) or f"{p} " in text for p in _PART_PHRASES)
 
