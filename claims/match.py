@@ -217,8 +217,6 @@ def _judge(a: ClaimRef, b: ClaimRef, fa: _Features, fb: _Features, cosine: float
         return None  # the 2018 plan is not the 2019 plan
     if not _values_close(ca, cb):
         return None
-    if ca.kind == "money" and _different_holders(ca, cb):
-        return None  # one donor's pledge is not another's
     similarity = max(0.0, min(1.0, (cosine - 0.2) / 0.6))
     words = fuzz.token_set_ratio(fa.words, fb.words, processor=None) / 100.0 if fa.words and fb.words else 0.0
     components = {
@@ -300,16 +298,6 @@ def _earlier_figure(
             severity if severity is not None else round(gap / (0.25 + gap), 3)
         )
     return "different_scope", f"{verdict}; {old.text!r} is an earlier figure, not a contradiction", None
-
-
-def _different_holders(a: Claim, b: Claim) -> bool:
-    """Both figures name who holds them (a donor, a company) and the two differ."""
-    ka, kb = entity_key(a.subject), entity_key(b.subject)
-    topic_a = a.frame.topic[:1] if a.frame else ()
-    topic_b = b.frame.topic[:1] if b.frame else ()
-    if not ka or not kb or ka == kb or ka in topic_a or kb in topic_b:
-        return False
-    return True
 
 
 def _values_close(a: Claim, b: Claim) -> bool:

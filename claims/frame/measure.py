@@ -148,7 +148,11 @@ def subject_for(subject: str | None, span: Span, topic: Topic, attribution: str 
     """The holder of the figure: the sentence's subject unless it is only the source of the
     figure ("the UN puts the toll at 3,958") or names nothing; then a place the sentence names
     before the figure ("Syria's toll stands at 5,914"), else the article's topic."""
-    if subject and entity_key(subject) is not None and not _is_reporter(subject, span, attribution):
+    key = entity_key(subject)
+    named = key is not None and any(
+        e.label_ in TOPIC_LABELS and entity_key(e.text) == key for e in span.doc.ents
+    )  # "A record crowd", "More than 52,000": capitalised words, not names
+    if subject and named and not _is_reporter(subject, span, attribution):
         return subject
     before = [e for e in _places(span) if e.end <= span.start]
     if before:
