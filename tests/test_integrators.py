@@ -242,3 +242,111 @@ def test_feed_cursor_and_list_cursor_do_not_mix(client: httpx.Client) -> None:
     page = client.get("/v1/articles", params={"updated_since": "2020-01-01T00:00:00", "limit": "1"}).json()
     assert "updated_until" in page
     assert "updated_until" not in client.get("/v1/articles", params={"limit": "1"}).json()
+
+
+# --------------------------------------------------------------------------- the documented schema
+
+
+def test_every_operation_is_documented(anon: httpx.Client) -> None:
+    """The served schema: every operation has a summary, a description, one of the editor's tags and
+    an example of its success answer; every parameter has a description."""
+    served = anon.get("/schema/openapi.json").json()
+    tags = {t["name"] for t in served["tags"]}
+    assert tags == {"Articles", "Claims", "Conflicts", "Sources", "Exports", "Webhooks", "Operations"}
+    missing = []
+    count = 0
+    for path, item in served["paths"].items():
+        for method, op in item.items():
+            if method not in {"get", "post", "patch", "put", "delete"}:
+                continue
+            count += 1
+            where = f"{method.upper()} {path}"
+            for key in ("summary", "description"):
+                if not op.get(key):
+                    missing.append(f"{where}: {key}")
+            if not op.get("tags") or not set(op["tags"]) <= tags:
+                missing.append(f"{where}: tags {op.get('tags')}")
+            success = [c for c in op["responses"] if c.startswith("2")]
+            assert success, where
+            for code in success:
+                content = op["responses"][code].get("content")
+                if content is None:
+                    assert code == "204", f"{where}: {code} without content"
+                    continue
+                if not all(m.get("examples") for m in content.values()):
+                    missing.append(f"{where}: example of {code}")
+            for parameter in op.get("parameters", []):
+                if not parameter.get("description"):
+                    missing.append(f"{where}: parameter {parameter['name']}")
+            body = op.get("requestBody")
+            if body and not any(m.get("examples") for m in body["content"].values()):
+                missing.append(f"{where}: request example")
+    assert count >= 26
+    assert not missing, "\n".join(missing)
+
+
+def test_examples_match_their_schemas() -> None:
+    """Each JSON example validates against the schema it illustrates, so the docs cannot drift."""
+    import jsonschema_rs
+
+    checked = 0
+    for path, item in OPENAPI["paths"].items():
+        for method, op in item.items():
+            if method not in {"get", "post", "patch", "put", "delete"}:
+                continue
+            media = [
+                (c, m) for c, r in op["responses"].items() if c.startswith("2") for m in r.get("content", {}).items()
+            ]
+            if "requestBody" in op:
+                media += [("request", m) for m in op["requestBody"]["content"].items()]
+            for code, (name, m) in media:
+                if name not in ("application/json", "application/ld+json") or "examples" not in m:
+                    continue
+                # the components beside the schema, so that its `#/components/...` references resolve
+                validator = jsonschema_rs.validator_for({"allOf": [m["schema"]], "components": OPENAPI["components"]})
+                for example in m["examples"].values():
+                    errors = [e.message for e in validator.iter_errors(example["value"])]
+                    assert not errors, f"{method.upper()} {path} {code}: {errors}"
+                    checked += 1
+    assert checked >= 20
+
+
+# --------------------------------------------------------------------------- docs UI offline
+
+
+@pytest.mark.model
+def test_docs_ui_renders_offline(server: str) -> None:
+    """/schema in Debian's chromium with every request recorded and anything outside the app
+    refused: Swagger UI renders the operations from files the app serves, and asks for nothing
+    else."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.test_review_page import ARGS, CHROMIUM
+
+    requests: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page()
+
+            def route(r: Any) -> None:
+                requests.append(r.request.url)
+                if r.request.url.startswith(server):
+                    r.continue_()
+                else:
+                    r.abort()
+
+            page.route("**/*", route)
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(f"{server}/schema")
+            expect(page.locator(".opblock").first).to_be_visible(timeout=30_000)
+            assert page.locator(".opblock").count() >= len(OPERATIONS)
+            expect(page.locator(".opblock-tag-section").filter(has_text="Conflicts").first).to_be_visible()
+            expect(page.get_by_text("List conflicts").first).to_be_visible()
+            assert not errors, errors
+        finally:
+            browser.close()
+    outside = [u for u in requests if not u.startswith(server) and not u.startswith("data:")]
+    assert not outside, outside
+    assert any("/docs-assets/swagger-ui-bundle.js" in u for u in requests)
