@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from litestar import Litestar
     from litestar.openapi.spec import OpenAPI, Operation
 
+
 @dataclass
 class JSONExample(Example):
     """An Example whose value keeps its nulls: Litestar's spec objects drop every None from the
@@ -282,7 +283,7 @@ OPERATIONS: dict[str, Doc] = {
     },
     "ExportClaimsNdjson": {
         "summary": "Export claims as NDJSON",
-        "description": "Every claim matching the filters of GET /v1/claims, one JSON object (the claim shape) per line.",
+        "description": "Every claim matching the filters of GET /v1/claims, one JSON object (a claim) per line.",
         "response": msgspec.json.encode(_CLAIM_A).decode() + "\n",
     },
     "ExportConflictsCsv": {
@@ -292,7 +293,7 @@ OPERATIONS: dict[str, Doc] = {
     },
     "ExportConflictsNdjson": {
         "summary": "Export conflicts as NDJSON",
-        "description": "Conflicts matching the filters of GET /v1/conflicts, one JSON object (the conflict shape) per line.",
+        "description": "Conflicts matching the filters of GET /v1/conflicts, one JSON object (a conflict) per line.",
         "response": msgspec.json.encode(_CONFLICT).decode() + "\n",
     },
     "ExportClaimReviews": {
