@@ -13,8 +13,10 @@ import ipaddress
 import itertools
 import logging
 import os
+import signal
 import sys
 import textwrap
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -370,8 +372,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _exit_on_sigterm() -> None:
+    """Make SIGTERM end the process the way Ctrl-C does: by unwinding, so that exit handlers run.
+
+    The embedded PostgreSQL is stopped by pgserver's exit handler once no other process of ours
+    uses it (it keeps the pids of its users in the data folder and stops the server with the last
+    one). Python's default SIGTERM kills the process without running exit handlers, and uvicorn,
+    after its own graceful shutdown, raises the signal again with the handler it found: so without
+    this, `claims serve` stopped by SIGTERM left `postgres -D <data dir>` running.
+    """
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
+
+
+def _terminate(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    _exit_on_sigterm()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         settings = Settings.from_env()
