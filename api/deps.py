@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import select
 from collections.abc import AsyncGenerator
-from datetime import datetime
 from typing import Annotated, Any
 
 from litestar.datastructures import State
@@ -76,8 +75,11 @@ Severity = Annotated[
 ]
 
 UpdatedSince = Annotated[
-    datetime | None,
+    str | None,
     QueryParameter(
+        # a string checked here and parsed by claims.feed.parse_since: as a datetime, Litestar also
+        # took a bare number (`0.5`) as a Unix time, which the documented date-time format excludes
+        pattern=r"^\d{4}-\d\d-\d\d([Tt ]\d\d:\d\d(:\d\d(\.\d{1,6})?)?([Zz]|[+-]\d\d(:?\d\d)?)?)?$",
         description=(
             "Incremental feed: only what was stored or changed at or after this ISO 8601 instant "
             "(`2025-03-01T12:00:00Z`; no offset means UTC), ordered by change time then id instead of id. "

@@ -17,6 +17,7 @@ import signal
 import sys
 import textwrap
 import threading
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +25,7 @@ import msgspec
 import psycopg
 
 from claims.errors import ClaimsError, InvalidInput
-from claims.settings import PROJECT_ROOT, Settings
+from claims.settings import Settings
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, Iterator, Sequence
@@ -33,7 +34,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("claims")
 
-SEEDS_DIR = PROJECT_ROOT / "seeds"
+SEEDS_DIR = Path(str(resources.files("claims") / "seeds"))
+"""The sample articles: package data (`claims/seeds` links to the repository's `seeds/`)."""
 
 
 class ManifestEntry(msgspec.Struct, frozen=True, kw_only=True):

@@ -228,9 +228,7 @@ def _overlaps(x: str, y: str) -> bool:
         return False
 
 
-def _coverage_difference(
-    ca: Claim, cb: Claim, coverage: tuple[frozenset[str], frozenset[str]] | None = None
-) -> str:
+def _coverage_difference(ca: Claim, cb: Claim, coverage: tuple[frozenset[str], frozenset[str]] | None = None) -> str:
     """Modifiers (humanitarian, loan, total ...) one figure's clause has and the other's lacks."""
     lex = lexicon()
     if coverage is not None:

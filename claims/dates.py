@@ -18,11 +18,19 @@ from typing import TypedDict
 
 from claims.partialdate import bounds, precision, reference_day
 
-MONTHS: dict[str, int] = {
-    name.lower(): i for i, name in enumerate(calendar.month_name) if name
-} | {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
-    "oct": 10, "nov": 11, "dec": 12,
+MONTHS: dict[str, int] = {name.lower(): i for i, name in enumerate(calendar.month_name) if name} | {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
 WEEKDAYS: dict[str, int] = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 
@@ -44,8 +52,15 @@ _MOD = (
 )
 #: Decades in words: `the seventies`, `the noughties`.
 DECADE_WORDS: dict[str, int] = {
-    "twenties": 1920, "thirties": 1930, "forties": 1940, "fifties": 1950, "sixties": 1960,
-    "seventies": 1970, "eighties": 1980, "nineties": 1990, "noughties": 2000,
+    "twenties": 1920,
+    "thirties": 1930,
+    "forties": 1940,
+    "fifties": 1950,
+    "sixties": 1960,
+    "seventies": 1970,
+    "eighties": 1980,
+    "nineties": 1990,
+    "noughties": 2000,
 }
 #: A bare capitalised month with no cue word (`out February`): not the months that are also
 #: given names (`April`, `May`, `June`, `August`), and only full names.
@@ -190,8 +205,13 @@ FUTURE_MARGIN = timedelta(days=92)
 
 @functools.lru_cache(maxsize=4096)
 def _resolve(
-    year: int | None, month: int | None, day: int | None, decade: int | None, rel: str | None,
-    published: str | None, hint_year: int | None,
+    year: int | None,
+    month: int | None,
+    day: int | None,
+    decade: int | None,
+    rel: str | None,
+    published: str | None,
+    hint_year: int | None,
 ) -> str | None:
     if decade is not None:
         return f"{decade}s"
@@ -275,8 +295,13 @@ def resolve(ref: DateRef, published: str | None, hint_year: int | None = None) -
     Without a hint, a year-less date is the latest one not after publication + FUTURE_MARGIN.
     """
     return _resolve(
-        ref.get("year"), ref.get("month"), ref.get("day"), ref.get("decade"), ref.get("rel"),
-        published, hint_year,
+        ref.get("year"),
+        ref.get("month"),
+        ref.get("day"),
+        ref.get("decade"),
+        ref.get("rel"),
+        published,
+        hint_year,
     )
 
 

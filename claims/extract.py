@@ -227,29 +227,51 @@ def claims_of(doc: Doc, published: str | None) -> list[Claim]:
                 # `four contested islands`: the counted noun phrase right after the figure
                 end = max(end, counted_phrase_end(span))
             if kind == "date":
-                claims.append(Claim(
-                    kind="date", text=text[start:end], start=start, end=end, sentence=sentence_text,
-                    date=resolved.get(start), subject=subject, about=about_of(span, kind, None),
-                    as_of=published, attribution=attribution, context=context,
-                ))
+                claims.append(
+                    Claim(
+                        kind="date",
+                        text=text[start:end],
+                        start=start,
+                        end=end,
+                        sentence=sentence_text,
+                        date=resolved.get(start),
+                        subject=subject,
+                        about=about_of(span, kind, None),
+                        as_of=published,
+                        attribution=attribution,
+                        context=context,
+                    )
+                )
                 continue
             unit = span._.claims_unit
             if kind == "count":
-                if unit is None and last_count is not None and last_count[0] >= no - 1 \
-                        and _noun_elided(span):
+                if unit is None and last_count is not None and last_count[0] >= no - 1 and _noun_elided(span):
                     # `more than 2,700 Ukrainian refugees ... Around 2,000 remain`: the counted
                     # noun is carried from the nearest count before, in this sentence or the last
                     unit = last_count[1]
                 elif unit is not None:
                     last_count = (no, unit)
             as_of, period = _scope_for(span, clause, scopes)
-            claims.append(Claim(
-                kind=kind, text=text[start:end], start=start, end=end, sentence=sentence_text,
-                value=span._.claims_value, low=span._.claims_low, high=span._.claims_high,
-                qualifier=span._.claims_qualifier or "exact", unit=unit, subject=subject,
-                about=about_of(span, kind, unit), as_of=as_of or published, period=period,
-                attribution=attribution, context=context,
-            ))
+            claims.append(
+                Claim(
+                    kind=kind,
+                    text=text[start:end],
+                    start=start,
+                    end=end,
+                    sentence=sentence_text,
+                    value=span._.claims_value,
+                    low=span._.claims_low,
+                    high=span._.claims_high,
+                    qualifier=span._.claims_qualifier or "exact",
+                    unit=unit,
+                    subject=subject,
+                    about=about_of(span, kind, unit),
+                    as_of=as_of or published,
+                    period=period,
+                    attribution=attribution,
+                    context=context,
+                )
+            )
     return claims
 
 
@@ -364,5 +386,9 @@ def _scopes_figure(span: Span, date_tok: Token) -> bool:
         return False
     anchor = tok.head.head
     verb = governing_verb(span)
-    return anchor == verb or anchor == span.root or (span.start <= anchor.i < span.end) \
+    return (
+        anchor == verb
+        or anchor == span.root
+        or (span.start <= anchor.i < span.end)
         or (anchor.pos_ in ("NOUN", "PROPN") and anchor == span.root.head)
+    )

@@ -91,6 +91,15 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
     raise InvalidInput("cursor is not one this API issued")
 
 
+def parse_since(text: str) -> datetime:
+    """`updated_since` as given (ISO 8601, as the API's pattern admits it) to an aware datetime."""
+    try:
+        value = datetime.fromisoformat(text.upper().replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidInput(f"updated_since {text!r} is not a valid ISO 8601 time") from None
+    return as_utc(value)
+
+
 def as_utc(value: datetime) -> datetime:
     """A timestamp without an offset is taken as UTC."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value

@@ -61,9 +61,7 @@ def normalise_published(value: str) -> str:
     try:
         stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise InvalidInput(
-            f"published must be YYYY, YYYY-MM, YYYY-MM-DD or an ISO timestamp, got {value!r}"
-        ) from None
+        raise InvalidInput(f"published must be YYYY, YYYY-MM, YYYY-MM-DD or an ISO timestamp, got {value!r}") from None
     return stamp.date().isoformat()
 
 

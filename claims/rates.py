@@ -52,9 +52,7 @@ def conversion(source_ccy: str, target_ccy: str) -> Conversion | None:
     src, dst = t.rates.get(source_ccy.upper()), t.rates.get(target_ccy.upper())
     if src is None or dst is None:
         return None
-    return Conversion(
-        rate=dst / src, source_ccy=source_ccy.upper(), target_ccy=target_ccy.upper(), table=t.label
-    )
+    return Conversion(rate=dst / src, source_ccy=source_ccy.upper(), target_ccy=target_ccy.upper(), table=t.label)
 
 
 def describe(conv: Conversion) -> str:

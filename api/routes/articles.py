@@ -193,7 +193,7 @@ class ArticleController(Controller):
         cursor: Cursor = None,
     ) -> schemas.ArticlePage:
         if updated_since is not None:  # the feed: (created_at, id) order, bounded by the horizon
-            window = await feed.window(conn, updated_since, cursor)
+            window = await feed.window(conn, feed.parse_since(updated_since), cursor)
             fed = await feed.articles(
                 conn,
                 window,

@@ -45,6 +45,10 @@ def claim_filters(
     )
 
 
+def since_time(updated_since: str | None) -> datetime | None:
+    return None if updated_since is None else feed.parse_since(updated_since)
+
+
 async def claim_page(
     conn: AsyncConnection[Any],
     filters: store.ClaimFilters,
@@ -84,7 +88,7 @@ class ClaimController(Controller):
         # The connection is taken here, once every parameter has validated: bad input never
         # touches the pool, and the page is encoded after the connection is back in it.
         async with state.pool.connection() as conn:
-            return await claim_page(conn, filters, limit, cursor, updated_since)
+            return await claim_page(conn, filters, limit, cursor, since_time(updated_since))
 
     @get("/{claim_id:int}", operation_id="GetClaim", responses=problems(400, 404))
     async def get_claim(self, claim_id: Id, state: State) -> schemas.ClaimDetail:

@@ -81,7 +81,7 @@ class ConflictController(Controller):
         cache: RenderCache = state.conflict_renders
         async with state.pool.connection() as conn:
             if updated_since is not None:  # the feed: (updated_at, id) order, bounded by the horizon
-                window = await feed.window(conn, updated_since, cursor)
+                window = await feed.window(conn, feed.parse_since(updated_since), cursor)
                 if cache.size > 0:
                     return await conflict_page(conn, cache, filters, limit=limit, cursor=cursor, window=window)
                 fed = await feed.conflicts_with_claims(conn, filters, schemas.conflict_from_values, window, limit=limit)

@@ -10,8 +10,14 @@ SPAN_KEY = "claims"
 #: figure; dates carry `claims_date_ref` (unresolved: resolution needs the publication date, which
 #: the pipeline does not know).
 SPAN_EXTENSIONS: tuple[str, ...] = (
-    "claims_kind", "claims_value", "claims_low", "claims_high", "claims_qualifier", "claims_unit",
-    "claims_date_ref", "claims_chars",
+    "claims_kind",
+    "claims_value",
+    "claims_low",
+    "claims_high",
+    "claims_qualifier",
+    "claims_unit",
+    "claims_date_ref",
+    "claims_chars",
 )
 
 #: Entity labels that mark a name: a number inside one (`Group of Seven`) is not a figure.

@@ -75,7 +75,7 @@ _NAME_NUMBER_BEFORE = re.compile(r"(?:\b(?:No|Nos|no|nos|Number|Art|Vol|Ch|Fig|p
 _NOT_A_COUNT_AFTER = re.compile(
     r"^(?:\s?(?:a\.m\.|p\.m\.|am|pm)\b|:\d|/\d|\s(?:plus|minus)\b|-(?:plus|minus)-"
     r"|-(?!fold\b|(?:year|month|week|day|hour|decade|minute)s?\b)\w)",
-    re.IGNORECASE
+    re.IGNORECASE,
 )
 _PAIR_BEFORE = re.compile(r"\b(?:the|these|those|The|These|Those)\s$")
 _PLUS_BEFORE = re.compile(r"\b(?:plus|minus)\s$", re.IGNORECASE)
@@ -126,8 +126,9 @@ class QuantityFinder:
             rf"|(?:{trie_pattern(other_prefixes)})\s?"
             rf"|(?:{mcodes}|{code_alt})\s?"
         )
-        words = trie_pattern(sorted({f for w in currency_words() for f in (w, w + "s")}
-                                    | {"cent", "cents", "pence", "penny"}))
+        words = trie_pattern(
+            sorted({f for w in currency_words() for f in (w, w + "s")} | {"cent", "cents", "pence", "penny"})
+        )
         symbols = "|".join(re.escape(x) for x in postfix_symbols())
         word_number = rf"(?i:{WORD_NUMBER})"
         not_a_number_next = rf"(?!(?:\s(?:or|equal|than|to))*\s(?:[\d$€£¥]|{word_number}(?![\w-])))"
@@ -153,8 +154,11 @@ class QuantityFinder:
             + rf"|\s?(?P<curs>{symbols})(?!\s?\d(?![\d.,]*\s?(?:{symbols})))"
             + r")?"
             + r"(?:(?P<orq>\s(?:or|and)\s(?:more|greater|above|higher|over|less|fewer|lower|below|under)\b"
-            + not_a_number_next + r")"
-            + r"|(?P<oreq>\s(?i:or\sequal)(?:\sto)?(?:\sit)?\b" + not_a_number_next + r"))?"
+            + not_a_number_next
+            + r")"
+            + r"|(?P<oreq>\s(?i:or\sequal)(?:\sto)?(?:\sit)?\b"
+            + not_a_number_next
+            + r"))?"
         )
         vague = "|".join(sorted((v.replace(" ", r"\s") for v in VAGUE), key=len, reverse=True))
         self.vague = re.compile(rf"(?<![\w-])(?P<qual>{QUALIFIER_PATTERN}\s)?(?P<v>(?i:{vague}))(?=\sof\b)")
@@ -187,8 +191,17 @@ class QuantityFinder:
             if not overlaps_any(m.start(), m.end(), used):
                 low, high = VAGUE[" ".join(m.group("v").lower().split())]
                 unit = self._counted(doc, text, m.end())
-                if add_span(doc, m.start(), m.end(), claims_kind="count", claims_value=None,
-                            claims_low=low, claims_high=high, claims_qualifier="range", claims_unit=unit):
+                if add_span(
+                    doc,
+                    m.start(),
+                    m.end(),
+                    claims_kind="count",
+                    claims_value=None,
+                    claims_low=low,
+                    claims_high=high,
+                    claims_qualifier="range",
+                    claims_unit=unit,
+                ):
                     used.append((m.start(), m.end()))
         self._merge_bounds(doc, text)
         return doc
@@ -204,8 +217,17 @@ class QuantityFinder:
                 continue
             q = qualifier_of(m.group("qual"))
             _, low, high = interval(value, q)
-            if add_span(doc, m.start(), m.end(), claims_kind="ratio", claims_value=round(value, 4),
-                        claims_low=low, claims_high=high, claims_qualifier=q, claims_unit="fraction"):
+            if add_span(
+                doc,
+                m.start(),
+                m.end(),
+                claims_kind="ratio",
+                claims_value=round(value, 4),
+                claims_low=low,
+                claims_high=high,
+                claims_qualifier=q,
+                claims_unit="fraction",
+            ):
                 used.append((m.start(), m.end()))
 
     def _shares(self, doc: Doc, text: str, used: list[tuple[int, int]]) -> None:
@@ -224,8 +246,12 @@ class QuantityFinder:
                 continue
             if not 0 < a < b <= 1000 or (m.group("a") and not float(a).is_integer()):
                 continue
-            if m.group("a") and is_word_number(m.group("a")) and m.group("a")[:1].isupper() \
-                    and not at_sentence_start(text, m.start("a")):
+            if (
+                m.group("a")
+                and is_word_number(m.group("a"))
+                and m.group("a")[:1].isupper()
+                and not at_sentence_start(text, m.start("a"))
+            ):
                 continue
             q = qualifier_of(m.group("qual"))
             if m.group("orq"):
@@ -233,8 +259,17 @@ class QuantityFinder:
                 q = "at_least" if more else "at_most"
             value = a / b
             _, low, high = interval(value, q)
-            if add_span(doc, m.start(), m.end(), claims_kind="ratio", claims_value=round(value, 4),
-                        claims_low=low, claims_high=high, claims_qualifier=q, claims_unit="fraction"):
+            if add_span(
+                doc,
+                m.start(),
+                m.end(),
+                claims_kind="ratio",
+                claims_value=round(value, 4),
+                claims_low=low,
+                claims_high=high,
+                claims_qualifier=q,
+                claims_unit="fraction",
+            ):
                 used.append((m.start(), m.end()))
 
     def _merge_bounds(self, doc: Doc, text: str) -> None:
@@ -287,9 +322,15 @@ class QuantityFinder:
         span = doc.char_span(a0, b1, alignment_mode="expand")
         if span is None:
             return None
-        for name, value in (("claims_kind", a._.claims_kind), ("claims_value", None), ("claims_low", low),
-                            ("claims_high", high), ("claims_qualifier", "range"),
-                            ("claims_unit", ub if ub is not None else ua), ("claims_chars", (a0, b1))):
+        for name, value in (
+            ("claims_kind", a._.claims_kind),
+            ("claims_value", None),
+            ("claims_low", low),
+            ("claims_high", high),
+            ("claims_qualifier", "range"),
+            ("claims_unit", ub if ub is not None else ua),
+            ("claims_chars", (a0, b1)),
+        ):
             setattr(span._, name, value)
         return span
 
@@ -333,13 +374,31 @@ class QuantityFinder:
         return None, 1.0
 
     def _single(
-        self, doc: Doc, text: str, m: re.Match[str], start: int, end: int,
-        used: list[tuple[int, int]], *, tail_post: bool,
+        self,
+        doc: Doc,
+        text: str,
+        m: re.Match[str],
+        start: int,
+        end: int,
+        used: list[tuple[int, int]],
+        *,
+        tail_post: bool,
     ) -> None:
         g = m.groupdict()
         if not tail_post:
-            g = {**g, "post": None, "curw": None, "cur2": None, "curs": None, "orq": None,
-                 "curc": None, "curh": None, "m3": None, "m4": None, "oreq": None}
+            g = {
+                **g,
+                "post": None,
+                "curw": None,
+                "cur2": None,
+                "curs": None,
+                "orq": None,
+                "curc": None,
+                "curh": None,
+                "m3": None,
+                "m4": None,
+                "oreq": None,
+            }
         if g["between"] and not g["qual"]:
             start = m.start("between") + len(g["between"] or "")
         n_text, mag_text = g["n1"] or "", g["m1"]
@@ -415,8 +474,7 @@ class QuantityFinder:
             return 1.0
         return -1.0
 
-    def _range(self, doc: Doc, text: str, m: re.Match[str], start: int, end: int,
-               used: list[tuple[int, int]]) -> None:
+    def _range(self, doc: Doc, text: str, m: re.Match[str], start: int, end: int, used: list[tuple[int, int]]) -> None:
         g = m.groupdict()
         try:
             a = parse_number(g["n1"] or "") * self._sign(text, m, "neg1")
@@ -449,9 +507,19 @@ class QuantityFinder:
                 kind, unit = "count", self._counted(doc, text, end)
         self._add(doc, start, end, used, kind, None, low, high, "range", unit)
 
-    def _add(self, doc: Doc, start: int, end: int, used: list[tuple[int, int]], kind: str,
-             value: float | None, low: float | None, high: float | None, qualifier: str,
-             unit: str | None) -> None:
+    def _add(
+        self,
+        doc: Doc,
+        start: int,
+        end: int,
+        used: list[tuple[int, int]],
+        kind: str,
+        value: float | None,
+        low: float | None,
+        high: float | None,
+        qualifier: str,
+        unit: str | None,
+    ) -> None:
         if qualifier == "approx" and value is not None and self.approx_tolerance != 0.1:
             tol = abs(value) * self.approx_tolerance
             low, high = min(low or value, value - tol), max(high or value, value + tol)
@@ -463,14 +531,24 @@ class QuantityFinder:
             # so the vague finder does not reread `billions of` inside them as a claim.
             used.append((start, end))
             return
-        span = add_span(doc, start, end, claims_kind=kind, claims_value=value, claims_low=low,
-                        claims_high=high, claims_qualifier=qualifier, claims_unit=unit)
+        span = add_span(
+            doc,
+            start,
+            end,
+            claims_kind=kind,
+            claims_value=value,
+            claims_low=low,
+            claims_high=high,
+            claims_qualifier=qualifier,
+            claims_unit=unit,
+        )
         if span is not None:
             used.append((start, end))
 
     # -- vetoes ---------------------------------------------------------------------------------
-    def _plausible_number(self, doc: Doc, text: str, start: int, n_start: int, end: int,
-                          g: dict[str, str | None], mag_text: str | None) -> bool:
+    def _plausible_number(
+        self, doc: Doc, text: str, start: int, n_start: int, end: int, g: dict[str, str | None], mag_text: str | None
+    ) -> bool:
         """False for numbers that are part of names, formats, times of day or anaphora."""
         n_text = g["n1"] or ""
         if _NAME_NUMBER_BEFORE.search(text[max(0, n_start - 8) : n_start]):
