@@ -16,14 +16,16 @@ from litestar.datastructures import MutableScopeHeaders, State
 from litestar.di import Provide
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin, RedocRenderPlugin
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.routes import HTTPRoute
 from litestar.types import Message, Scope
 from psycopg_pool import AsyncConnectionPool
 
+from api import docs
 from api.claimreview import ScriptSafeResponse
 from api.deps import check_idle_connection, provide_conn
+from api.docs_ui import docs_assets, swagger_ui
 from api.errors import EXCEPTION_HANDLERS
 from api.querycheck import unknown_query_middleware
 from api.ratelimit import rate_limit_middleware
@@ -95,7 +97,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         guards=[check_v1_request],
     )
     app = Litestar(
-        route_handlers=[v1, health, ready, review_router, static_files],
+        route_handlers=[v1, health, ready, review_router, static_files, docs_assets],
         template_config=template_config,
         lifespan=[_lifespan(settings), webhook_lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
@@ -113,7 +115,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             version="1.0.0",
             description="Claim tracking and fact comparison for newsroom fact-checkers (REST contract v1).",
             path="/schema",
-            render_plugins=[RedocRenderPlugin(), JsonRenderPlugin()],
+            render_plugins=[swagger_ui(), JsonRenderPlugin()],
             components=Components(security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}),
         ),
         logging_config=LoggingConfig(
@@ -125,6 +127,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     if settings.api_keys:
         _document_write_security(app)
     _document_closed_bodies(app)
+    docs.document(app)
     app.before_send.append(_allow_header_fixer(app))
     return app
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from litestar.datastructures import State
 from litestar.di import NamedDependency
+from litestar.openapi.spec import Example
 from litestar.params import PathParameter, QueryParameter
 from psycopg import AsyncConnection, OperationalError, pq
 from psycopg_pool import AsyncConnectionPool
@@ -71,4 +72,20 @@ Severity = Annotated[
     float | None,
     # schema_extra: Litestar drops a falsy bound (ge=0) from the OpenAPI schema, so state it again.
     QueryParameter(ge=0, le=1, schema_extra={"minimum": 0}, description="Only conflicts at least this severe (0-1)."),
+]
+
+UpdatedSince = Annotated[
+    str | None,
+    QueryParameter(
+        # a string checked here and parsed by claims.feed.parse_since: as a datetime, Litestar also
+        # took a bare number (`0.5`) as a Unix time, which the documented date-time format excludes
+        pattern=r"^\d{4}-\d\d-\d\d([Tt ]\d\d:\d\d(:\d\d(\.\d{1,6})?)?([Zz]|[+-]\d\d(:?\d\d)?)?)?$",
+        description=(
+            "Incremental feed: only what was stored or changed at or after this ISO 8601 instant "
+            "(`2025-03-01T12:00:00Z`; no offset means UTC), ordered by change time then id instead of id. "
+            "Follow `next_cursor` to the last page, then poll again with `updated_since` set to that page's "
+            "`updated_until`: no change is missed or listed twice. Combines with the other filters."
+        ),
+        examples=[Example(summary="changes since a time", value="2025-03-01T12:00:00Z")],
+    ),
 ]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 import msgspec
 
 from api import schemas
-from claims import store
+from claims import feed, store
 from claims.lru import LRU
 
 if TYPE_CHECKING:
@@ -46,9 +46,16 @@ async def conflict_page(
     *,
     limit: int,
     cursor: str | None,
+    window: feed.Window | None = None,
 ) -> schemas.ConflictPage:
-    """The page `store.list_conflicts_with_claims` gives, from renderings kept in `cache`."""
-    page = await store.conflict_versions(conn, filters, limit=limit, cursor=cursor)
+    """The page `store.list_conflicts_with_claims` gives, from renderings kept in `cache` (or,
+    with a feed `window`, the page `feed.conflicts_with_claims` gives)."""
+    page: store.Page[tuple[int, int]] | feed.FeedPage[tuple[int, int]]
+    if window is None:
+        page = await store.conflict_versions(conn, filters, limit=limit, cursor=cursor)
+    else:
+        page = await feed.conflict_versions(conn, filters, window, limit=limit)
+    listed = dict(page.items)
     found = {key[0]: cache.get(key) for key in page.items}
     missing = [conflict_id for conflict_id, raw in found.items() if raw is None]
     if missing:
@@ -57,7 +64,15 @@ async def conflict_page(
             # between): it is rendered and kept under its own version, and shown as it is now.
             raw = msgspec.Raw(_encoder.encode(conflict))
             cache.put((conflict.id, version), raw)
+            if window is not None and version != listed[conflict.id]:
+                # In a feed, a conflict changed since it was listed is shown at its new place,
+                # after the horizon of this page: showing it here too would list one change twice.
+                found[conflict.id] = None
+                continue
             found[conflict.id] = raw
     items = [raw for raw in found.values() if raw is not None]  # a conflict deleted in between is left out
     # Raw items are spliced into the page's JSON as they are; the contract type stays `Conflict`.
-    return schemas.ConflictPage(items=cast("list[schemas.Conflict]", items), next_cursor=page.next_cursor)
+    until = page.until if isinstance(page, feed.FeedPage) else None
+    return schemas.ConflictPage(
+        items=cast("list[schemas.Conflict]", items), next_cursor=page.next_cursor, updated_until=until
+    )

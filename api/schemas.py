@@ -164,8 +164,18 @@ class ConflictReview(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     reviewer: Annotated[str, Meta(max_length=200), NoNul] | None = None
 
 
-class Page(msgspec.Struct, kw_only=True):
-    next_cursor: str | None
+class Page(msgspec.Struct, kw_only=True, omit_defaults=True):
+    next_cursor: Annotated[
+        str | None,
+        Meta(description="Opaque cursor of the next page (pass it as `cursor`); null on the last page."),
+    ]
+    updated_until: Annotated[
+        datetime | None,
+        Meta(
+            description="Feeds only (with `updated_since`): every change before this instant that matches "
+            "has been listed once the last page is read; poll next with `updated_since` set to it."
+        ),
+    ] = None
 
 
 class ArticlePage(Page, kw_only=True):

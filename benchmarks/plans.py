@@ -85,6 +85,9 @@ async def run(dsn: str) -> list[tuple[str, str, float, list[str]]]:
                 "conflicts by ids",
                 lambda: store.conflicts_with_claims_by_ids(conn, list(range(k_lo, k_lo + 100, 2)), tuple),
             ),
+            ("feed claims", lambda: _feed(conn, "claims", F(kind="money"))),
+            ("feed conflicts", lambda: _feed(conn, "conflicts", store.ConflictFilters(status="open"))),
+            ("feed articles", lambda: _feed(conn, "articles", None)),
             (
                 "matching window",
                 lambda: store.block_members(conn, ["money|money|Japan", "count|refugee|Poland"], window=2000),
@@ -109,6 +112,20 @@ async def run(dsn: str) -> list[tuple[str, str, float, list[str]]]:
                 ]
                 results.append((name, text, float(top["Execution Time"]), scans))
         return results
+
+
+async def _feed(conn: Any, what: str, filters: Any) -> Any:
+    """A feed page from the middle of the archive's change times (`updated_since`)."""
+    from datetime import UTC, datetime
+
+    from claims import feed
+
+    w = await feed.window(conn, datetime(2000, 1, 1, tzinfo=UTC), None)
+    if what == "claims":
+        return await feed.claims(conn, filters, tuple, w)
+    if what == "conflicts":
+        return await feed.conflict_versions(conn, filters, w)
+    return await feed.articles(conn, w)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,8 +13,11 @@ import ipaddress
 import itertools
 import logging
 import os
+import signal
 import sys
 import textwrap
+import threading
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +25,7 @@ import msgspec
 import psycopg
 
 from claims.errors import ClaimsError, InvalidInput
-from claims.settings import PROJECT_ROOT, Settings
+from claims.settings import Settings
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, Iterator, Sequence
@@ -31,7 +34,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("claims")
 
-SEEDS_DIR = PROJECT_ROOT / "seeds"
+SEEDS_DIR = Path(str(resources.files("claims") / "seeds"))
+"""The sample articles: package data (`claims/seeds` links to the repository's `seeds/`)."""
 
 
 class ManifestEntry(msgspec.Struct, frozen=True, kw_only=True):
@@ -401,8 +405,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _exit_on_sigterm() -> None:
+    """Make SIGTERM end the process the way Ctrl-C does: by unwinding, so that exit handlers run.
+
+    The embedded PostgreSQL is stopped by pgserver's exit handler once no other process of ours
+    uses it (it keeps the pids of its users in the data folder and stops the server with the last
+    one). Python's default SIGTERM kills the process without running exit handlers, and uvicorn,
+    after its own graceful shutdown, raises the signal again with the handler it found: so without
+    this, `claims serve` stopped by SIGTERM left `postgres -D <data dir>` running.
+    """
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
+
+
+def _terminate(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    _exit_on_sigterm()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         settings = Settings.from_env()

@@ -9,20 +9,19 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from typing import TYPE_CHECKING
+from importlib import resources
+from pathlib import Path
 
 import msgspec
 import psycopg
 
 from claims.errors import Conflict
-from claims.settings import PROJECT_ROOT
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+MIGRATIONS_DIR = Path(str(resources.files("claims") / "migrations"))
+"""Package data: `claims/migrations` links to the repository's `migrations/`, and the wheel carries
+the files themselves, so an installed `claims` migrates without the repository."""
 _LOCK_KEY = 0x636C61696D73  # "claims"
 _FILE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 

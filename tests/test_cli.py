@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import psycopg
@@ -156,3 +158,57 @@ def test_a_bad_file_in_a_folder_is_skipped_and_the_rest_stored(dsn: str, tmp_pat
     assert "Traceback" not in out.stderr
     with psycopg.connect(dsn, autocommit=True) as conn:
         assert conn.execute("SELECT count(*) FROM articles").fetchone() == (38,)
+
+
+def _postgres_of(data_dir: Path) -> list[int]:
+    import psutil
+
+    found = []
+    for proc in psutil.process_iter(["pid", "cmdline"]):
+        cmd = proc.info["cmdline"] or []
+        if cmd and cmd[0].endswith("postgres") and str(data_dir) in cmd:
+            found.append(proc.info["pid"])
+    return found
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_serve_stops_the_embedded_database_it_started(tmp_path: Path, sig: signal.Signals) -> None:
+    """`claims serve` on a data folder of its own, stopped by a signal: the API shuts down and the
+    embedded PostgreSQL it started is stopped too (no `postgres -D <folder>` left behind)."""
+    import socket
+
+    import httpx
+
+    data_dir = tmp_path / "pg"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(CLAIMS_DATA_DIR=str(data_dir), CLAIMS_SPACY_MODEL="blank", CLAIMS_WEBHOOKS_ENABLED="false")
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "claims.cli", "serve", "--port", str(port)], env=env, stdout=out, stderr=out
+        )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert proc.poll() is None, log.read_text()
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/ready", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "the server did not become ready"
+            time.sleep(0.3)
+        assert _postgres_of(data_dir), "the embedded server runs while serving"
+        proc.send_signal(sig)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    deadline = time.monotonic() + 10
+    while _postgres_of(data_dir) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _postgres_of(data_dir), f"postgres of {data_dir} still running after {sig.name}"

@@ -215,3 +215,53 @@ async def test_detail_and_side_queries_use_indexes(conn: AsyncConnection[Any]) -
             ]
             assert not seq, f"sequential scan of {seq} in\n{text}\n{plan}"
             assert "count(" not in text.lower(), f"counts per request in\n{text}"
+
+
+FEED_CASES: list[tuple[str, dict[str, Any]]] = [
+    ("no filter", {}),
+    ("kind", {"kind": "money"}),
+    ("subject", {"subject": "Subject 12"}),
+    ("source", {"source": "Plan Outlet 3"}),
+]
+
+
+@pytest.mark.parametrize(("label", "filters"), FEED_CASES, ids=[c[0] for c in FEED_CASES])
+async def test_feeds_use_indexes_and_keyset(conn: AsyncConnection[Any], label: str, filters: dict[str, Any]) -> None:
+    """The `updated_since` feeds of claims, conflicts (rows and versions) and articles: ordered by
+    (change time, id) through an index, keyset from the cursor, no sequential scan, no OFFSET."""
+    from datetime import UTC, datetime
+
+    from claims import feed
+
+    since = datetime(2000, 1, 1, tzinfo=UTC)
+    cursor = feed.encode_cursor(datetime(2001, 1, 1, tzinfo=UTC), 1000)
+    claim_filters = store.ClaimFilters(**filters)
+    conflict_filters = store.ConflictFilters(**filters)
+    calls: list[Callable[[], Awaitable[Any]]] = []
+    for c in (None, cursor):
+
+        async def claims(c: str | None = c) -> Any:
+            return await feed.claims(conn, claim_filters, tuple, await feed.window(conn, since, c), limit=50)
+
+        async def conflicts(c: str | None = c) -> Any:
+            w = await feed.window(conn, since, c)
+            await feed.conflicts_with_claims(conn, conflict_filters, tuple, w, limit=50)
+            return await feed.conflict_versions(conn, conflict_filters, w, limit=50)
+
+        async def articles(c: str | None = c) -> Any:
+            return await feed.articles(conn, await feed.window(conn, since, c), source=filters.get("source"), limit=50)
+
+        calls += [claims, conflicts, articles]
+    for call in calls:
+        for text, plan in await _explain(conn, call):
+            if "pg_stat_activity" in text:
+                continue
+            flat = " ".join(text.upper().split())
+            assert not re.search(r"\bOFFSET\b", flat)
+            assert re.search(r"ORDER BY [CKA]\.(CREATED|UPDATED)_AT, [CKA]\.ID LIMIT", flat), text
+            seq = [
+                rel
+                for node, rel in _scans(plan)
+                if node == "Seq Scan" and rel in ("claims", "conflicts", "articles", "matches")
+            ]
+            assert not seq, f"{label}: sequential scan of {seq}\n{text}\n{plan}"

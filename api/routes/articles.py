@@ -15,9 +15,9 @@ from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, Requ
 from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from api import schemas
-from api.deps import Conn, Cursor, Id, Limit
+from api.deps import Conn, Cursor, Id, Limit, UpdatedSince
 from api.errors import problems
-from claims import ingest, store
+from claims import feed, ingest, store
 from claims.errors import InvalidInput
 from claims.fetch import fetched_article
 from claims.models import ArticleIn, Extraction, IngestResult
@@ -188,9 +188,25 @@ class ArticleController(Controller):
         source: FromQuery[str | None] = None,
         published_since: Annotated[str | None, QueryParameter(description="YYYY[-MM[-DD]]")] = None,
         published_until: Annotated[str | None, QueryParameter(description="YYYY[-MM[-DD]]")] = None,
+        updated_since: UpdatedSince = None,
         limit: Limit = 50,
         cursor: Cursor = None,
     ) -> schemas.ArticlePage:
+        if updated_since is not None:  # the feed: (created_at, id) order, bounded by the horizon
+            window = await feed.window(conn, feed.parse_since(updated_since), cursor)
+            fed = await feed.articles(
+                conn,
+                window,
+                source=source,
+                published_since=published_since,
+                published_until=published_until,
+                limit=limit,
+            )
+            return schemas.ArticlePage(
+                items=[msgspec.convert(r, schemas.Article, from_attributes=True) for r in fed.items],
+                next_cursor=fed.next_cursor,
+                updated_until=fed.until,
+            )
         page = await store.list_articles(
             conn,
             source=source,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from litestar import Controller, get
@@ -10,9 +11,9 @@ from litestar.params import FromQuery, QueryParameter
 from psycopg import AsyncConnection
 
 from api import schemas
-from api.deps import ArticleFilter, Cursor, Id, Limit
+from api.deps import ArticleFilter, Cursor, Id, Limit, UpdatedSince
 from api.errors import problems
-from claims import store
+from claims import feed, store
 from claims.errors import NotFound
 from claims.models import Kind
 
@@ -44,9 +45,21 @@ def claim_filters(
     )
 
 
+def since_time(updated_since: str | None) -> datetime | None:
+    return None if updated_since is None else feed.parse_since(updated_since)
+
+
 async def claim_page(
-    conn: AsyncConnection[Any], filters: store.ClaimFilters, limit: int, cursor: str | None
+    conn: AsyncConnection[Any],
+    filters: store.ClaimFilters,
+    limit: int,
+    cursor: str | None,
+    updated_since: datetime | None = None,
 ) -> schemas.ClaimPage:
+    if updated_since is not None:  # the feed: (created_at, id) order, bounded by the horizon
+        window = await feed.window(conn, updated_since, cursor)
+        fed = await feed.claims(conn, filters, schemas.claim_from_values, window, limit=limit)
+        return schemas.ClaimPage(items=fed.items, next_cursor=fed.next_cursor, updated_until=fed.until)
     page = await store.list_claims_as(conn, filters, schemas.claim_from_values, limit=limit, cursor=cursor, brief=True)
     return schemas.ClaimPage(items=page.items, next_cursor=page.next_cursor)
 
@@ -67,6 +80,7 @@ class ClaimController(Controller):
         q: Q = None,
         since: PartialDate = None,
         until: PartialDate = None,
+        updated_since: UpdatedSince = None,
         limit: Limit = 50,
         cursor: Cursor = None,
     ) -> schemas.ClaimPage:
@@ -74,7 +88,7 @@ class ClaimController(Controller):
         # The connection is taken here, once every parameter has validated: bad input never
         # touches the pool, and the page is encoded after the connection is back in it.
         async with state.pool.connection() as conn:
-            return await claim_page(conn, filters, limit, cursor)
+            return await claim_page(conn, filters, limit, cursor, since_time(updated_since))
 
     @get("/{claim_id:int}", operation_id="GetClaim", responses=problems(400, 404))
     async def get_claim(self, claim_id: Id, state: State) -> schemas.ClaimDetail:

@@ -11,10 +11,10 @@ from psycopg import AsyncConnection
 
 from api import schemas
 from api.claimreview import ClaimReview, claim_review
-from api.deps import ArticleFilter, Conn, Cursor, Id, Limit, Severity
+from api.deps import ArticleFilter, Conn, Cursor, Id, Limit, Severity, UpdatedSince
 from api.errors import problems
 from api.rendered import RenderCache, conflict_page
-from claims import store
+from claims import feed, store
 from claims.errors import StaleWrite
 from claims.models import Kind, Status
 
@@ -65,6 +65,7 @@ class ConflictController(Controller):
         source: FromQuery[str | None] = None,
         article: ArticleFilter = None,
         min_severity: Severity = None,
+        updated_since: UpdatedSince = None,
         limit: Limit = 50,
         cursor: Cursor = None,
     ) -> schemas.ConflictPage:
@@ -79,6 +80,12 @@ class ConflictController(Controller):
         # The connection is taken once the parameters have validated.
         cache: RenderCache = state.conflict_renders
         async with state.pool.connection() as conn:
+            if updated_since is not None:  # the feed: (updated_at, id) order, bounded by the horizon
+                window = await feed.window(conn, feed.parse_since(updated_since), cursor)
+                if cache.size > 0:
+                    return await conflict_page(conn, cache, filters, limit=limit, cursor=cursor, window=window)
+                fed = await feed.conflicts_with_claims(conn, filters, schemas.conflict_from_values, window, limit=limit)
+                return schemas.ConflictPage(items=fed.items, next_cursor=fed.next_cursor, updated_until=fed.until)
             if cache.size > 0:
                 return await conflict_page(conn, cache, filters, limit=limit, cursor=cursor)
             # Without the cache: one query for the conflicts and both claims of each.

@@ -8,9 +8,9 @@ from litestar.datastructures import State
 from litestar.params import FromQuery
 
 from api import schemas
-from api.deps import ArticleFilter, Conn, Cursor, Id, Limit
+from api.deps import ArticleFilter, Conn, Cursor, Id, Limit, UpdatedSince
 from api.errors import problems
-from api.routes.claims import PartialDate, Q, claim_filters, claim_page
+from api.routes.claims import PartialDate, Q, claim_filters, claim_page, since_time
 from claims import store
 from claims.errors import InvalidInput
 from claims.models import Kind
@@ -41,6 +41,7 @@ class SourceController(Controller):
         q: Q = None,
         since: PartialDate = None,
         until: PartialDate = None,
+        updated_since: UpdatedSince = None,
         limit: Limit = 50,
         cursor: Cursor = None,
     ) -> schemas.ClaimPage:
@@ -51,7 +52,7 @@ class SourceController(Controller):
             # up only when the page is empty, or when the input is bad (a missing source is a 404
             # before a bad cursor or date is a 422, as when the lookup came first).
             try:
-                page = await claim_page(conn, scoped, limit, cursor)
+                page = await claim_page(conn, scoped, limit, cursor, since_time(updated_since))
             except InvalidInput:
                 await store.get_source(conn, source_id)
                 raise
