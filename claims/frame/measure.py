@@ -135,7 +135,8 @@ def frame_of(span: Span, clause: Sequence[Token], topic: Topic, kind: str, unit:
 def _places(span: Span) -> list[Span]:
     """Places named in the figure's sentence, outside an attribution ("according to ... in Geneva")."""
     sent = span.sent
-    out, sources = [], []
+    out: list[Span] = []
+    sources: list[Span] = []
     for e in sent.ents:
         if e.label_ not in _PLACE_LABELS or (e.start >= span.start and e.end <= span.end):
             continue
