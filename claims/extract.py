@@ -240,7 +240,7 @@ def claims_of(doc: Doc, published: str | None, title: str | None = None, *, topi
             context = context_of(clause, (span.start, span.end))
             unit = span._.claims_unit
             frame = frame_of(span, clause, topic, kind, unit)
-            subject = subject_for(subject_of(span, people), span, topic, attribution)
+            subject = subject_for(subject_of(span, people), span, topic, attribution, frame.measure)
             about = _attribute(span, kind, unit, frame)
             start, end = span._.claims_chars or (span.start_char, span.end_char)
             if kind == "count" and span._.claims_unit is not None:

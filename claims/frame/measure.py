@@ -145,15 +145,26 @@ def _places(span: Span) -> list[Span]:
     return out or sources  # "According to officials in Turkey, 6,957 died there": Turkey
 
 
-def subject_for(subject: str | None, span: Span, topic: Topic, attribution: str | None) -> str | None:
+OUTCOMES = frozenset(
+    "death injury missing displaced affected survivor aboard damaged damage loss area magnitude height depth "
+    "length distance speed rainfall temperature".split()
+)
+"""Measures of what an event did or what a thing is (a death toll, an area burned, a height): their
+holder is the event or the thing, never the agency that counts or assesses them."""
+
+
+def subject_for(
+    subject: str | None, span: Span, topic: Topic, attribution: str | None, measure: str | None = None
+) -> str | None:
     """The holder of the figure: the sentence's subject unless it is only the source of the
-    figure ("the UN puts the toll at 3,958") or names nothing; then a place the sentence names
-    before the figure ("Syria's toll stands at 5,914"), else the article's topic."""
+    figure ("the UN puts the toll at 3,958", "FEMA's estimate is 1,800 structures") or names
+    nothing; then a place the sentence names before the figure ("Syria's toll stands at 5,914"),
+    else the article's topic."""
     key = entity_key(subject)
-    named = key is not None and any(
-        e.label_ in TOPIC_LABELS and entity_key(e.text) == key for e in span.doc.ents
-    )  # "A record crowd", "More than 52,000": capitalised words, not names
-    if subject and named and not _is_reporter(subject, span, attribution):
+    labels = {e.label_ for e in span.doc.ents if e.label_ in TOPIC_LABELS and key and entity_key(e.text) == key}
+    # "A record crowd", "More than 52,000": capitalised words, not names
+    source_like = measure in OUTCOMES and labels <= {"ORG", "PERSON", "NORP"}
+    if subject and labels and not source_like and not _is_reporter(subject, span, attribution):
         return subject
     before = [e for e in _places(span) if e.end <= span.start]
     if before:
