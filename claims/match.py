@@ -31,6 +31,7 @@ from rapidfuzz import fuzz
 from claims import match_cues as cues
 from claims.compare import compare
 from claims.embed import embed
+from claims.frame.measure import recurring
 from claims.frame.names import entity_key
 from claims.models import MatchResult
 
@@ -159,10 +160,12 @@ def match_claims(new: Sequence[ClaimRef], candidates: Sequence[ClaimRef]) -> lis
         for j in order:
             other = pending[int(j)]
             result = None
-            if query.claim.kind != "date":
-                result = _judge(query, other, fq, feats[int(j)], float(sims[int(j)]))
-            if result is None:
-                result = _by_cues(query, other)
+            if query.claim.kind == "date":
+                # dated political events first (calls, meetings, an invasion: the cue judge knows
+                # their counterparts and recurrences), then any story's events by their class
+                result = _by_cues(query, other) or _judge(query, other, fq, feats[int(j)], float(sims[int(j)]))
+            else:
+                result = _judge(query, other, fq, feats[int(j)], float(sims[int(j)])) or _by_cues(query, other)
             if result is not None:
                 results.append(result)
     return results
@@ -229,6 +232,8 @@ def _judge(a: ClaimRef, b: ClaimRef, fa: _Features, fb: _Features, cosine: float
     if score < SUGGEST_THRESHOLD:
         return None
     label, verdict, severity = compare(a, b)
+    if ca.kind == "date" and label != "agree" and recurring(ma.measure):
+        return None  # two dates of a meeting or an announcement are two occurrences
     revised = same_article and ca.sentence.strip() == cb.sentence.strip()
     if ma.earlier != mb.earlier and (label == "conflict" or (label == "agree" and revised)):
         label, verdict, severity = _earlier_figure(a, b, label, verdict, severity)

@@ -62,6 +62,12 @@ def _index() -> tuple[dict[str, list[str]], dict[str, str]]:
     return words, events
 
 
+def recurring(event: str | None) -> bool:
+    """An event that happens again and again (a meeting, an announcement): two dates of it are two
+    occurrences, not a contradiction."""
+    return event in _data()["recurring_events"]
+
+
 def measure_phrase(measure: str | None, kind: str) -> str | None:
     """How an editor writes a measure class ("death toll"); dates: "date of the earthquake"."""
     if measure is None:
