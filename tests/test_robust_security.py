@@ -252,7 +252,11 @@ def test_body_size_limit_is_a_setting(serve_app: Callable[..., str]) -> None:
         r = c.post("/v1/articles", json={"source": "Big", "text": "x" * 2000})
         assert r.status_code == 413 and r.headers["content-type"].startswith(PROBLEM)
         # a lying Content-Length does not get a bigger body in
-        r = c.post("/v1/articles", content=iter([b'{"source": "Big", "text": "', b"y" * 5000, b'"}']))
+        r = c.post(
+            "/v1/articles",
+            content=iter([b'{"source": "Big", "text": "', b"y" * 5000, b'"}']),
+            headers={"content-type": "application/json"},
+        )
         assert r.status_code == 413
 
 

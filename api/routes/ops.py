@@ -25,9 +25,16 @@ async def ready(state: State) -> Response[schemas.Health]:
     try:
         async with pool.connection(timeout=state.settings.ready_timeout) as conn:
             applied = await store.applied_migrations(conn)
-    except PoolTimeout:  # the database may be fine, but every connection is taken: requests wait, then 503
+    except PoolTimeout as exc:
+        stats = _pool_stats(pool)
+        # every connection exists and is taken: the database may be fine, but requests wait, then 503
+        # (when the pool could not even make its connections, the database is what is unavailable)
+        busy = stats["pool_size"] >= stats["pool_max"] and stats["pool_available"] == 0
         return Response(
-            schemas.Health(status="saturated", detail={"pool": _pool_stats(pool)}),
+            schemas.Health(
+                status="saturated" if busy else "unavailable",
+                detail={"pool": stats} if busy else {"database": type(exc).__name__, "pool": stats},
+            ),
             status_code=503,
             headers={"Retry-After": "5"},
         )
