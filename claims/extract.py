@@ -14,7 +14,7 @@ from claims.components.common import SPAN_KEY
 from claims.dates import DateRef, resolve
 from claims.errors import InvalidInput
 from claims.frame import Topic, frame_of, measure_phrase, topic_of
-from claims.frame.measure import subject_for
+from claims.frame.measure import measure_words, subject_for
 from claims.models import Claim, Extraction, Frame, Period
 from claims.nlp import get_nlp
 from claims.partialdate import normalise_published, reference_day
@@ -278,9 +278,15 @@ def _attribute(span: Span, kind: str, unit: str | None, frame: Frame) -> str | N
     phrase = measure_phrase(frame.measure, kind)
     if kind == "percent" and frame.base:
         return f"{phrase} (share of {frame.base})" if phrase else f"share of {frame.base}"
+    about = about_of(span, kind, unit)
+    if phrase and about and kind != "date":
+        # the phrase around the figure says more when it starts with what is measured or with
+        # whose it is ("aid provided to Moldova", "Belarusian refugees welcomed"), not with a verb
+        first = about.split()[0]
+        if first[:1].isupper() or first.lower() in measure_words(frame.measure):
+            return about
     if phrase:
         return phrase
-    about = about_of(span, kind, unit)
     if about and unit and about.strip().lower() in (unit.lower(), unit.lower() + "s"):
         return None
     return about

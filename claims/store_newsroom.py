@@ -357,12 +357,12 @@ class Edge(msgspec.Struct, frozen=True, kw_only=True):
 async def timeline(
     conn: AsyncConnection[Any], claim_id: int, *, cap: int = 500
 ) -> tuple[list[store.ClaimRow], list[Edge]]:
-    """The claim and every claim linked to it by matches, transitively, inside its block."""
+    """The claim and every claim linked to it by matches, transitively, among claims of its kind."""
     await store.get_claim(conn, claim_id)
     cur = await conn.execute(
         """
         WITH RECURSIVE origin AS (
-            SELECT id, block FROM claims WHERE id = %(id)s
+            SELECT id, kind FROM claims WHERE id = %(id)s
         ), linked(id) AS (
             SELECT id FROM origin
             UNION
@@ -370,7 +370,7 @@ async def timeline(
             FROM linked l
             JOIN matches m ON m.linked AND (m.claim_a = l.id OR m.claim_b = l.id)
             JOIN claims o ON o.id = CASE WHEN m.claim_a = l.id THEN m.claim_b ELSE m.claim_a END
-            WHERE o.block IS NOT DISTINCT FROM (SELECT block FROM origin)
+            WHERE o.kind = (SELECT kind FROM origin)
         )
         SELECT id FROM linked LIMIT %(cap)s
         """,

@@ -96,6 +96,10 @@ def link(dsn: str, pairs: list[tuple[int, int, str, float]], reason: str = "same
 
     async def insert() -> None:
         async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn, conn.transaction():
+            for m in results:  # whatever the matcher made of these pairs gives way to the test's label
+                pair = {"a": min(m.a, m.b), "b": max(m.a, m.b)}
+                await conn.execute("DELETE FROM conflicts WHERE claim_a = %(a)s AND claim_b = %(b)s", pair)
+                await conn.execute("DELETE FROM matches WHERE claim_a = %(a)s AND claim_b = %(b)s", pair)
             await store.insert_matches(conn, results)
 
     # in a thread of its own: a test may already run an event loop here (Playwright's sync API does)

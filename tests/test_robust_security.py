@@ -75,7 +75,7 @@ def test_every_write_operation_refuses_without_a_valid_key(anon: httpx.Client) -
             assert_401(r)
     # the key in the query string or a cookie is not a key
     r = anon.post("/v1/articles", params={"api_key": API_KEY}, json={"source": "Intruder", "text": "5 ships"})
-    assert_401(r)
+    assert r.status_code == 400 and "api_key" in r.text  # not a key: an unknown parameter, named
     r = anon.post(
         "/v1/articles",
         headers={"cookie": f"authorization=Bearer {API_KEY}"},

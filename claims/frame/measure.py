@@ -62,6 +62,13 @@ def _index() -> tuple[dict[str, list[str]], dict[str, str]]:
     return words, events
 
 
+def measure_words(measure: str | None) -> frozenset[str]:
+    """The words that name a measure class (its lemmas and their plain plurals)."""
+    spec = _data()["classes"].get(measure or "")
+    words = set(spec["words"]) if spec else set()
+    return frozenset(words | {w + "s" for w in words})
+
+
 def recurring(event: str | None) -> bool:
     """An event that happens again and again (a meeting, an announcement): two dates of it are two
     occurrences, not a contradiction."""
@@ -168,14 +175,25 @@ def subject_for(
     else the article's topic."""
     key = entity_key(subject)
     labels = {e.label_ for e in span.doc.ents if e.label_ in TOPIC_LABELS and key and entity_key(e.text) == key}
-    # "A record crowd", "More than 52,000": capitalised words, not names
-    source_like = measure in OUTCOMES and labels <= {"ORG", "PERSON", "NORP"}
-    if subject and labels and not source_like and not _is_reporter(subject, span, attribution):
+    source_like = measure in OUTCOMES and bool(labels) and labels <= {"ORG", "PERSON", "NORP"}
+    if subject and key and not source_like and not _is_reporter(subject, span, attribution):
         return subject
     before = [e for e in _places(span) if e.end <= span.start]
     if before:
         return before[-1].text
-    return topic.main or subject
+    # the topic, except a name this sentence gives as a counterpart or a member of what is
+    # counted ("deployed to the border with Belarus", "three islands consisting of Lesbos")
+    inside = {
+        t.i
+        for tok in span.sent
+        if tok.i >= span.end and tok.lower_ in _COUNTERPART_PREPS
+        for t in tok.subtree
+    }
+    others = {entity_key(e.text) for e in span.sent.ents if e.start in inside}
+    return next((name for key, name in zip(topic.keys, topic.names, strict=True) if key not in others), None)
+
+
+_COUNTERPART_PREPS = frozenset("with to against from of between".split())
 
 
 def _is_reporter(subject: str, span: Span, attribution: str | None) -> bool:
