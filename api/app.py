@@ -35,6 +35,7 @@ from api.routes.exports import ExportController
 from api.routes.ops import health, ready
 from api.routes.review import TimelineController, review_router, static_files, template_config
 from api.routes.sources import SourceController
+from api.routes.users import UserController
 from api.routes.webhooks import WebhookController, webhook_lifespan
 from api.security import WRITE_METHODS, check_v1_request
 from api.serving import HostAllowList, allowed_hosts
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ExportController,
             WebhookController,
             TimelineController,
+            UserController,
         ],
         dependencies={
             "conn": Provide(provide_conn),

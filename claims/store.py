@@ -980,6 +980,7 @@ async def review_conflict(
     note: str | None,
     reviewer: str | None,
     expected_version: int | None = None,
+    account_id: int | None = None,
 ) -> ConflictRow:
     """Record a review: update the status and append (never rewrite) a history row.
 
@@ -1002,9 +1003,9 @@ async def review_conflict(
                 "someone reviewed it since you read it; reload and retry"
             )
         await conn.execute(
-            "INSERT INTO conflict_history (conflict_id, status, note, reviewer)"
-            " VALUES (%(id)s, %(status)s, %(note)s, %(reviewer)s)",
-            {"id": conflict_id, "status": status, "note": note, "reviewer": reviewer},
+            "INSERT INTO conflict_history (conflict_id, status, note, reviewer, account_id)"
+            " VALUES (%(id)s, %(status)s, %(note)s, %(reviewer)s, %(account)s)",
+            {"id": conflict_id, "status": status, "note": note, "reviewer": reviewer, "account": account_id},
         )
         await conn.execute(  # webhook outbox (claims/webhooks.py delivers it), only when someone listens
             "INSERT INTO webhook_events (event, conflict_id) SELECT 'conflict.updated', %(id)s WHERE EXISTS"

@@ -14,7 +14,8 @@ from api.claimreview import ClaimReview, claim_review
 from api.deps import ArticleFilter, Conn, Cursor, Id, Limit, Severity
 from api.errors import problems
 from api.rendered import RenderCache, conflict_page
-from claims import store
+from api.security import actor_of
+from claims import audit, store
 from claims.errors import StaleWrite
 from claims.models import Kind, Status
 
@@ -98,6 +99,7 @@ class ConflictController(Controller):
         conflict_id: Id,
         data: JSONBody[schemas.ConflictReview],
         conn: Conn,
+        request: Request[Any, Any, Any],
         if_match: Annotated[
             str | None,
             HeaderParameter(
@@ -107,14 +109,21 @@ class ConflictController(Controller):
         ] = None,
     ) -> Response[schemas.ConflictDetail]:
         """Records a review; the history keeps every earlier one."""
-        row = await store.review_conflict(
-            conn,
-            conflict_id,
-            status=data.status,
-            note=data.note,
-            reviewer=data.reviewer,
-            expected_version=expected_version(if_match),
-        )
+        actor = actor_of(request)
+        async with conn.transaction():
+            before = await store.get_conflict(conn, conflict_id)
+            row = await store.review_conflict(
+                conn,
+                conflict_id,
+                status=data.status,
+                note=data.note,
+                reviewer=data.reviewer or (actor.name if actor.account_id is not None else None),
+                expected_version=expected_version(if_match),
+                account_id=actor.account_id,
+            )
+            await audit.record(
+                conn, actor, "conflict.review", "conflict", conflict_id, before=before, after=row, note=data.note
+            )
         return await _detail(conn, row)
 
     @get(
