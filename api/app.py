@@ -33,6 +33,7 @@ from api.routes.claims import ClaimController, claim_filters
 from api.routes.conflicts import ConflictController
 from api.routes.exports import ExportController
 from api.routes.ops import health, ready
+from api.routes.queue import QueueController
 from api.routes.review import TimelineController, review_router, static_files, template_config
 from api.routes.sources import SourceController
 from api.routes.users import UserController
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             WebhookController,
             TimelineController,
             UserController,
+            QueueController,
         ],
         dependencies={
             "conn": Provide(provide_conn),
