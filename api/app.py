@@ -31,6 +31,7 @@ from api.rendered import RenderCache
 from api.routes.articles import ArticleController
 from api.routes.claims import ClaimController, claim_filters
 from api.routes.conflicts import ConflictController
+from api.routes.corrections import CorrectionController
 from api.routes.exports import ExportController
 from api.routes.ops import health, ready
 from api.routes.queue import QueueController
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             TimelineController,
             UserController,
             QueueController,
+            CorrectionController,
         ],
         dependencies={
             "conn": Provide(provide_conn),

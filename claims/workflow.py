@@ -507,7 +507,9 @@ async def link_correction(
     return after
 
 
-async def withdraw(conn: AsyncConnection[Any], actor: Actor, article_id: int, note: str | None) -> ArticleState:
+async def withdraw(
+    conn: AsyncConnection[Any], actor: Actor, article_id: int, note: str | None
+) -> tuple[ArticleState, list[int]]:
     async with conn.transaction():
         before = await lock_article(conn, article_id)
         await conn.execute("UPDATE articles SET withdrawn_at = now() WHERE id = %(id)s", {"id": article_id})
@@ -524,7 +526,7 @@ async def withdraw(conn: AsyncConnection[Any], actor: Actor, article_id: int, no
             after={**msgspec.structs.asdict(after), "closed_conflicts": closed},
             note=note,
         )
-    return after
+    return after, closed
 
 
 async def mark_wrong(
