@@ -557,3 +557,61 @@ async def mark_wrong(
             note=note,
         )
     return after, closed
+
+
+# --------------------------------------------------------------------------- publishing
+
+
+class ReviewFacts(msgspec.Struct, frozen=True, kw_only=True):
+    """What a published ClaimReview of a conflict needs beyond the conflict and its two claims."""
+
+    wrong: dict[int, bool]
+    contradicted_by: dict[int, int]
+    """Per claim of the pair: distinct sources of the claims in (undismissed) conflict with it."""
+    appearances: dict[int, list[int]]
+    """Per claim of the pair: its article and those of the claims linked to it as agreeing."""
+    verdict_at: datetime | None
+    verdict_reviewer: str | None
+
+
+async def review_facts(conn: AsyncConnection[Any], conflict: store.ConflictRow) -> ReviewFacts:
+    pair = [conflict.claim_a, conflict.claim_b]
+    cur = await conn.execute("SELECT id, wrong_at IS NOT NULL FROM claims WHERE id = ANY(%(ids)s)", {"ids": pair})
+    wrong = {int(r[0]): bool(r[1]) for r in await cur.fetchall()}
+    cur = await conn.execute(
+        """
+        SELECT x.id, count(DISTINCT o.source_id)::int
+        FROM unnest(%(ids)s::bigint[]) AS x(id)
+        JOIN matches m ON m.linked AND m.label = 'conflict' AND x.id IN (m.claim_a, m.claim_b)
+        JOIN claims o ON o.id = CASE WHEN m.claim_a = x.id THEN m.claim_b ELSE m.claim_a END
+        WHERE NOT EXISTS (SELECT 1 FROM conflicts k WHERE k.match_id = m.id AND k.status = 'dismissed')
+        GROUP BY x.id
+        """,
+        {"ids": pair},
+    )
+    contradicted = {int(r[0]): int(r[1]) for r in await cur.fetchall()}
+    cur = await conn.execute(
+        """
+        SELECT x.id, array_agg(DISTINCT c.article_id ORDER BY c.article_id)
+        FROM unnest(%(ids)s::bigint[]) AS x(id)
+        JOIN claims c ON c.id = x.id OR c.id IN (
+            SELECT CASE WHEN m.claim_a = x.id THEN m.claim_b ELSE m.claim_a END FROM matches m
+            WHERE m.linked AND m.label = 'agree' AND x.id IN (m.claim_a, m.claim_b))
+        GROUP BY x.id
+        """,
+        {"ids": pair},
+    )
+    appearances = {int(r[0]): [int(i) for i in r[1]] for r in await cur.fetchall()}
+    cur = await conn.execute(
+        "SELECT at, reviewer FROM conflict_history WHERE conflict_id = %(id)s"
+        " AND status IN ('confirmed', 'resolved') ORDER BY id DESC LIMIT 1",
+        {"id": conflict.id},
+    )
+    verdict = await cur.fetchone()
+    return ReviewFacts(
+        wrong=wrong,
+        contradicted_by={i: contradicted.get(i, 0) for i in pair},
+        appearances=appearances,
+        verdict_at=verdict[0] if verdict else None,
+        verdict_reviewer=verdict[1] if verdict else None,
+    )
