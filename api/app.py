@@ -33,10 +33,13 @@ from api.rendered import RenderCache
 from api.routes.articles import ArticleController
 from api.routes.claims import ClaimController, claim_filters
 from api.routes.conflicts import ConflictController
+from api.routes.corrections import CorrectionController
 from api.routes.exports import ExportController
 from api.routes.ops import health, ready
+from api.routes.queue import QueueController
 from api.routes.review import TimelineController, review_router, static_files, template_config
 from api.routes.sources import SourceController
+from api.routes.users import UserController
 from api.routes.webhooks import WebhookController, webhook_lifespan
 from api.security import WRITE_METHODS, check_v1_request
 from api.serving import HostAllowList, allowed_hosts
@@ -89,6 +92,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ExportController,
             WebhookController,
             TimelineController,
+            UserController,
+            QueueController,
+            CorrectionController,
         ],
         dependencies={
             "conn": Provide(provide_conn),

@@ -13,6 +13,7 @@ from litestar.types import Serializer
 
 from claims.fetch import web_url
 from claims.store import ArticleRow, ClaimRow, ConflictRow
+from claims.workflow import ReviewFacts
 
 JSONLD = "application/ld+json"
 
@@ -55,6 +56,11 @@ VERDICTS: dict[str, tuple[int, str]] = {
 
 class Organization(msgspec.Struct, kw_only=True, omit_defaults=True, tag_field="@type", tag="Organization"):
     name: str
+    url: str | msgspec.UnsetType = msgspec.UNSET
+
+
+class Person(msgspec.Struct, kw_only=True, omit_defaults=True, tag_field="@type", tag="Person"):
+    name: str
 
 
 class Appearance(msgspec.Struct, kw_only=True, omit_defaults=True, tag_field="@type", tag="NewsArticle"):
@@ -69,6 +75,8 @@ class ClaimItem(msgspec.Struct, kw_only=True, omit_defaults=True, tag_field="@ty
     appearance: list[Appearance]
     firstAppearance: Appearance | None = None
     datePublished: str | None = None
+    author: Organization | msgspec.UnsetType = msgspec.UNSET
+    """Who made the claim: the source that published it."""
 
 
 class Rating(msgspec.Struct, kw_only=True, tag_field="@type", tag="Rating"):
@@ -89,6 +97,8 @@ class ClaimReview(msgspec.Struct, kw_only=True, tag_field="@type", tag="ClaimRev
     author: Organization
     datePublished: str
     reviewRating: Rating
+    editor: Person | msgspec.UnsetType = msgspec.UNSET
+    """The person whose account recorded the verdict (a published review only)."""
 
 
 def claim_review(
@@ -131,4 +141,93 @@ def _appearance(claim: ClaimRow, article: ArticleRow | None) -> Appearance:
         datePublished=claim.published,
         publisher=Organization(name=claim.source),
         text=claim.sentence,
+    )
+
+
+# --------------------------------------------------------------------------- publishing
+
+PUBLISHABLE = ("confirmed", "resolved")
+"""Only a conflict with a verdict is published: open ones are unreviewed, dismissed ones not conflicts."""
+
+
+def reviewed_claim(claims: list[ClaimRow], facts: ReviewFacts) -> ClaimRow:
+    """The claim the review rates: the one an editor marked wrong; else the one contradicted by more
+    sources; else the earlier one (of a correction, the figure that was corrected)."""
+    ordered = sorted(claims, key=lambda c: (c.published or "9999", c.id))
+    marked = [c for c in ordered if facts.wrong.get(c.id)]
+    if marked:
+        return marked[0]
+    most = max(facts.contradicted_by.get(c.id, 0) for c in ordered)
+    return next(c for c in ordered if facts.contradicted_by.get(c.id, 0) == most)
+
+
+def _rating(conflict: ConflictRow, claim: ClaimRow, other: ClaimRow | None, facts: ReviewFacts) -> Rating:
+    against = f"{other.source} reports {other.text}" if other is not None else "other sources disagree"
+    if facts.wrong.get(claim.id):
+        return Rating(ratingValue=1, alternateName="False", ratingExplanation=f"{conflict.reason}; {against}")
+    sources = facts.contradicted_by.get(claim.id, 0)
+    if conflict.status == "resolved":
+        explanation = f"{conflict.reason}; the conflict was settled ({against})"
+        return Rating(ratingValue=2, alternateName="Corrected or settled", ratingExplanation=explanation)
+    plural = "source" if sources == 1 else "sources"
+    explanation = f"{conflict.reason}; contradicted by {sources} {plural} ({against})"
+    return Rating(ratingValue=2, alternateName="Contradicted by other sources", ratingExplanation=explanation)
+
+
+def published_review(
+    conflict: ConflictRow,
+    claims: list[ClaimRow],
+    articles: dict[int, ArticleRow],
+    facts: ReviewFacts,
+    *,
+    path: str,
+    organisation: str,
+    organisation_url: str | None = None,
+    factcheck_url: str | None = None,
+    public_base_url: str | None = None,
+) -> ClaimReview:
+    """The ClaimReview an editorial tool publishes for a conflict with a verdict (`PUBLISHABLE`).
+
+    `url`: CLAIMS_FACTCHECK_URL with the conflict id, else CLAIMS_PUBLIC_BASE_URL plus `path`.
+    `author`: the organisation (CLAIMS_ORGANISATION, CLAIMS_ORGANISATION_URL); `editor`: whoever
+    recorded the verdict. `itemReviewed` is the rated claim (`reviewed_claim`), by its source, with
+    every article stating it (its own and those agreeing with it) as an `appearance`.
+    """
+    claim = reviewed_claim(claims, facts)
+    other = next((c for c in claims if c.id != claim.id), None)
+    arts = sorted(
+        (articles[i] for i in facts.appearances.get(claim.id, [claim.article_id]) if i in articles),
+        key=lambda a: (a.published or "9999", a.id),
+    )
+    appearances = [_article_appearance(a, claim) for a in arts] or [_appearance(claim, articles.get(claim.article_id))]
+    if factcheck_url:
+        url: str | msgspec.UnsetType = factcheck_url.replace("{id}", str(conflict.id))
+    elif public_base_url and path.startswith("/"):
+        url = public_base_url.rstrip("/") + path
+    else:
+        url = msgspec.UNSET
+    when: datetime = facts.verdict_at or conflict.updated_at
+    return ClaimReview(
+        url=url,
+        claimReviewed=claim.sentence,
+        itemReviewed=ClaimItem(
+            appearance=appearances,
+            firstAppearance=appearances[0],
+            datePublished=claim.published,
+            author=Organization(name=claim.source),
+        ),
+        author=Organization(name=organisation, url=organisation_url or public_base_url or msgspec.UNSET),
+        datePublished=when.date().isoformat(),
+        reviewRating=_rating(conflict, claim, other, facts),
+        editor=Person(name=facts.verdict_reviewer) if facts.verdict_reviewer else msgspec.UNSET,
+    )
+
+
+def _article_appearance(article: ArticleRow, claim: ClaimRow) -> Appearance:
+    return Appearance(
+        headline=article.title,
+        url=web_url(article.url),
+        datePublished=article.published,
+        publisher=Organization(name=article.source),
+        text=claim.sentence if article.id == claim.article_id else (article.title or claim.sentence),
     )

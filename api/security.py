@@ -1,4 +1,11 @@
-"""Bearer API keys on writes, compared in constant time."""
+"""Bearer API keys on writes, compared in constant time; who is asking, and what their role allows.
+
+A request is made by an `Actor`: a named account (its own keys, `claims/accounts.py`), an admin
+settings key (CLAIMS_API_KEYS, as before accounts existed), or, when no key of either kind is
+configured, the keyless loopback mode (acting as admin, as before). Writes need at least the
+`reviewer` role unless the route asks for more with `opt={"role": ...}`; a route may also ask a
+role for reading (the audit log: admin).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +22,9 @@ from litestar.exceptions import (
     ValidationException,
 )
 from litestar.handlers.base import BaseRouteHandler
+
+from claims import accounts
+from claims.audit import Actor, role_rank
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 JSON_MEDIA_TYPES = frozenset({"application/json", "application/x-ndjson"})
@@ -35,7 +45,7 @@ async def check_v1_request(connection: ASGIConnection[Any, Any, Any, Any], handl
     copies the route handler for every guard it calls, which on a read page cost more CPU than
     the checks themselves (and the thread hop made the event loop wait for the GIL).
     """
-    require_key_on_writes(connection, handler)
+    await authorise(connection, handler)
     if connection.scope.get("method") in WRITE_METHODS:
         refuse_foreign_origin(connection)
         require_json_body(connection)
@@ -81,8 +91,71 @@ def require_json_body(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
         )
 
 
+SETTINGS_KEY_ACTOR = Actor(account_id=None, name="settings key", role="admin")
+LOCAL_ACTOR = Actor(account_id=None, name="local", role="admin")
+WRITE_ROLE = "reviewer"
+
+
+def _unauthorised(purpose: str) -> NotAuthorizedException:
+    return NotAuthorizedException(
+        f"a valid API key is required for {purpose}: send 'Authorization: Bearer <key>'",
+        headers={"WWW-Authenticate": 'Bearer realm="claims"'},
+    )
+
+
+async def resolve_actor(connection: ASGIConnection[Any, Any, Any, Any], purpose: str) -> Actor:
+    """Who sent the request; 401 for a key that is unknown or revoked, or for no key where keys exist."""
+    settings = connection.app.state.settings
+    scheme, _sep, token = connection.headers.get("authorization", "").partition(" ")
+    token = token.strip()
+    if scheme.lower() == "bearer" and token:
+        if settings.api_keys and key_matches(token, settings.api_keys):
+            return SETTINGS_KEY_ACTOR
+        async with connection.app.state.pool.connection() as conn:
+            actor = await accounts.authenticate(conn, token)
+        if actor is None:
+            raise _unauthorised(purpose)
+        return actor
+    if settings.api_keys:
+        raise _unauthorised(purpose)
+    async with connection.app.state.pool.connection() as conn:
+        if await accounts.any_active_key(conn):
+            raise _unauthorised(purpose)
+    return LOCAL_ACTOR
+
+
+async def authorise(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """Resolve the actor (writes, routes that ask for a role, requests that present a key) into
+    `connection.state.actor`, then 403 when its role is below the one the route needs."""
+    needed: str | None = (handler.opt or {}).get("role")
+    if needed is None and connection.scope.get("method") in WRITE_METHODS:
+        needed = WRITE_ROLE
+    if needed is None and "authorization" not in connection.headers:
+        return  # an anonymous read: open by design
+    actor = await resolve_actor(connection, "writes" if needed == WRITE_ROLE else "this request")
+    connection.state.actor = actor
+    if needed is not None and role_rank(actor.role) < role_rank(needed):
+        raise PermissionDeniedException(f"this needs the {needed} role; {actor.name!r} is a {actor.role}")
+
+
+def actor_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor:
+    """The actor `authorise` resolved (routes that write or ask for a role always have one)."""
+    actor = connection.state.get("actor")
+    if actor is None:
+        raise _unauthorised("this request")
+    return actor  # type: ignore[no-any-return]
+
+
 def require_bearer(connection: ASGIConnection[Any, Any, Any, Any], purpose: str) -> None:
-    """Raise 401 unless keys are off or the request carries one of them as a Bearer token."""
+    """Raise 401 unless keys are off or the request carries one of them as a Bearer token.
+
+    An account's key resolved by `authorise` (which runs first, as the /v1 guard) counts when its
+    account is an admin; other roles get 403."""
+    actor = connection.state.get("actor")
+    if isinstance(actor, Actor) and actor.account_id is not None:
+        if actor.role != "admin":
+            raise PermissionDeniedException(f"{purpose} need the admin role; {actor.name!r} is a {actor.role}")
+        return
     keys: tuple[str, ...] = connection.app.state.settings.api_keys
     if not keys:
         return

@@ -261,6 +261,31 @@ async def rematch(settings: Settings) -> int:
     return 0
 
 
+async def users(settings: Settings, args: argparse.Namespace) -> int:
+    """`claims users add|key|revoke|list`: accounts and their keys, recorded in the audit log as `cli`."""
+    from claims import accounts
+    from claims.audit import Actor
+
+    actor = Actor(account_id=None, name="cli", role="admin")
+    async with await psycopg.AsyncConnection.connect(_dsn(settings), autocommit=True) as conn:
+        if args.users_command == "add":
+            row = await accounts.create_account(conn, args.name, args.role, actor=actor)
+            print(f"account {row.id}: {row.name} ({row.role})")
+        elif args.users_command == "key":
+            account = await accounts.account_by_name(conn, args.name)
+            key_row, key = await accounts.issue_key(conn, account.id, actor=actor)
+            print(key)
+            note = f"key {key_row.id} (prefix {key_row.prefix}) for {account.name}; shown once, store it now"
+            print(note, file=sys.stderr)
+        elif args.users_command == "revoke":
+            key_row = await accounts.revoke_key(conn, prefix=args.prefix, actor=actor)
+            print(f"revoked key {key_row.id} (prefix {key_row.prefix})")
+        else:
+            for a in await accounts.list_accounts(conn):
+                print(f"{a.id}\t{a.name}\t{a.role}")
+    return 0
+
+
 def serve(settings: Settings, host: str, port: int, workers: int = 1) -> int:
     """Serve the API; with `workers` > 1, that many processes share the port.
 
@@ -394,6 +419,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub.add_parser("migrate", help="apply pending database migrations")
     sub.add_parser("rematch", help="recompute all matches and conflicts after a rule change")
+    p = sub.add_parser("users", help="named accounts and their API keys")
+    users_sub = p.add_subparsers(dest="users_command", required=True)
+    u = users_sub.add_parser("add", help="create an account")
+    u.add_argument("name")
+    u.add_argument("--role", required=True, choices=["reader", "reviewer", "editor", "admin"])
+    u = users_sub.add_parser("key", help="issue a new API key for an account (printed once)")
+    u.add_argument("name")
+    u = users_sub.add_parser("revoke", help="revoke an API key by its prefix")
+    u.add_argument("prefix", metavar="KEY_PREFIX")
+    users_sub.add_parser("list", help="list accounts")
     p = sub.add_parser("conflicts", help="print the conflicts as a readable table")
     p.add_argument("--status", choices=["open", "confirmed", "dismissed", "resolved"])
     p.add_argument("--limit", type=bounded_int(1, 10_000), default=100, help="at most this many (1-10000)")
@@ -443,6 +478,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 0
             case "rematch":
                 return asyncio.run(rematch(settings))
+            case "users":
+                return asyncio.run(users(settings, args))
             case "conflicts":
                 return asyncio.run(print_conflicts(settings, status=args.status, limit=args.limit))
             case "eval":

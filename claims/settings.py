@@ -63,6 +63,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     the base of ClaimReview `url`s, which are omitted without it (never taken from the Host header)."""
     organisation: str = "claims"
     """Who authors published ClaimReviews when no reviewer is named (CLAIMS_ORGANISATION)."""
+    organisation_url: str | None = None
+    """The fact-checking organisation's home page, the ClaimReview author's `url` (CLAIMS_ORGANISATION_URL)."""
+    factcheck_url: str | None = None
+    """Where a published fact check lives, with `{id}` for the conflict id, e.g.
+    `https://news.example.org/fact-checks/{id}` (CLAIMS_FACTCHECK_URL): the ClaimReview `url`.
+    Without it, CLAIMS_PUBLIC_BASE_URL plus the review's path is used."""
     log_level: str = "INFO"
     allow_private_urls: bool = False
     """Let URL ingest and webhooks reach loopback, private, link-local and other non-public addresses
@@ -107,6 +113,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             ("CLAIMS_MAX_BODY_BYTES", "max_body_bytes"),
             ("CLAIMS_LOG_LEVEL", "log_level"),
             ("CLAIMS_ORGANISATION", "organisation"),
+            ("CLAIMS_ORGANISATION_URL", "organisation_url"),
+            ("CLAIMS_FACTCHECK_URL", "factcheck_url"),
             ("CLAIMS_PUBLIC_BASE_URL", "public_base_url"),
             ("CLAIMS_ALLOW_PRIVATE_URLS", "allow_private_urls"),
             ("CLAIMS_FETCH_TIMEOUT", "fetch_timeout"),

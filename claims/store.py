@@ -595,7 +595,8 @@ async def block_members(conn: AsyncConnection[Any], blocks: Sequence[str], *, wi
                 ORDER BY k.claim_id DESC LIMIT %(window)s
             ) AS r0
             CROSS JOIN LATERAL (
-                SELECT c.id, c.xmin::text::bigint AS version FROM claims c WHERE c.id = r0.id
+                SELECT c.id, c.xmin::text::bigint AS version FROM claims c
+                WHERE c.id = r0.id AND c.retired_at IS NULL AND c.wrong_at IS NULL
             ) AS r
             GROUP BY r.id, r.version
             ORDER BY r.id
@@ -620,7 +621,12 @@ CREATE TEMP TABLE IF NOT EXISTS staged_matches (
 _WRITE_MATCHES: LiteralString = """
 WITH written AS (
     INSERT INTO matches (claim_a, claim_b, label, linked, score, components, reason)
-    SELECT claim_a, claim_b, label, linked, score, components, reason FROM staged_matches
+    SELECT claim_a, claim_b, label, linked, score, components, reason FROM staged_matches s
+    WHERE NOT EXISTS (  -- a pair a person rejected is never suggested again (claims/workflow.py)
+        SELECT 1 FROM rejected_pairs r WHERE r.claim_a = s.claim_a AND r.claim_b = s.claim_b)
+      AND NOT EXISTS (  -- nor is a retired claim, or one an editor marked wrong, matched again
+        SELECT 1 FROM claims x WHERE x.id IN (s.claim_a, s.claim_b)
+          AND (x.retired_at IS NOT NULL OR x.wrong_at IS NOT NULL))
     ON CONFLICT (claim_a, claim_b) DO {on_conflict}
     RETURNING id, claim_a, claim_b, label, linked
 ), opened AS (
@@ -980,6 +986,7 @@ async def review_conflict(
     note: str | None,
     reviewer: str | None,
     expected_version: int | None = None,
+    account_id: int | None = None,
 ) -> ConflictRow:
     """Record a review: update the status and append (never rewrite) a history row.
 
@@ -1002,9 +1009,9 @@ async def review_conflict(
                 "someone reviewed it since you read it; reload and retry"
             )
         await conn.execute(
-            "INSERT INTO conflict_history (conflict_id, status, note, reviewer)"
-            " VALUES (%(id)s, %(status)s, %(note)s, %(reviewer)s)",
-            {"id": conflict_id, "status": status, "note": note, "reviewer": reviewer},
+            "INSERT INTO conflict_history (conflict_id, status, note, reviewer, account_id)"
+            " VALUES (%(id)s, %(status)s, %(note)s, %(reviewer)s, %(account)s)",
+            {"id": conflict_id, "status": status, "note": note, "reviewer": reviewer, "account": account_id},
         )
         await conn.execute(  # webhook outbox (claims/webhooks.py delivers it), only when someone listens
             "INSERT INTO webhook_events (event, conflict_id) SELECT 'conflict.updated', %(id)s WHERE EXISTS"

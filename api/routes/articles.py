@@ -17,7 +17,8 @@ from litestar.params import FromQuery, JSONBody, QueryParameter
 from api import schemas
 from api.deps import Conn, Cursor, Id, Limit, UpdatedSince
 from api.errors import problems
-from claims import feed, ingest, store
+from api.security import actor_of
+from claims import audit, feed, ingest, store
 from claims.errors import InvalidInput
 from claims.fetch import fetched_article
 from claims.models import ArticleIn, Extraction, IngestResult
@@ -115,7 +116,9 @@ class ArticleController(Controller):
             ),
         },
     )
-    async def create(self, data: JSONBody[schemas.ArticleCreate], state: State) -> Response[schemas.ArticleCreated]:
+    async def create(
+        self, data: JSONBody[schemas.ArticleCreate], state: State, request: Request[Any, Any, Any]
+    ) -> Response[schemas.ArticleCreated]:
         """Stores the article, its claims, matches and conflicts in one transaction.
 
         The same content again answers 200 with `duplicate: true` and the first article's id.
@@ -128,8 +131,9 @@ class ArticleController(Controller):
         if isinstance(outcome, InvalidInput):
             raise outcome
         prepared, extraction = outcome
-        async with state.pool.connection() as conn:  # only now: fetching and NLP hold no connection
+        async with state.pool.connection() as conn, conn.transaction():  # only now: fetching and NLP hold none
             result = await ingest.store_article(conn, prepared, extraction)
+            await _audit_created(conn, request, result)
         return Response(_created(result), status_code=200 if result.duplicate else 201)
 
     @post(
@@ -165,7 +169,9 @@ class ArticleController(Controller):
                     items.append(_failed(index, outcome))
                     continue
                 prepared, extraction = outcome
-                result = await ingest.store_article(conn, prepared, extraction)
+                async with conn.transaction():
+                    result = await ingest.store_article(conn, prepared, extraction)
+                    await _audit_created(conn, request, result)
                 items.append(
                     schemas.BatchItem(
                         index=index,
@@ -232,6 +238,13 @@ class ArticleController(Controller):
         await store.get_article(conn, article_id)
         page = await store.list_claims(conn, store.ClaimFilters(article=article_id), limit=limit, cursor=cursor)
         return schemas.ClaimPage(items=[schemas.claim_out(r) for r in page.items], next_cursor=page.next_cursor)
+
+
+async def _audit_created(conn: Any, request: Request[Any, Any, Any], result: IngestResult) -> None:
+    """The audit entry of an ingest (none for a duplicate: nothing was written)."""
+    if not result.duplicate:
+        after = {"source_id": result.source_id, "claims": result.claims, "conflicts": result.conflicts}
+        await audit.record(conn, actor_of(request), "article.create", "article", result.id, after=after)
 
 
 def _split_batch(body: bytes, content_type: str) -> list[bytes]:

@@ -10,12 +10,13 @@ from litestar.params import FromQuery, HeaderParameter, JSONBody
 from psycopg import AsyncConnection
 
 from api import schemas
-from api.claimreview import ClaimReview, claim_review
+from api.claimreview import PUBLISHABLE, ClaimReview, published_review
 from api.deps import ArticleFilter, Conn, Cursor, Id, Limit, Severity, UpdatedSince
 from api.errors import problems
 from api.rendered import RenderCache, conflict_page
-from claims import feed, store
-from claims.errors import StaleWrite
+from api.security import actor_of
+from claims import audit, feed, store, workflow
+from claims.errors import Conflict, StaleWrite
 from claims.models import Kind, Status
 
 
@@ -105,6 +106,7 @@ class ConflictController(Controller):
         conflict_id: Id,
         data: JSONBody[schemas.ConflictReview],
         conn: Conn,
+        request: Request[Any, Any, Any],
         if_match: Annotated[
             str | None,
             HeaderParameter(
@@ -114,34 +116,54 @@ class ConflictController(Controller):
         ] = None,
     ) -> Response[schemas.ConflictDetail]:
         """Records a review; the history keeps every earlier one."""
-        row = await store.review_conflict(
-            conn,
-            conflict_id,
-            status=data.status,
-            note=data.note,
-            reviewer=data.reviewer,
-            expected_version=expected_version(if_match),
-        )
+        actor = actor_of(request)
+        async with conn.transaction():
+            before = await store.get_conflict(conn, conflict_id)
+            row = await store.review_conflict(
+                conn,
+                conflict_id,
+                status=data.status,
+                note=data.note,
+                reviewer=data.reviewer or (actor.name if actor.account_id is not None else None),
+                expected_version=expected_version(if_match),
+                account_id=actor.account_id,
+            )
+            await audit.record(
+                conn, actor, "conflict.review", "conflict", conflict_id, before=before, after=row, note=data.note
+            )
         return await _detail(conn, row)
 
     @get(
         "/{conflict_id:int}/claimreview",
         operation_id="GetConflictClaimReview",
-        responses=problems(400, 404),
+        responses=problems(400, 404, 409),
         media_type="application/ld+json",
     )
     async def claimreview(self, conflict_id: Id, conn: Conn, request: Request[Any, Any, Any]) -> ClaimReview:
-        """schema.org ClaimReview JSON-LD, ready for an editorial tool to publish."""
+        """schema.org ClaimReview JSON-LD, ready for an editorial tool to publish.
+
+        Only a conflict with a verdict (confirmed or resolved) is published: others answer 409.
+        The rated claim is the one an editor marked wrong, else the one contradicted by more
+        sources, else the earlier one (api/claimreview.py `published_review`).
+        """
         row = await store.get_conflict(conn, conflict_id)
+        if row.status not in PUBLISHABLE:
+            raise Conflict(
+                f"conflict {conflict_id} is {row.status}: only a confirmed or resolved conflict is published"
+            )
         claims = await store.claims_by_ids(conn, [row.claim_a, row.claim_b])
-        articles = await store.articles_by_ids(conn, [c.article_id for c in claims.values()])
-        history = await store.conflict_history(conn, conflict_id)
-        return claim_review(
+        facts = await workflow.review_facts(conn, row)
+        article_ids = {c.article_id for c in claims.values()} | {i for ids in facts.appearances.values() for i in ids}
+        articles = await store.articles_by_ids(conn, sorted(article_ids))
+        settings = request.app.state.settings
+        return published_review(
             row,
             list(claims.values()),
             articles,
-            url=str(request.url),
-            reviewer=history[-1].reviewer if history else None,
-            organisation=request.app.state.settings.organisation,
-            public_base_url=request.app.state.settings.public_base_url,
+            facts,
+            path=request.url.path,
+            organisation=settings.organisation,
+            organisation_url=settings.organisation_url,
+            factcheck_url=settings.factcheck_url,
+            public_base_url=settings.public_base_url,
         )

@@ -104,6 +104,7 @@ class WebhookController(Controller):
     tags = ["webhooks"]
     guards = [require_key]
     security = [{"bearer": []}]
+    opt = {"role": "admin"}  # api/security.py: named accounts manage webhooks only as admins
 
     @post("/", operation_id="CreateWebhook", status_code=201, responses=problems(400, 401, 422))
     async def create(self, data: JSONBody[WebhookCreate], state: State, conn: Conn) -> WebhookCreated:
