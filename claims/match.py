@@ -188,6 +188,8 @@ def _by_cues(a: ClaimRef, b: ClaimRef) -> MatchResult | None:
     if result is not None and a.claim.kind != "date" and ma is not None and mb is not None:
         if ma.measure != mb.measure or ma.change or mb.change or ma.rate != mb.rate:
             return None  # the cues' vocabulary is the seeds' politics; the frame says these differ
+        if result.label == "conflict":
+            return None  # a conflict between framed figures needs the frame judge's own evidence
     return result
 
 

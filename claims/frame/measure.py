@@ -315,7 +315,7 @@ def _is_part(span: Span) -> bool:
     before = doc[max(span.sent.start, span.start - 3) : span.start]
     if before and before[-1].lower_ in _PART:
         return True
-    if _marked(span, _WHOLE):
+    if _marked(span, _WHOLE) or any(t.lower_ in _WHOLE for t in span.sent if not span.start <= t.i < span.end):
         return True  # "dead and missing combined came to 7,800": a sum, the others are its parts
     text = before.text.lower()
     return any(text.endswith(p) or f"{p} " in text for p in _PART_PHRASES)
@@ -375,8 +375,12 @@ def _is_projection(span: Span) -> bool:
 
 
 def _is_change(span: Span) -> bool:
-    """A difference or change: "$10 billion more", "four metres higher than", "rose by 2%", "up 5%"."""
+    """A difference or change: "$10 billion more", "four metres higher than", "rose by 2%", "up 5%",
+    "added 284 kilometres to its length"."""
     doc = span.doc
+    verb = next((t for t in [span.root, *span.root.ancestors] if t.pos_ == "VERB"), None)
+    if verb is not None and verb.lemma_.lower() in ("add", "subtract", "shave", "knock"):
+        return True
     after = doc[span.end : min(len(doc), span.end + 2)]
     if any(t.lower_ in _CHANGE_AFTER for t in after):
         return True
