@@ -78,6 +78,9 @@ def compare(
     if narrower:
         return "different_scope", f"{what}: {shown_a} vs {shown_b}; different coverage ({narrower})", None
     if overlap((sa.lo, sa.hi), (sb.lo, sb.hi)):
+        if _grew(a, b, sa, sb):
+            grew = f"{what}: {shown_a} and {shown_b}: a running count that grew between two dates"
+            return "different_scope", grew, None
         return "agree", f"{what}: {shown_a} and {shown_b} are compatible", None
     severity = value_severity((sa.stated_lo, sa.stated_hi), (sb.stated_lo, sb.stated_hi))
     correction = _correction(a, b, sa, sb)
@@ -155,6 +158,33 @@ def _when(ref: ClaimRef) -> str | None:
     """The date a claim's figure is true at: as-of, else its period's end, else publication."""
     c = ref.claim
     return c.as_of or (c.period.end if c.period else None) or ref.published
+
+
+def _grew(a: ClaimRef, b: ClaimRef, sa: Span, sb: Span) -> bool:
+    """Both are running counts of different dates and the later one states clearly more ("more
+    than 11,000" on 8 February, 50,978 on 24 February): compatible bounds, but two states of the
+    count, not a confirmation."""
+    if not (is_monotone(a.claim) and is_monotone(b.claim)):
+        return False
+    wa, wb = _when(a), _when(b)
+    if wa is None or wb is None:
+        return False
+    try:
+        a0, a1 = bounds(wa)
+        b0, b1 = bounds(wb)
+    except InvalidInput:
+        return False
+    if a1 < b0:
+        early, late = sa, sb
+    elif b1 < a0:
+        early, late = sb, sa
+    else:
+        return False
+    return _point(late) > _point(early) * (1 + GREW_MARGIN)
+
+
+GREW_MARGIN = 0.10
+"""How much more a later running count must state to be a new state rather than a restatement."""
 
 
 def _point(s: Span) -> float:

@@ -38,7 +38,7 @@ from claims.models import MatchResult
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from claims.models import Claim, ClaimRef, Label
+    from claims.models import Claim, ClaimRef, Frame, Label
 
 LINK_THRESHOLD: float = 0.62
 SUGGEST_THRESHOLD: float = 0.45
@@ -206,9 +206,10 @@ def _judge(a: ClaimRef, b: ClaimRef, fa: _Features, fb: _Features, cosine: float
     if not same_article and not shared:
         return None  # no entity in common: another story
     story = 1.0 if same_article else min(1.0, len(shared) / 2)
-    if ma.measure and mb.measure and ma.measure != mb.measure:
+    kin = _kindred(ma, mb)
+    if ma.measure and mb.measure and ma.measure != mb.measure and not kin:
         return None
-    measure = 1.0 if ma.measure and ma.measure == mb.measure else 0.4
+    measure = 1.0 if ma.measure and (ma.measure == mb.measure or kin) else 0.4
     if ca.kind == "date" and measure < 1.0:
         return None  # dates of different (or unnamed) events
     if ma.base and mb.base and ma.base != mb.base:
@@ -216,8 +217,6 @@ def _judge(a: ClaimRef, b: ClaimRef, fa: _Features, fb: _Features, cosine: float
     pa, pb = set(ma.places), set(mb.places)
     if pa and pb and not pa & pb:
         return None  # the same measure for different places
-    if ma.rate != mb.rate:
-        return None  # a figure per year is not a total
     if ma.editions and mb.editions and not set(ma.editions) & set(mb.editions):
         return None  # the 2018 plan is not the 2019 plan
     if not _values_close(ca, cb):
@@ -234,6 +233,9 @@ def _judge(a: ClaimRef, b: ClaimRef, fa: _Features, fb: _Features, cosine: float
     if score < SUGGEST_THRESHOLD:
         return None
     label, verdict, severity = compare(a, b)
+    if label != "different_scope" and (kin or ma.rate != mb.rate):
+        what = "a figure per " + (ma.rate or mb.rate or "") + " vs a total" if ma.rate != mb.rate else kin
+        label, verdict, severity = "different_scope", f"{verdict}; different coverage ({what})", None
     if ca.kind == "date" and label != "agree" and recurring(ma.measure):
         return None  # two dates of a meeting or an announcement are two occurrences
     revised = same_article and ca.sentence.strip() == cb.sentence.strip()
@@ -305,6 +307,22 @@ def _earlier_figure(
             severity if severity is not None else round(gap / (0.25 + gap), 3)
         )
     return "different_scope", f"{verdict}; {old.text!r} is an earlier figure, not a contradiction", None
+
+
+_FAMILIES = (frozenset({"damage", "loss", "cost"}), frozenset({"aid", "request", "received", "spending"}))
+
+
+def _kindred(ma: Frame, mb: Frame) -> str:
+    """Two different measures of one family ("insured losses" and "cost to rebuild" of one fire;
+    a pledge and what was received), or a sum and one of its parts ("dead and missing combined"):
+    linked as different scope, never compared as one figure. "" when not kindred."""
+    if not ma.measure or not mb.measure or ma.measure == mb.measure:
+        return ""
+    if any(ma.measure in f and mb.measure in f for f in _FAMILIES):
+        return f"{ma.measure} vs {mb.measure}"
+    if ma.part != mb.part:
+        return f"a sum vs one of its parts ({ma.measure}, {mb.measure})"
+    return ""
 
 
 def _values_close(a: Claim, b: Claim) -> bool:
