@@ -36,6 +36,7 @@ from claims.normalise import (
     postfix_symbols,
     qualifier_of,
 )
+from claims.units import GLUED_ONLY, GLUED_PATTERN, UNIT_PATTERN, canonical_name, convert, unit_of, written_step
 from claims.numbers import (
     BARE_FRACTIONS,
     DURATION_UNITS,
@@ -174,11 +175,29 @@ class QuantityFinder:
             r"|(?P<sa>\d)/(?P<sb>\d{1,2})(?![\w/.,])(?=\s(?:of|the)\b))"
             r"(?P<orq>\s(?:or|and)\s(?:more|greater|higher|less|fewer|lower)\b(?!\s(?:than|to)\b))?"
         )
+        # physical quantities: `1,200 km²`, `70mph`, `512GB`, `15 to 20 feet`, `46.1C`, `7.8-magnitude`
+        mag_word = r"(?:\s(?i:thousand|million|billion|trillion|lakh|crore)|(?:bn|mn|m|k|tn)(?=\s))"
+        dim_number = rf"(?:{NUMBER}|\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+(?![\d,.]))"
+        self.dimension = re.compile(
+            r"(?<![\w$€£¥.,/=&#:+%?-])"
+            rf"(?P<qual>{QUALIFIER_PATTERN}\s)?"
+            r"(?P<between>(?i:between)\s)?"
+            r"(?P<neg>(?i:minus|negative)\s|[-−](?=\d))?"
+            rf"(?P<n1>{dim_number})(?P<m1>{mag_word})?"
+            rf"(?:\s?(?P<conn>(?(between)and|(?:to|-|–)))\s?(?P<n2>{dim_number})(?P<m2>{mag_word})?)?"
+            rf"(?:(?P<sep>[\s-]?){UNIT_PATTERN}(?![\w²³])|{GLUED_PATTERN}(?![\w²³])"
+            r"|(?P<um>m)(?=\s(?:tall|high|higher|lower|long|longer|deep|deeper|wide|above|below|depth|height)\b"
+            r"|[),;]|\.(?!\d)|$))"
+        )
+        self.quake = re.compile(
+            r"(?<![\w-])(?:(?i:magnitude)[\s-](?:of\s)?|M\s?)(?P<n>\d(?:\.\d{1,2})?)(?![\w.]\d?)"
+        )
         ensure_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
         used = taken(doc)
+        self._dimensions(doc, text, used)
         self._fractions(doc, text, used)
         self._shares(doc, text, used)
         for m in self.pattern.finditer(text):
@@ -192,6 +211,66 @@ class QuantityFinder:
                     used.append((m.start(), m.end()))
         self._merge_bounds(doc, text)
         return doc
+
+    def _dimensions(self, doc: Doc, text: str, used: list[tuple[int, int]]) -> None:
+        """Physical quantities, converted to their dimension's canonical unit (`claims.units`)."""
+        for m in self.quake.finditer(text):
+            if overlaps_any(m.start(), m.end(), used):
+                continue
+            number = float(m.group("n"))
+            step = written_step(m.group("n"))
+            self._add(doc, m.start(), m.end(), used, "quantity", number, number - step, number + step,
+                      "exact", "magnitude")
+        for m in self.dimension.finditer(text):
+            g = m.groupdict()
+            if overlaps_any(m.start(), m.end(), used):
+                continue
+            if g["um"]:
+                # `8,848.86m`, `1.8m tall`: metres where a million is implausible (`3m residents`)
+                if "," not in (g["n1"] or "") and not re.match(r"\s(?:tall|high|higher|lower|long|longer|deep|"
+                                                              r"deeper|wide|above|below|depth|height)\b",
+                                                              text[m.end():m.end() + 10]):
+                    continue
+                form = "metres"
+            else:
+                form = g["usym"] or g["uword"] or g["uglued"] or ""
+            unit = unit_of(form) if form != "metres" else unit_of("metres")
+            if form in GLUED_ONLY and g["uglued"] and (g["m1"] or g["n2"]):
+                continue
+            if unit is None:
+                continue
+            if unit.dimension == "magnitude" and (g["n2"] or float((g["n1"] or "0").replace(",", "") or 0) > 10
+                                                  if (g["n1"] or "")[:1].isdigit() else True):
+                continue
+            try:
+                n1 = parse_number(_ungroup(g["n1"] or ""))
+                n2 = parse_number(_ungroup(g["n2"])) if g["n2"] else None
+            except ValueError:
+                continue
+            if is_word_number(g["n1"] or "") and (g["n1"] or "")[:1].isupper() \
+                    and not at_sentence_start(text, m.start("n1")):
+                continue
+            if g["neg"]:
+                n1 = -n1
+            mag1, mag2 = magnitude_of(g["m1"]), magnitude_of(g["m2"])
+            end_unit = m.end()
+            start = m.start() if g["qual"] or not g["between"] else m.start("n1") - (len(g["neg"] or ""))
+            if n2 is not None:
+                if g["m1"] is None:
+                    mag1 = mag2
+                low, high = sorted((n1 * mag1, n2 * mag2))
+                if low == high:
+                    continue
+                value, qualifier = None, "range"
+            else:
+                qualifier = qualifier_of(g["qual"])
+                step = rounding_step(g["n1"] or "", mag1) if mag1 != 1.0 else written_step(g["n1"] or "")
+                if unit.dimension == "magnitude" or is_word_number(g["n1"] or ""):
+                    step = 0.0 if is_word_number(g["n1"] or "") else step
+                value, low, high = interval(n1 * mag1, qualifier, step)
+            converted = convert((value, low, high), unit)
+            self._add(doc, start, end_unit, used, "quantity", converted[0], converted[1], converted[2],
+                      qualifier, canonical_name(unit.dimension))
 
     def _fractions(self, doc: Doc, text: str, used: list[tuple[int, int]]) -> None:
         """`two-thirds`, `one quarter`; `half` and `a third` only after a qualifier (`more than half`)."""
@@ -515,6 +594,11 @@ class QuantityFinder:
 
 
 _CUE_WORDS = frozenset("in on at by of to from since until than about around over under and or".split())
+
+
+def _ungroup(n_text: str) -> str:
+    """`347 815` (thousands grouped with spaces) -> `347,815`."""
+    return re.sub(r"(?<=\d)[ \u00a0\u202f](?=\d{3})", ",", n_text)
 
 
 def _looks_like_year(n_text: str) -> bool:
