@@ -110,11 +110,19 @@ def _raw_currencies() -> dict:
 
 @functools.cache
 def _currency_tables() -> tuple[dict[str, str], dict[str, str]]:
+    """(prefix sign -> code, currency word -> code): the data file's everyday forms, then every
+    current currency's CLDR English name (`nigerian naira`, `kenyan shillings`, `naira`)."""
+    from claims.currencies import cldr_currency_names
+
     raw = _raw_currencies()
     for code in (*raw["prefix"].values(), *raw["suffix"].values()):
         if code not in raw.get("historic", {}):
             Currency(code)  # fail loudly at load if the data file names a code ISO 4217 lacks
-    return raw["prefix"], raw["suffix"]
+    suffix = dict(raw["suffix"])
+    for name, code in cldr_currency_names().items():
+        if is_valid_code(code) and name.removesuffix("s") not in suffix and not name.endswith("ss"):
+            suffix.setdefault(name, code)
+    return raw["prefix"], suffix
 
 
 @functools.cache
@@ -123,6 +131,11 @@ def iso_codes() -> tuple[str, ...]:
     raw = _raw_currencies()
     ambiguous = set(raw.get("ambiguous_codes", []))
     return tuple(sorted({c.code for c in Currency} - ambiguous))
+
+
+def ambiguous_codes() -> tuple[str, ...]:
+    """ISO codes that are also English words (`ALL`, `TRY`, `SAR`): currencies only in context."""
+    return tuple(_raw_currencies().get("ambiguous_codes", []))
 
 
 def is_valid_code(code: str) -> bool:

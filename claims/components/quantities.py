@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from spacy.language import Language
@@ -24,6 +25,7 @@ from claims.components.common import (
     overlaps_any,
     taken,
 )
+from claims.currencies import ambiguous_family, country_mentions, resolve_family
 from claims.normalise import (
     QUALIFIER_PATTERN,
     currency_code,
@@ -31,6 +33,7 @@ from claims.normalise import (
     currency_scale,
     currency_words,
     interval,
+    ambiguous_codes,
     iso_codes,
     minor_unit,
     postfix_symbols,
@@ -80,6 +83,21 @@ _NOT_A_COUNT_AFTER = re.compile(
 )
 _PAIR_BEFORE = re.compile(r"\b(?:the|these|those|The|These|Those)\s$")
 _PLUS_BEFORE = re.compile(r"\b(?:plus|minus)\s$", re.IGNORECASE)
+#: A verb of change right before a figure (`fell`, `widened by`, `was revised up from`, `up`).
+_CHANGE_BEFORE = re.compile(
+    r"\b(?:(?:ris(?:e|es|en|ing)|rose|f(?:a|e)ll(?:s|en|ing)?|(?:in|de)creas(?:e|es|ed|ing)|climb(?:s|ed|ing)?"
+    r"|jump(?:s|ed|ing)?|drop(?:s|ped|ping)?|declin(?:e|es|ed|ing)|gr(?:ow|ows|ew|own|owing)|gain(?:s|ed|ing)?"
+    r"|los(?:e|es|ing)|lost|slip(?:s|ped|ping)?|slid(?:e|es|ing)?|plung(?:e|es|ed|ing)|soar(?:s|ed|ing)?"
+    r"|surg(?:e|es|ed|ing)|tumbl(?:e|es|ed|ing)|s(?:ink|inks|ank|unk)|shr(?:ink|inks|ank|unk)"
+    r"|widen(?:s|ed|ing)?|narrow(?:s|ed|ing)?|cut(?:s|ting)?|rais(?:e|es|ed|ing)|lower(?:s|ed|ing)?"
+    r"|reduc(?:e|es|ed|ing)|boost(?:s|ed|ing)?|lift(?:s|ed|ing)?|edg(?:e|es|ed|ing)|expand(?:s|ed|ing)?"
+    r"|contract(?:s|ed|ing)?|swell(?:s|ed|ing)?|rebound(?:s|ed|ing)?|slump(?:s|ed|ing)?|trim(?:s|med|ming)?"
+    r"|hik(?:e|es|ed|ing)|revis(?:e|es|ed|ing)|dip(?:s|ped|ping)?|eas(?:e|es|ed|ing)|advanc(?:e|es|ed|ing)"
+    r"|retreat(?:s|ed|ing)?|shed(?:s|ding)?|doubl(?:e|es|ed|ing)|tripl(?:e|es|ed|ing)|halv(?:e|es|ed|ing)"
+    r"|went|go(?:es|ne)?|moved?)(?:\s(?:up|down|upward|downward|back|higher|lower))?|up|down)"
+    r"\s(?:(?:by|from)\s)?(?:(?:an?|another|a\sfurther|some)\s)?$",
+    re.IGNORECASE,
+)
 #: What may join a lower and an upper bound into one range (`above 10 and below 20`).
 _BOUND_JOIN = re.compile(r",?\s(?:and|but)\s|,\s")
 #: Currencies trade copy writes in millions with an `M` glued to the code (`30 MUSD`).
@@ -106,6 +124,7 @@ class QuantityFinder:
             raise ValueError(f"claims_quantities: approx_tolerance must be in [0, 1), got {approx_tolerance}")
         self.approx_tolerance = approx_tolerance
         codes = list(iso_codes())
+        ambiguous = "|".join(c for c in ambiguous_codes() if c.isalpha())
         code_alt = trie_pattern(codes)
         # millions of a currency, as trade copy writes them: `30 MUSD`, `MAUD 60`
         mcodes = "M(?:" + "|".join(_M_CODES) + ")"
@@ -126,6 +145,9 @@ class QuantityFinder:
             rf"(?:(?i:{letters}|{code_alt})|[{singles}]|c)\s?\$\s?"
             rf"|(?:{trie_pattern(other_prefixes)})\s?"
             rf"|(?:{mcodes}|{code_alt})\s?"
+            # codes that are also English words (`SAR`, `TRY`, `ALL`) only before an amount in
+            # millions or more: `SAR 100 million`, never `ALL 5 solutions`
+            rf"|(?:{ambiguous})\s?(?=\d[\d,.]*\s?(?:thousand|million|billion|trillion|bn|mn|m)\b)"
         )
         words = trie_pattern(sorted({f for w in currency_words() for f in (w, w + "s")}
                                     | {"cent", "cents", "pence", "penny"}))
@@ -134,7 +156,7 @@ class QuantityFinder:
         not_a_number_next = rf"(?!(?:\s(?:or|equal|than|to))*\s(?:[\d$€£¥]|{word_number}(?![\w-])))"
         amount = (
             rf"(?P<negI>(?i:negative|minus)\s)?(?P<curI>(?:{prefix}))?(?P<nI>{NUMBER})"
-            r"(?:(?P<mI>" + MAGNITUDE + rf")|(?!(?!元|(?:{mcodes}|{code_alt})(?!\w))\w))"
+            r"(?:(?P<mI>" + MAGNITUDE + rf")|(?!(?!元|(?:{mcodes}|{code_alt})(?!\w)|(?:pc|pct|bps|p)(?![\w]))\w))"
         )
         self.pattern = re.compile(
             r"(?<![\w$€£¥.,/=&#:+%?-])"
@@ -145,7 +167,9 @@ class QuantityFinder:
             + r"(?:\s?(?P<conn>(?(between)(?:and|to|-|–)|(?:to|through|-|–)))\s?"
             + amount.replace("I>", "2>")
             + r")?"
-            + r"(?:(?P<post>\s?%|\s(?i:percentage\spoints?|percentage|percents?|per\s?cent)(?![\w]))"
+            + r"(?:(?P<post>\s?%|\s(?i:percentage\spoints?|percentage|percents?|per\s?cent|basis\spoints?)(?![\w])"
+            + r"|\s?(?:pc|pct|bps)(?![\w]))"
+            + r"|(?P<pence>p)(?![\w])"
             + rf"|\s(?P<curw>(?i:{words}))(?![\w])"
             + r"(?:\s(?P<m3>(?i:thousand|million|billion|trillion))(?![\w]))?"
             + r"|-(?P<curh>(?i:cents?|yen|euros?|dollars?|pence|penny))(?![\w])"
@@ -197,6 +221,8 @@ class QuantityFinder:
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
         used = taken(doc)
+        self._pending: dict[tuple[int, int], tuple[str, str]] = {}
+        self._token = ""
         self._dimensions(doc, text, used)
         self._fractions(doc, text, used)
         self._shares(doc, text, used)
@@ -210,7 +236,19 @@ class QuantityFinder:
                             claims_low=low, claims_high=high, claims_qualifier="range", claims_unit=unit):
                     used.append((m.start(), m.end()))
         self._merge_bounds(doc, text)
+        if self._pending and SPAN_KEY in doc.spans:
+            self._resolve_currencies(doc)
         return doc
+
+    def _resolve_currencies(self, doc: Doc) -> None:
+        """`$`, `Rs`, `kr`, `dollars`, `rupees`: the currency of the article's country."""
+        mentions = country_mentions(e.text for e in doc.ents if e.label_ == "GPE") if doc.has_annotation(
+            "ENT_IOB") else Counter()
+        for span in doc.spans[SPAN_KEY]:
+            key = span._.claims_chars
+            if key in self._pending:
+                family, default = self._pending[key]
+                span._.claims_unit = resolve_family(family, default, mentions)
 
     def _dimensions(self, doc: Doc, text: str, used: list[tuple[int, int]]) -> None:
         """Physical quantities, converted to their dimension's canonical unit (`claims.units`)."""
@@ -381,6 +419,24 @@ class QuantityFinder:
             # `1904-05`, `2014-2020`: year spans belong to the date finder
             if _looks_like_year(n1) or _looks_like_year(n2):
                 n2 = None
+        from_ = (g["between"] or "").strip().lower() == "from"
+        own_unit = bool(g["pct1"] or g["cur1"] or g["m1"])  # `climbed 3 to 4 percent` is a range
+        if n2 is not None and (from_ or own_unit) and g["conn"] in ("to", "-", "–") and _CHANGE_BEFORE.search(
+            text[max(0, m.start() - 60) : m.start() + len(g["qual"] or "") + len(g["between"] or "")]
+        ):
+            # `fell 0.4 per cent to 4,120`, `widened by $12 billion to $95 billion`: a change and
+            # the level it led to; `rose from 5.2 million to 6.5 million`: two levels at two times.
+            # Never one range.
+            end1 = m.end("pct1") if g["pct1"] else (m.end("m1") if g["m1"] else m.end("n1"))
+            change = not from_
+            before = len(doc.spans[SPAN_KEY]) if SPAN_KEY in doc.spans else 0
+            self._single(doc, text, m, start, end1, used, tail_post=False)
+            if change and SPAN_KEY in doc.spans and len(doc.spans[SPAN_KEY]) > before:
+                doc.spans[SPAN_KEY][-1]._.claims_change = True
+            rest = self.pattern.search(text, m.start("cur2") if g["cur2"] else m.start("n2"))
+            if rest is not None:
+                self._figure(doc, text, rest, used)
+            return
         if n2 is not None and g["pct1"] and (g["cur2"] or g["curw"] or g["curs"] or g["curc"] or g["curh"]):
             # `rose 2 % to $ 1.45 billion`: a percent and an amount, not a range
             self._single(doc, text, m, start, m.end("pct1"), used, tail_post=False)
@@ -405,9 +461,11 @@ class QuantityFinder:
         """ISO code of the figure's currency and the factor its token carries (`MUSD`: 1e6)."""
         for key in ("cur1", "cur2", "curw", "curh", "curc", "curs"):
             if g.get(key):
-                code = currency_code(g[key] or "")
+                token = (g[key] or "").strip()
+                code = currency_code(token)
                 if code:
-                    scale = currency_scale(g[key] or "") * magnitude_of(g.get("m3") or g.get("m4"))
+                    scale = currency_scale(token) * magnitude_of(g.get("m3") or g.get("m4"))
+                    self._token = token
                     return code, scale
         return None, 1.0
 
@@ -418,7 +476,7 @@ class QuantityFinder:
         g = m.groupdict()
         if not tail_post:
             g = {**g, "post": None, "curw": None, "cur2": None, "curs": None, "orq": None,
-                 "curc": None, "curh": None, "m3": None, "m4": None, "oreq": None}
+                 "curc": None, "curh": None, "m3": None, "m4": None, "oreq": None, "pence": None}
         if g["between"] and not g["qual"]:
             start = m.start("between") + len(g["between"] or "")
         n_text, mag_text = g["n1"] or "", g["m1"]
@@ -429,26 +487,33 @@ class QuantityFinder:
         elif g["oreq"]:  # `more than 5000 or equal to it`
             qualifier = "at_least" if qualifier == "more_than" else "at_most" if qualifier == "less_than" else qualifier
         pct_text = (g["pct1"] or "") or (g["post"] or "")
-        is_pct = (bool(pct_text) and "point" not in pct_text.lower()) or bool(g["pct1"])
+        is_pct = (bool(pct_text) and "point" not in pct_text.lower() and "bps" not in pct_text) or bool(g["pct1"])
+        self._token = ""
         currency, scale = self._currency(g)
         try:
             number = parse_number(n_text) * self._sign(text, m, "neg1")
         except ValueError:
             return
+        if "basis" in pct_text.lower() or "bps" in pct_text:  # 25 basis points = 0.25 percentage point
+            number /= 100
         if g["neg1"] and number > 0:  # `10 minus 5`: arithmetic, the sign word is not ours
             start = m.start("neg1") + len(g["neg1"] or "")
         mag = magnitude_of(mag_text) * scale
         if overlaps_any(start, end, used):
             return
         after = text[end : end + 40]
-        cur_word = g["curw"] or g["curh"]
+        cur_word = g["curw"] or g["curh"] or (g["pence"] and "pence")
         minor = minor_unit(cur_word) if cur_word else None
-        if minor:  # `50 cents` -> USD 0.50
+        family = ambiguous_family(self._token) if currency else None
+        if minor:  # `50 cents` -> USD 0.50 (the article's dollar), `50p` -> GBP 0.50
             currency, mag = minor[0], mag * minor[1]
+            family = ("dollar", "USD") if minor[0] == "USD" else None
         if currency:
             step = rounding_step(n_text, mag)
             value, low, high = interval(number * mag, qualifier, step)
             self._add(doc, start, end, used, "money", value, low, high, qualifier, currency)
+            if family is not None:
+                self._pending[(start, end)] = family
             return
         if pct_text:
             value, low, high = interval(number, qualifier)
@@ -502,7 +567,9 @@ class QuantityFinder:
             b = parse_number(g["n2"] or "") * self._sign(text, m, "neg2")
         except ValueError:
             return
+        self._token = ""
         currency, scale = self._currency(g)
+        family = ambiguous_family(self._token) if currency else None
         m1, m2 = magnitude_of(g["m1"]) * scale, magnitude_of(g["m2"]) * scale
         if g["m1"] is None:
             m1 = m2  # `2-3 million`: the magnitude covers both ends
@@ -527,6 +594,8 @@ class QuantityFinder:
             else:
                 kind, unit = "count", self._counted(doc, text, end)
         self._add(doc, start, end, used, kind, None, low, high, "range", unit)
+        if kind == "money" and family is not None:
+            self._pending[(start, end)] = family
 
     def _add(self, doc: Doc, start: int, end: int, used: list[tuple[int, int]], kind: str,
              value: float | None, low: float | None, high: float | None, qualifier: str,
