@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from claims.clean import clean_html, clean_text
 from claims.components.common import SPAN_KEY
-from claims.dates import DateRef, resolve
+from claims.dates import DateRef, earlier_time, part_period, resolve
 from claims.errors import InvalidInput
 from claims.frame import Topic, frame_of, measure_phrase, topic_of
 from claims.frame.measure import subject_for
@@ -196,6 +196,7 @@ def claims_of(doc: Doc, published: str | None, title: str | None = None, *, topi
     # year* earlier in its sentence or in the sentence before (`late February 2022 ... By March 24`);
     # bare years are not used as hints since they usually date some other event (`signed in 1960`).
     resolved: dict[int, str | None] = {}
+    periods: dict[int, Period] = {}  # stated periods: `14 June 2022 – October 2022`, `mid-2023`
     last_year: dict[int, int] = {}
     ref_day = reference_day(published)
     for no in sorted(by_sent):
@@ -208,11 +209,14 @@ def claims_of(doc: Doc, published: str | None, title: str | None = None, *, topi
                 if "month" in ref:
                     year_here = ref["year"]
                 resolved[span.start_char] = resolve(ref, published)
-                continue
-            hint = year_here if year_here is not None else last_year.get(no - 1)
-            if hint is not None and ref_day is not None and hint > ref_day.year + 1:
-                hint = None
-            resolved[span.start_char] = resolve(ref, published, hint)
+            else:
+                hint = year_here if year_here is not None else last_year.get(no - 1)
+                if hint is not None and ref_day is not None and hint > ref_day.year + 1:
+                    hint = None
+                resolved[span.start_char] = resolve(ref, published, hint)
+            period = _period_of(ref, resolved[span.start_char], published)
+            if period is not None:
+                periods[span.start_char] = period
         if year_here is not None:
             last_year[no] = year_here
 
@@ -228,7 +232,7 @@ def claims_of(doc: Doc, published: str | None, title: str | None = None, *, topi
             if not group:
                 continue
         quantitative = [s for s in group if s._.claims_kind != "date"]
-        scopes, consumed = _scope(text, group, resolved, bool(quantitative))
+        scopes, consumed = _scope(text, group, resolved, bool(quantitative), periods)
         attribution = attribution_of(sent, people)
         sentence_text = sent.text.strip()
         for span in group:
@@ -249,7 +253,7 @@ def claims_of(doc: Doc, published: str | None, title: str | None = None, *, topi
             if kind == "date":
                 claims.append(Claim(
                     kind="date", text=text[start:end], start=start, end=end, sentence=sentence_text,
-                    date=resolved.get(start), subject=subject, about=about,
+                    date=resolved.get(start), subject=subject, about=about, period=periods.get(start),
                     as_of=published, attribution=attribution, context=context, frame=frame,
                 ))
                 continue
@@ -262,6 +266,7 @@ def claims_of(doc: Doc, published: str | None, title: str | None = None, *, topi
                 elif unit is not None:
                     last_count = (no, unit)
             as_of, period = _scope_for(span, clause, scopes)
+            as_of = _earlier_as_of(text, span, end, group, resolved, published) or as_of
             claims.append(Claim(
                 kind=kind, text=text[start:end], start=start, end=end, sentence=sentence_text,
                 value=span._.claims_value, low=span._.claims_low, high=span._.claims_high,
@@ -308,12 +313,55 @@ class _Scope(NamedTuple):
     token: int = -1  # first token of the date (`in` scopes only)
 
 
+#: Before a figure: it is an earlier or compared figure (`up from 5.2 million`, `compared with 3%`).
+_EARLIER_BEFORE = re.compile(r"(?:\b(?:from|than|with|against|versus|vs\.?)\s(?:\w+\s)?)$", re.IGNORECASE)
+_DATE_AFTER = re.compile(r"^(?:\s[a-z][\w-]*){0,2}?\s(?:in|on|during|at\sthe\send\sof)\s(?:the\s)?$")
+
+
+def _earlier_as_of(
+    text: str, span: Span, end: int, group: list[Span], resolved: dict[int, str | None], published: str | None
+) -> str | None:
+    """The time a figure was true at when the text attaches one right after it: `5.2 million a
+    month earlier`, `3% a year ago`, `2,000 last year`; and, for an earlier or compared figure
+    (`up from 5.2 million in 2019`), a date right after it."""
+    start = (span._.claims_chars or (span.start_char, span.end_char))[0]
+    after = text[end : end + 60]
+    when = earlier_time(after, published)
+    if when is not None:
+        return when
+    if not _EARLIER_BEFORE.search(text[max(0, start - 30) : start]):
+        return None
+    for d in group:
+        if d._.claims_kind == "date" and d.start_char >= end and _DATE_AFTER.match(text[end : d.start_char]):
+            return resolved.get(d.start_char)
+    return None
+
+
+def _period_of(ref: DateRef, start_iso: str | None, published: str | None) -> Period | None:
+    """The period a date states: a range's two ends, or the months of a part of a year."""
+    if start_iso is None:
+        return None
+    if "end" in ref:
+        end_ref = dict(ref["end"])
+        if "year" not in end_ref and start_iso[:4].isdigit():
+            end_ref["year"] = int(start_iso[:4])
+        end_iso = resolve(end_ref, published)  # type: ignore[arg-type]
+        return Period(start=start_iso, end=end_iso) if end_iso else None
+    months = part_period(ref)
+    return Period(start=months[0], end=months[1]) if months else None
+
+
 def _scope(
-    text: str, group: list[Span], resolved: dict[int, str | None], has_figures: bool
+    text: str, group: list[Span], resolved: dict[int, str | None], has_figures: bool,
+    periods: dict[int, Period] | None = None,
 ) -> tuple[list[_Scope], set[int]]:
-    """As-of dates and periods stated in a sentence, and date spans used up as period bounds."""
+    """As-of dates and periods stated in a sentence, and date spans used up as period bounds.
+
+    A date that states a period of its own (`from 15 June to October 2022`, `in mid-2023`) scopes
+    the figures after it as that period; it stays a date claim (never used up)."""
     scopes: list[_Scope] = []
     consumed: set[int] = set()
+    periods = periods or {}
     dates = [s for s in group if s._.claims_kind == "date" and resolved.get(s.start_char)]
     if not dates:
         return scopes, consumed
@@ -322,6 +370,13 @@ def _scope(
         before = text[max(sent_start, span.start_char - 40) : span.start_char]
         iso = resolved[span.start_char]
         assert iso is not None
+        own = periods.get(span.start_char)
+        if own is not None and not _AS_OF_CUE.search(before) and not _SINCE_CUE.search(before):
+            lead = text[max(sent_start, span.start_char - 25) : span.start_char]
+            attached = _IN_CUE.search(before) and _attached_to_clause(span) and not _in_list(text, dates, i)
+            if re.search(r"\b(?:[Ff]rom|[Bb]etween|[Oo]ver|[Dd]uring|[Tt]hroughout)\s(?:the\s)?$", lead) or attached:
+                scopes.append(_Scope(span.start_char, span.end_char, "period", own.start or iso, own.end))
+            continue
         if _AS_OF_CUE.search(before):
             scopes.append(_Scope(span.start_char, span.end_char, "as_of", iso))
         elif _SINCE_CUE.search(before):

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from claims.extract import extract
+from claims.models import Period
 from tests.nlp_fixtures import find
 
 if TYPE_CHECKING:
@@ -84,17 +85,22 @@ def test_today_frames_a_figure_and_is_not_a_date(blank_nlp: Language) -> None:
     assert ex.claims[0].as_of == "2025-02-21"
 
 
-def test_period_bounds_scope_the_figure_and_are_not_claims(blank_nlp: Language) -> None:
+def test_period_scopes_the_figure_and_is_one_date_claim(blank_nlp: Language) -> None:
+    """A period written as two dates is ONE date claim (date = its start, period set) that also
+    scopes the figures after it (issue 14; rules-4 dropped the bounds as claims)."""
     ex = extract("Japan has provided 11 billion euros in aid from February 2022 through December 2024.",
                  published="2025-03", nlp=blank_nlp)
-    assert [c.kind for c in ex.claims] == ["money"]
+    assert [c.kind for c in ex.claims] == ["money", "date"]
     period = ex.claims[0].period
     assert period is not None and (period.start, period.end) == ("2022-02", "2024-12")
+    date = ex.claims[1]
+    assert (date.text, date.date, date.period) == ("February 2022 through December 2024", "2022-02", period)
 
 
-def test_period_without_figure_keeps_its_dates(blank_nlp: Language) -> None:
+def test_period_without_figure_is_one_date(blank_nlp: Language) -> None:
     ex = extract("He served from March 2019 to June 2021.", nlp=blank_nlp)
-    assert [(c.text, c.date) for c in ex.claims] == [("March 2019", "2019-03"), ("June 2021", "2021-06")]
+    assert [(c.text, c.date) for c in ex.claims] == [("March 2019 to June 2021", "2019-03")]
+    assert ex.claims[0].period == Period(start="2019-03", end="2021-06")
 
 
 @pytest.mark.model
