@@ -250,6 +250,8 @@ def claims_of(doc: Doc, published: str | None, title: str | None = None, *, topi
             if kind == "count" and span._.claims_unit is not None:
                 # `four contested islands`: the counted noun phrase right after the figure
                 end = max(end, counted_phrase_end(span))
+            if kind == "date" and not _date_is_claim(span):
+                continue
             if kind == "date":
                 claims.append(Claim(
                     kind="date", text=text[start:end], start=start, end=end, sentence=sentence_text,
@@ -302,6 +304,75 @@ def _noun_elided(span: Span) -> bool:
     if doc.has_annotation("POS"):
         return nxt.pos_ in ("VERB", "AUX", "ADV", "ADP", "CCONJ", "PUNCT", "PART")
     return nxt.is_lower and nxt.lower_ in ("remain", "remained", "were", "are", "have", "had", "stay", "stayed")
+
+
+_REPORTING = frozenset(
+    "say tell announce report update carry publish issue state add confirm note release quote post "
+    "write cite speak".split()
+)
+
+
+#: Nouns a year names rather than dates (`the 2019 Joint Response Plan`, `the 2018 budget`).
+_DOCUMENT_NOUNS = frozenset(
+    "study report plan survey census paper analysis estimate assessment review strategy document "
+    "response budget edition version model season appeal programme program law act".split()
+)
+
+
+def _noun_after(span: Span) -> str:
+    """The head noun of the noun run right after `span` (`2019 Joint Response Plan` -> `Plan`)."""
+    doc = span.doc
+    last = ""
+    for t in doc[span.end : min(len(doc), span.end + 5)]:
+        if t.pos_ in ("NOUN", "PROPN", "ADJ"):
+            last = t.lemma_ or t.text
+            continue
+        break
+    return last
+
+
+def _date_is_claim(span: Span) -> bool:
+    """Dates that say when something was *reported*, or only roughly when, are no claims (they still
+    scope the figures of their sentence): a relative period (`this year`, `last week`, `this
+    morning`), a weekday or `yesterday` on a reporting verb (`the UN said on Tuesday`), and a bare
+    year used as a modifier (`a 2010 study`, `the 2019 plan`, `Pakistan's 2022 floods`)."""
+    ref = span._.claims_date_ref or {}
+    rel = str(ref.get("rel", ""))
+    if not rel.startswith("month:") and (
+        rel.split("_")[0] in ("this", "last", "next") and "week" in rel or rel.endswith(("_month", "_year"))
+    ):
+        return False
+    if re.match(r"(?i)(?:this|last)\s(?:morning|afternoon|evening|night)$", span.text):
+        return False
+    doc = span.doc
+    text = doc.text
+    before = text[max(span.sent.start_char, span.start_char - 12) : span.start_char]
+    if re.search(r"\b[Aa]s\s(?:of|at|on)\s$", before):
+        return False  # `as of Aug. 11, 2023, a total of 2,719`: the figure's as-of, not a claim
+    para = text.rfind("\n", 0, span.start_char) + 1
+    if re.fullmatch(r"\s*[A-Z][A-Za-z .'’-]{1,30},\s", text[para : span.start_char]) and re.match(
+        r"\s?(?:\(|[–—-]\s|:)", text[span.end_char : span.end_char + 3]
+    ):
+        return False  # a dateline: `ISLAMABAD, Oct 29 (NNN-APP) –`
+    if not doc.has_annotation("DEP"):
+        return True
+    if rel.startswith("weekday:") or rel in ("today", "yesterday"):
+        tok = span.root
+        for _ in range(4):
+            if tok.pos_ in ("VERB", "AUX") or tok.head is tok:
+                break
+            tok = tok.head
+        if tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in _REPORTING:
+            return False
+    if set(ref) == {"year"} and len(span) == 1:
+        prev = doc[span.start - 1] if span.start > 0 else None
+        nxt = doc[span.end] if span.end < len(doc) else None
+        if prev is not None and nxt is not None and nxt.pos_ in ("NOUN", "PROPN", "ADJ") and (
+            prev.lower_ in ("a", "an") or (prev.lower_ in ("the", "its", "their", "this", "that")
+                                           and _noun_after(span).lower() in _DOCUMENT_NOUNS)
+        ):
+            return False
+    return True
 
 
 class _Scope(NamedTuple):

@@ -77,7 +77,11 @@ _W_FRACTION = (
 WORD_NUMBER = (
     rf"(?:{_W_COMPOUND}|{_W_HUNDRED}|{_W_FRACTION}|{_W_SMALL}|a dozen|dozen|a thousand)"
 )
-DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+#: `347 815` (thousands grouped with a space, as French, Swiss and UN tables write them) is one
+#: number; the group must end the number (`10 052 migrants`, never `10 0521`).
+DIGITS = (
+    r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.]|\s\d)|\d+(?:\.\d+)?|\.\d+)"
+)
 NUMBER = rf"(?:{DIGITS}|(?i:{WORD_NUMBER}))"
 #: Magnitude words may follow after a space; abbreviations must be glued (`44bn`, `3m`, `2k`).
 MAGNITUDE = (
@@ -92,7 +96,7 @@ def parse_number(text: str) -> float:
     """`2,700` -> 2700.0, `eight` -> 8.0, `twenty-five` -> 25.0, `a dozen` -> 12.0."""
     s = text.strip().lower()
     if _NUM_RE.fullmatch(s):
-        return float(s.replace(",", ""))
+        return float(re.sub(r"[,\s]", "", s))
     if s in ("a dozen", "dozen"):
         return 12.0
     parts = [p for p in re.split(r"[-\s,]+", s) if p and p != "and"]

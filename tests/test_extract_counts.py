@@ -105,8 +105,6 @@ def test_counted_noun_and_subject(model_nlp: Language, sentence: str, figure: st
     ("sentence", "figure", "low", "high", "unit"),
     [
         ("Tens of thousands of people fled the city.", "Tens of thousands", 10_000, 99_999, "people"),
-        ("Hundreds of refugees crossed the river at night.", "Hundreds", 200, 999, "refugee"),
-        ("Thousands of soldiers were moved north.", "Thousands", 2_000, 9_999, "soldier"),
     ],
 )
 def test_vague_amounts_count_the_noun_after_of(

@@ -32,11 +32,8 @@ if TYPE_CHECKING:
         ("The first cargo should arrive in March.", "2022-02", "March", "2022-03"),
         ("He will leave his post in mid-April.", "2025-02-21", "mid-April", "2025-04"),
         ("This was most evident earlier in February.", "2025-02-21", "earlier in February", "2025-02"),
-        ("He spoke to Kyodo News this week.", "2025-02-21", "this week", "2025-02"),
         ("The minister resigned on Wednesday.", "2025-02-21", "Wednesday", "2025-02-19"),
         ("The minister resigned on Wednesday.", "2025-02", "Wednesday", "2025-02"),
-        ("The minister resigned this morning.", "2025-02-21", "this morning", "2025-02-21"),
-        ("Japan is reviewing its strategy this year.", "2022-11-27", "this year", "2022"),
         ("Spending rose through the 2000s.", None, "the 2000s", "2000s"),
     ],
 )
@@ -197,3 +194,18 @@ def test_event_noun_takes_its_agent_from_elsewhere_in_the_text(model_nlp: Langua
     claim = find(ex.claims, "2014")
     assert claim.subject == "Russia"
     assert claim.about == "annexation"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "He spoke to Kyodo News this week.",
+        "The minister resigned this morning.",
+        "Japan is reviewing its strategy this year.",
+        "Last week the agency revised the toll.",
+    ],
+)
+def test_relative_periods_are_not_date_claims(blank_nlp: Language, sentence: str) -> None:
+    """`this week`, `this morning`, `this year`, `last week` say only roughly when: no date claim
+    (issue 14: the dev corpus's false positives); they still resolve (see tests/test_dates.py)."""
+    assert [c for c in extract(sentence, published="2025-02-21", nlp=blank_nlp).claims if c.kind == "date"] == []

@@ -77,9 +77,29 @@ _MEASURE_AFTER = re.compile(
 )
 _NAME_NUMBER_BEFORE = re.compile(r"(?:\b(?:No|Nos|no|nos|Number|Art|Vol|Ch|Fig|p|pp)\.?\s?|#)$")
 _NOT_A_COUNT_AFTER = re.compile(
-    r"^(?:\s?(?:a\.m\.|p\.m\.|am|pm)\b|:\d|/\d|\s(?:plus|minus)\b|-(?:plus|minus)-"
+    r"^(?:\s?(?:a\.m\.|p\.m\.|am|pm)(?![\w])|:\d|/\d|\s(?:plus|minus)\b|-(?:plus|minus)-"
+    r"|\s?(?:GMT|UTC|BST|EST|EDT|PST|PDT|CET|CEST|IST|JST|o['’]clock|hours?\s(?:GMT|local))\b|\s?°"
+    r"|\s(?:most|least)\b"
     r"|-(?!fold\b|(?:year|month|week|day|hour|decade|minute)s?\b)\w)",
-    re.IGNORECASE
+    re.IGNORECASE,
+)
+#: Before a number: an age (`aged 34`, `younger than 5`, `under the age of 18`).
+_AGE_BEFORE = re.compile(
+    r"\b(?:aged?|ages|younger\sthan|older\sthan|under\sthe\sage\sof|over\sthe\sage\sof|the\sage\sof)\s$",
+    re.IGNORECASE,
+)
+#: A name, then the number between commas: `John Smith, 50, was arrested` (an age).
+_APPOSED_AGE = re.compile(r"[A-Z][\w'’.-]+,\s$")
+#: A result: `won 3-1`, `a 2-0 defeat`, `drew 1-1 with`.
+_SCORE_BEFORE = re.compile(
+    r"\b(?:won|win|wins|winning|lost|lose|loses|losing|beat|beats|beating|drew|draw|draws|defeated|defeat|"
+    r"trailed|trailing|led|leading|victory|score|scored|scoreline|an?|the)\s$",
+    re.IGNORECASE,
+)
+_SCORE_AFTER = re.compile(
+    r"^\s(?:win|victory|defeat|loss|draw|lead|home|away|scoreline|result|against|over|to|at|in\s(?:the|their|a))\b"
+    r"|^[,.;)]|^$",
+    re.IGNORECASE,
 )
 _PAIR_BEFORE = re.compile(r"\b(?:the|these|those|The|These|Those)\s$")
 _PLUS_BEFORE = re.compile(r"\b(?:plus|minus)\s$", re.IGNORECASE)
@@ -229,6 +249,11 @@ class QuantityFinder:
         for m in self.pattern.finditer(text):
             self._figure(doc, text, m, used)
         for m in self.vague.finditer(text):
+            if not m.group("qual") and " " not in m.group("v").strip():
+                # `thousands of people`, `billions of dollars`: an impression of size no one can
+                # check; `tens of thousands`, `hundreds of thousands` and qualified ones stay
+                used.append((m.start(), m.end()))
+                continue
             if not overlaps_any(m.start(), m.end(), used):
                 low, high = VAGUE[" ".join(m.group("v").lower().split())]
                 unit = self._counted(doc, text, m.end())
@@ -236,9 +261,32 @@ class QuantityFinder:
                             claims_low=low, claims_high=high, claims_qualifier="range", claims_unit=unit):
                     used.append((m.start(), m.end()))
         self._merge_bounds(doc, text)
+        self._drop_anaphora(doc, text)
         if self._pending and SPAN_KEY in doc.spans:
             self._resolve_currencies(doc)
         return doc
+
+    @staticmethod
+    def _drop_anaphora(doc: Doc, text: str) -> None:
+        """`the $9.9 billion takes in ...`: a figure the text already stated, named again with
+        `the`, is the same claim, not a new one (its first statement is kept)."""
+        if SPAN_KEY not in doc.spans or len(doc.spans[SPAN_KEY]) < 2:
+            return
+        seen: set[tuple[str, float | None, str | None]] = set()
+        keep: list[Span] = []
+        dropped = False
+        for span in sorted(doc.spans[SPAN_KEY], key=lambda s: s.start_char):
+            key = (span._.claims_kind, span._.claims_value, span._.claims_unit)
+            start = (span._.claims_chars or (span.start_char, span.end_char))[0]
+            if span._.claims_kind in ("money", "count", "quantity") and span._.claims_value is not None \
+                    and key in seen and re.search(r"\b(?:[Tt]he|[Tt]hat|[Tt]his)\s$", text[max(0, start - 5) : start]) \
+                    and span._.claims_qualifier == "exact":
+                dropped = True
+                continue
+            seen.add(key)
+            keep.append(span)
+        if dropped:
+            doc.spans[SPAN_KEY] = keep
 
     def _resolve_currencies(self, doc: Doc) -> None:
         """`$`, `Rs`, `kr`, `dollars`, `rupees`: the currency of the article's country."""
@@ -589,6 +637,8 @@ class QuantityFinder:
                     return
                 kind, unit = "duration", DURATION_UNITS[d.group("u").lower()]
                 end += d.end("u")
+            elif g["conn"] in ("-", "–") and _is_score(text, start, end, g):
+                return
             elif not self._plausible_number(doc, text, start, m.start("n1"), end, g, g["m1"] or g["m2"]):
                 return
             else:
@@ -625,6 +675,15 @@ class QuantityFinder:
             return False
         if _NOT_A_COUNT_AFTER.match(text[end : end + 12]):
             return False
+        if _AGE_BEFORE.search(text[max(0, start - 24) : start]):
+            return False  # an age, not a count
+        if not g["qual"] and _APPOSED_AGE.search(text[max(0, start - 30) : start]) and \
+                re.match(r"^,", text[end : end + 1]) and (g["n1"] or "").isdigit() and int(g["n1"] or 0) < 120:
+            return False
+        if doc.has_annotation("TAG"):
+            nxt = doc.char_span(end, min(len(text), end + 40), alignment_mode="expand")
+            if nxt is not None and len(nxt) and (nxt[0].tag_ == "JJS" or nxt[0].lower_ in ("most", "least")):
+                return False  # `the three deadliest hurricanes`: a rank, not a count
         if _PLUS_BEFORE.search(text[max(0, start - 8) : start]):
             return False
         if is_word_number(n_text):
@@ -663,6 +722,14 @@ class QuantityFinder:
 
 
 _CUE_WORDS = frozenset("in on at by of to from since until than about around over under and or".split())
+
+
+def _is_score(text: str, start: int, end: int, g: dict[str, str | None]) -> bool:
+    """`won 3-1`, `a 2-0 defeat`: a result, not a range (small whole numbers, a match word)."""
+    a, b = g["n1"] or "", g["n2"] or ""
+    if not (a.isdigit() and b.isdigit() and int(a) < 30 and int(b) < 30) or g["m1"] or g["m2"] or g["qual"]:
+        return False
+    return bool(_SCORE_BEFORE.search(text[max(0, start - 12) : start]) or _SCORE_AFTER.match(text[end : end + 16]))
 
 
 def _ungroup(n_text: str) -> str:
