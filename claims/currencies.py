@@ -21,19 +21,44 @@ if TYPE_CHECKING:
 
 #: ambiguous sign or word -> (family word in CLDR names, default ISO code)
 AMBIGUOUS: dict[str, tuple[str, str]] = {
-    "$": ("dollar", "USD"), "dollar": ("dollar", "USD"),
-    "rs": ("rupee", "INR"), "rs.": ("rupee", "INR"), "₨": ("rupee", "INR"), "rupee": ("rupee", "INR"),
-    "kr": ("krona|krone", "SEK"), "kr.": ("krona|krone", "SEK"),
+    "$": ("dollar", "USD"),
+    "dollar": ("dollar", "USD"),
+    "rs": ("rupee", "INR"),
+    "rs.": ("rupee", "INR"),
+    "₨": ("rupee", "INR"),
+    "rupee": ("rupee", "INR"),
+    "kr": ("krona|krone", "SEK"),
+    "kr.": ("krona|krone", "SEK"),
     "¥": ("yen|yuan", "JPY"),
-    "shilling": ("shilling", "KES"), "dinar": ("dinar", "KWD"), "riyal": ("riyal|rial", "SAR"),
-    "peso": ("peso", "MXN"), "franc": ("franc", "CHF"), "pound": ("pound", "GBP"),
+    "shilling": ("shilling", "KES"),
+    "dinar": ("dinar", "KWD"),
+    "riyal": ("riyal|rial", "SAR"),
+    "peso": ("peso", "MXN"),
+    "franc": ("franc", "CHF"),
+    "pound": ("pound", "GBP"),
 }
 #: Territory names news copy uses besides CLDR's English names.
 _ALIASES: dict[str, str] = {
-    "us": "US", "u.s.": "US", "u.s": "US", "usa": "US", "america": "US", "united states of america": "US",
-    "uk": "GB", "u.k.": "GB", "britain": "GB", "great britain": "GB", "england": "GB", "scotland": "GB",
-    "wales": "GB", "hong kong": "HK", "taiwan": "TW", "south korea": "KR", "korea": "KR",
-    "the united states": "US", "the uk": "GB", "the u.s.": "US",
+    "us": "US",
+    "u.s.": "US",
+    "u.s": "US",
+    "usa": "US",
+    "america": "US",
+    "united states of america": "US",
+    "uk": "GB",
+    "u.k.": "GB",
+    "britain": "GB",
+    "great britain": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "hong kong": "HK",
+    "taiwan": "TW",
+    "south korea": "KR",
+    "korea": "KR",
+    "the united states": "US",
+    "the uk": "GB",
+    "the u.s.": "US",
 }
 #: Currency words that are English words in their own right: never read as a currency alone.
 _COMMON_WORDS = frozenset({"real", "won", "rand", "mark", "lev", "leu", "kip", "som", "vatu", "tala", "pula"})
@@ -56,9 +81,9 @@ def _cldr() -> tuple[dict[str, str], dict[str, frozenset[str]], dict[str, str]]:
         try:
             for cur in get_territory_currencies(code):
                 territories.setdefault(cur, set()).add(code)
-        except Exception:  # a territory CLDR lists without currency data  # noqa: BLE001,S112
+        except Exception:  # a territory CLDR lists without currency data
             continue
-    for code in en.currencies:
+    for code in map(str, en.currencies):
         if code not in territories:
             continue  # historic or special codes (XAU, ...): the data file keeps the ones news uses
         for form in (en.currencies[code], get_currency_name(code, count=2, locale="en")):

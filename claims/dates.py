@@ -73,7 +73,7 @@ _POSSESSIVE = r"(?<!\b[Tt]heir\s)(?<!\b[Hh]is\s)(?<!\b[Hh]er\s)(?<!\b[Mm]y\s)(?<
 #: strings, which the component dropped anyway, are no longer matched). Four times faster.
 DATE_PATTERN = (
     r"(?<!\w)(?:"
-    # 10–11 September 2023 | August 25-31, 2005 | March-December 2018: one period
+    # 10-11 September 2023 | August 25-31, 2005 | March-December 2018: one period
     rf"(?P<p>(?P<p_day1>{_DAY})\s?[-–]\s?(?P<p_day2>{_DAY})\s(?P<p_mon>{_MONTH})(?:,?\s(?P<p_year>{_FULL_YEAR}))?)"
     rf"|(?P<p2>(?:(?<=\b[Ff]rom\s)|(?<=\b[Bb]etween\s))(?P<p2_day1>{_DAY})\s(?:to|and|until|through)\s"
     rf"(?P<p2_day2>{_DAY})\s(?P<p2_mon>{_MONTH})(?:,?\s(?P<p2_year>{_FULL_YEAR}))?)"
@@ -142,7 +142,7 @@ class DateRef(TypedDict, total=False):
     decade: int
     rel: str  # "yesterday", "this_week", "weekday:2", "last_year", ...
     part: str  # of a year: "early" | "mid" | "late" | "q1".."q4" | "h1" | "h2"
-    end: DateRef  # a stated period's last part (`10–11 September 2023`, `March-December 2018`)
+    end: DateRef  # a stated period's last part (`10-11 September 2023`, `March-December 2018`)
 
 
 def ref_from_match(m: re.Match[str]) -> DateRef | None:
@@ -232,15 +232,22 @@ def _year_part(g: dict[str, str | None]) -> str | None:
     if g["y_fy"]:
         return None
     words = (g["y_part"] or "").lower()
-    for key, part in (("early", "early"), ("beginning", "early"), ("start", "early"), ("mid", "mid"),
-                      ("middle", "mid"), ("late", "late"), ("end", "late")):
+    for key, part in (
+        ("early", "early"),
+        ("beginning", "early"),
+        ("start", "early"),
+        ("mid", "mid"),
+        ("middle", "mid"),
+        ("late", "late"),
+        ("end", "late"),
+    ):
         if key in words:
             return part
     return None
 
 
 def _range_ref(g: dict[str, str | None]) -> DateRef | None:
-    """`10–11 September 2023`: the first day, with the last one under `end`."""
+    """`10-11 September 2023`: the first day, with the last one under `end`."""
     ref: DateRef = {}
     end: DateRef = {}
     if g["p"] or g["p2"] or g["q"]:
@@ -249,24 +256,31 @@ def _range_ref(g: dict[str, str | None]) -> DateRef | None:
         d1, d2 = (int(re.sub(r"\D", "", g[f"{k}_day{i}"] or "")) for i in (1, 2))
         if not d1 < d2 or d2 > calendar.monthrange(int(g[f"{k}_year"] or 2000), month)[1]:
             return None
-        ref.update(month=month, day=d1)
-        end.update(month=month, day=d2)
+        ref["month"], ref["day"] = month, d1
+        end["month"], end["day"] = month, d2
         if g[f"{k}_year"]:
             ref["year"] = end["year"] = int(g[f"{k}_year"] or 0)
     else:
         m1 = MONTHS[(g["k_mon1"] or "").rstrip(".").lower()]
         m2 = MONTHS[(g["k_mon2"] or "").rstrip(".").lower()]
         year = int(g["k_year"] or 0)
-        ref.update(year=year if m1 <= m2 else year - 1, month=m1)
-        end.update(year=year, month=m2)
+        ref["year"], ref["month"] = (year if m1 <= m2 else year - 1), m1
+        end["year"], end["month"] = year, m2
     ref["end"] = end
     return ref
 
 
 #: `early 2022`: January to April; `mid-2022`: May to August; `late 2022`: September to December.
 _PARTS: dict[str, tuple[int, int]] = {
-    "early": (1, 4), "mid": (5, 8), "late": (9, 12), "q1": (1, 3), "q2": (4, 6), "q3": (7, 9), "q4": (10, 12),
-    "h1": (1, 6), "h2": (7, 12),
+    "early": (1, 4),
+    "mid": (5, 8),
+    "late": (9, 12),
+    "q1": (1, 3),
+    "q2": (4, 6),
+    "q3": (7, 9),
+    "q4": (10, 12),
+    "h1": (1, 6),
+    "h2": (7, 12),
 }
 
 
@@ -419,8 +433,21 @@ def is_valid(iso: str) -> bool:
     return True
 
 
-_COUNT_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                "eight": 8, "nine": 9, "ten": 10, "twelve": 12}
+_COUNT_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twelve": 12,
+}
 #: Right after a figure: the earlier time it was true at (`5.2 million a month earlier`, `last year`).
 EARLIER_TIME = re.compile(
     r"^(?:\s[a-z][\w-]*){0,3}?,?\s(?:(?P<n>an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|\d{1,2})"

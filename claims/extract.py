@@ -196,7 +196,7 @@ def claims_of(doc: Doc, published: str | None, title: str | None = None, *, topi
     # year* earlier in its sentence or in the sentence before (`late February 2022 ... By March 24`);
     # bare years are not used as hints since they usually date some other event (`signed in 1960`).
     resolved: dict[int, str | None] = {}
-    periods: dict[int, Period] = {}  # stated periods: `14 June 2022 – October 2022`, `mid-2023`
+    periods: dict[int, Period] = {}  # stated periods: `14 June 2022 - October 2022`, `mid-2023`
     last_year: dict[int, int] = {}
     ref_day = reference_day(published)
     for no in sorted(by_sent):
@@ -253,15 +253,26 @@ def claims_of(doc: Doc, published: str | None, title: str | None = None, *, topi
             if kind == "date" and not _date_is_claim(span):
                 continue
             if kind == "date":
-                claims.append(Claim(
-                    kind="date", text=text[start:end], start=start, end=end, sentence=sentence_text,
-                    date=resolved.get(start), subject=subject, about=about, period=periods.get(start),
-                    as_of=published, attribution=attribution, context=context, frame=frame,
-                ))
+                claims.append(
+                    Claim(
+                        kind="date",
+                        text=text[start:end],
+                        start=start,
+                        end=end,
+                        sentence=sentence_text,
+                        date=resolved.get(start),
+                        subject=subject,
+                        about=about,
+                        period=periods.get(start),
+                        as_of=published,
+                        attribution=attribution,
+                        context=context,
+                        frame=frame,
+                    )
+                )
                 continue
             if kind == "count":
-                if unit is None and last_count is not None and last_count[0] >= no - 1 \
-                        and _noun_elided(span):
+                if unit is None and last_count is not None and last_count[0] >= no - 1 and _noun_elided(span):
                     # `more than 2,700 Ukrainian refugees ... Around 2,000 remain`: the counted
                     # noun is carried from the nearest count before, in this sentence or the last
                     unit = last_count[1]
@@ -269,13 +280,27 @@ def claims_of(doc: Doc, published: str | None, title: str | None = None, *, topi
                     last_count = (no, unit)
             as_of, period = _scope_for(span, clause, scopes)
             as_of = _earlier_as_of(text, span, end, group, resolved, published) or as_of
-            claims.append(Claim(
-                kind=kind, text=text[start:end], start=start, end=end, sentence=sentence_text,
-                value=span._.claims_value, low=span._.claims_low, high=span._.claims_high,
-                qualifier=span._.claims_qualifier or "exact", unit=unit, subject=subject,
-                about=about, as_of=as_of or published, period=period,
-                attribution=attribution, context=context, frame=frame,
-            ))
+            claims.append(
+                Claim(
+                    kind=kind,
+                    text=text[start:end],
+                    start=start,
+                    end=end,
+                    sentence=sentence_text,
+                    value=span._.claims_value,
+                    low=span._.claims_low,
+                    high=span._.claims_high,
+                    qualifier=span._.claims_qualifier or "exact",
+                    unit=unit,
+                    subject=subject,
+                    about=about,
+                    as_of=as_of or published,
+                    period=period,
+                    attribution=attribution,
+                    context=context,
+                    frame=frame,
+                )
+            )
     return claims
 
 
@@ -339,7 +364,7 @@ def _date_is_claim(span: Span) -> bool:
     ref = span._.claims_date_ref or {}
     rel = str(ref.get("rel", ""))
     if not rel.startswith("month:") and (
-        rel.split("_")[0] in ("this", "last", "next") and "week" in rel or rel.endswith(("_month", "_year"))
+        (rel.split("_")[0] in ("this", "last", "next") and "week" in rel) or rel.endswith(("_month", "_year"))
     ):
         return False
     if re.match(r"(?i)(?:this|last)\s(?:morning|afternoon|evening|night)$", span.text):
@@ -353,7 +378,7 @@ def _date_is_claim(span: Span) -> bool:
     if re.fullmatch(r"\s*[A-Z][A-Za-z .'’-]{1,30},\s", text[para : span.start_char]) and re.match(
         r"\s?(?:\(|[–—-]\s|:)", text[span.end_char : span.end_char + 3]
     ):
-        return False  # a dateline: `ISLAMABAD, Oct 29 (NNN-APP) –`
+        return False  # a dateline: `ISLAMABAD, Oct 29 (NNN-APP) -`
     if not doc.has_annotation("DEP"):
         return True
     if rel.startswith("weekday:") or rel in ("today", "yesterday"):
@@ -367,9 +392,17 @@ def _date_is_claim(span: Span) -> bool:
     if set(ref) == {"year"} and len(span) == 1:
         prev = doc[span.start - 1] if span.start > 0 else None
         nxt = doc[span.end] if span.end < len(doc) else None
-        if prev is not None and nxt is not None and nxt.pos_ in ("NOUN", "PROPN", "ADJ") and (
-            prev.lower_ in ("a", "an") or (prev.lower_ in ("the", "its", "their", "this", "that")
-                                           and _noun_after(span).lower() in _DOCUMENT_NOUNS)
+        if (
+            prev is not None
+            and nxt is not None
+            and nxt.pos_ in ("NOUN", "PROPN", "ADJ")
+            and (
+                prev.lower_ in ("a", "an")
+                or (
+                    prev.lower_ in ("the", "its", "their", "this", "that")
+                    and _noun_after(span).lower() in _DOCUMENT_NOUNS
+                )
+            )
         ):
             return False
     return True
@@ -423,7 +456,10 @@ def _period_of(ref: DateRef, start_iso: str | None, published: str | None) -> Pe
 
 
 def _scope(
-    text: str, group: list[Span], resolved: dict[int, str | None], has_figures: bool,
+    text: str,
+    group: list[Span],
+    resolved: dict[int, str | None],
+    has_figures: bool,
     periods: dict[int, Period] | None = None,
 ) -> tuple[list[_Scope], set[int]]:
     """As-of dates and periods stated in a sentence, and date spans used up as period bounds.
@@ -523,5 +559,9 @@ def _scopes_figure(span: Span, date_tok: Token) -> bool:
         return False
     anchor = tok.head.head
     verb = governing_verb(span)
-    return anchor == verb or anchor == span.root or (span.start <= anchor.i < span.end) \
+    return (
+        anchor == verb
+        or anchor == span.root
+        or (span.start <= anchor.i < span.end)
         or (anchor.pos_ in ("NOUN", "PROPN") and anchor == span.root.head)
+    )

@@ -40,28 +40,75 @@ DIMENSION_OF_UNIT: dict[str, str] = {name: dim for dim, (_, name) in CANONICAL.i
 # surface form -> (pint expression, dimension). Symbols are case-sensitive (`MB` megabyte, `Mb`
 # megabit, `MW` megawatt); words are matched in any case.
 _SYMBOLS: dict[str, tuple[str, str]] = {
-    "km²": ("km**2", "area"), "km2": ("km**2", "area"), "sq km": ("km**2", "area"),
-    "sq. km": ("km**2", "area"), "sqkm": ("km**2", "area"), "m²": ("m**2", "area"), "m2": ("m**2", "area"),
-    "sq m": ("m**2", "area"), "sq mi": ("mile**2", "area"), "sq. mi": ("mile**2", "area"),
-    "sq miles": ("mile**2", "area"), "mi²": ("mile**2", "area"), "mi2": ("mile**2", "area"),
-    "sq ft": ("foot**2", "area"), "ft²": ("foot**2", "area"), "ha": ("hectare", "area"),
-    "km": ("km", "length"), "mm": ("mm", "length"), "cm": ("cm", "length"), "ft": ("foot", "length"),
-    "yd": ("yard", "length"), "nmi": ("nautical_mile", "length"), "dm": ("dm", "length"),
-    "kg": ("kg", "mass"), "mg": ("mg", "mass"), "μg": ("microgram", "mass"), "mcg": ("microgram", "mass"),
-    "lb": ("lb", "mass"), "lbs": ("lb", "mass"), "oz": ("oz", "mass"), "kt": ("kilotonne", "mass"),
-    "ml": ("ml", "volume"), "mL": ("ml", "volume"), "bcm": ("1e9 * m**3", "volume"),
-    "tcf": ("1e12 * foot**3", "volume"), "bbl": ("barrel", "volume"),
-    "mph": ("mile/hour", "speed"), "kph": ("km/hour", "speed"), "kmph": ("km/hour", "speed"),
-    "km/h": ("km/hour", "speed"), "kmh": ("km/hour", "speed"), "km/hr": ("km/hour", "speed"),
+    "km²": ("km**2", "area"),
+    "km2": ("km**2", "area"),
+    "sq km": ("km**2", "area"),
+    "sq. km": ("km**2", "area"),
+    "sqkm": ("km**2", "area"),
+    "m²": ("m**2", "area"),
+    "m2": ("m**2", "area"),
+    "sq m": ("m**2", "area"),
+    "sq mi": ("mile**2", "area"),
+    "sq. mi": ("mile**2", "area"),
+    "sq miles": ("mile**2", "area"),
+    "mi²": ("mile**2", "area"),
+    "mi2": ("mile**2", "area"),
+    "sq ft": ("foot**2", "area"),
+    "ft²": ("foot**2", "area"),
+    "ha": ("hectare", "area"),
+    "km": ("km", "length"),
+    "mm": ("mm", "length"),
+    "cm": ("cm", "length"),
+    "ft": ("foot", "length"),
+    "yd": ("yard", "length"),
+    "nmi": ("nautical_mile", "length"),
+    "dm": ("dm", "length"),
+    "kg": ("kg", "mass"),
+    "mg": ("mg", "mass"),
+    "μg": ("microgram", "mass"),
+    "mcg": ("microgram", "mass"),
+    "lb": ("lb", "mass"),
+    "lbs": ("lb", "mass"),
+    "oz": ("oz", "mass"),
+    "kt": ("kilotonne", "mass"),
+    "ml": ("ml", "volume"),
+    "mL": ("ml", "volume"),
+    "bcm": ("1e9 * m**3", "volume"),
+    "tcf": ("1e12 * foot**3", "volume"),
+    "bbl": ("barrel", "volume"),
+    "mph": ("mile/hour", "speed"),
+    "kph": ("km/hour", "speed"),
+    "kmph": ("km/hour", "speed"),
+    "km/h": ("km/hour", "speed"),
+    "kmh": ("km/hour", "speed"),
+    "km/hr": ("km/hour", "speed"),
     "m/s": ("m/s", "speed"),
-    "kW": ("kW", "power"), "MW": ("MW", "power"), "GW": ("GW", "power"), "TW": ("TW", "power"),
-    "hp": ("hp", "power"), "bhp": ("hp", "power"),
-    "kWh": ("kWh", "energy"), "MWh": ("MWh", "energy"), "GWh": ("GWh", "energy"), "TWh": ("TWh", "energy"),
-    "kB": ("kilobyte", "data"), "KB": ("kilobyte", "data"), "MB": ("megabyte", "data"),
-    "GB": ("gigabyte", "data"), "TB": ("terabyte", "data"), "PB": ("petabyte", "data"),
-    "Mb": ("megabit", "data"), "mb": ("megabit", "data"), "Gb": ("gigabit", "data"), "Tb": ("terabit", "data"),
-    "°C": ("degC", "temperature"), "ºC": ("degC", "temperature"), "° C": ("degC", "temperature"),
-    "°F": ("degF", "temperature"), "ºF": ("degF", "temperature"), "° F": ("degF", "temperature"),
+    "kW": ("kW", "power"),
+    "MW": ("MW", "power"),
+    "GW": ("GW", "power"),
+    "TW": ("TW", "power"),
+    "hp": ("hp", "power"),
+    "bhp": ("hp", "power"),
+    "kWh": ("kWh", "energy"),
+    "MWh": ("MWh", "energy"),
+    "GWh": ("GWh", "energy"),
+    "TWh": ("TWh", "energy"),
+    "kB": ("kilobyte", "data"),
+    "KB": ("kilobyte", "data"),
+    "MB": ("megabyte", "data"),
+    "GB": ("gigabyte", "data"),
+    "TB": ("terabyte", "data"),
+    "PB": ("petabyte", "data"),
+    "Mb": ("megabit", "data"),
+    "mb": ("megabit", "data"),
+    "Gb": ("gigabit", "data"),
+    "Tb": ("terabit", "data"),
+    "°C": ("degC", "temperature"),
+    "ºC": ("degC", "temperature"),
+    "° C": ("degC", "temperature"),
+    "°F": ("degF", "temperature"),
+    "ºF": ("degF", "temperature"),
+    "° F": ("degF", "temperature"),
 }
 _WORDS: dict[str, tuple[str, str]] = {}
 
@@ -100,7 +147,8 @@ _words("cubic feet|cubic foot", "foot**3", "volume")
 _words("miles per hour|miles an hour|mile per hour|mile an hour", "mile/hour", "speed")
 _words(
     "kilometres per hour|kilometers per hour|kilometres an hour|kilometers an hour|km per hour|km an hour",
-    "km/hour", "speed",
+    "km/hour",
+    "speed",
 )
 _words("knots", "knot", "speed")
 _words("kilowatts|kilowatt", "kW", "power")
@@ -120,7 +168,8 @@ _words("megabits|megabit", "megabit", "data")
 _words("gigabits|gigabit", "gigabit", "data")
 _words(
     "degrees celsius|degree celsius|degrees centigrade|degrees c|celsius",
-    "degC", "temperature",
+    "degC",
+    "temperature",
 )
 _words("degrees fahrenheit|degree fahrenheit|degrees f|fahrenheit", "degF", "temperature")
 _words("magnitude", "", "magnitude")
@@ -203,13 +252,27 @@ def written_step(number_text: str) -> float:
     if not any(c.isdigit() for c in s):
         return 0.0
     decimals = len(s.split(".", 1)[1]) if "." in s else 0
-    return 0.5 * 10.0 ** -decimals
+    return 0.5 * 10.0**-decimals
 
 
 #: Unit codes that annotators and other tools write (`m`, `t`, `mi`) but that news text cannot use
 #: bare (`3m` is three million): for reading gold files and peer specs, never for extraction.
-_CODES = {"m": "metres", "t": "tonnes", "mi": "miles", "mi2": "sq mi", "acre": "acres", "in": "inches",
-          "g": "grams", "l": "litres", "kmh": "km/h", "mwh": "MWh", "kwh": "kWh", "gwh": "GWh"}
+_CODES = {
+    "m": "metres",
+    "t": "tonnes",
+    "mi": "miles",
+    "mi2": "sq mi",
+    "acre": "acres",
+    "in": "inches",
+    "g": "grams",
+    "l": "litres",
+    "kmh": "km/h",
+    "mwh": "MWh",
+    "kwh": "kWh",
+    "gwh": "GWh",
+    "degC": "°C",
+    "degF": "°F",
+}
 
 
 def to_canonical(values: tuple[float | None, ...], unit_code: str | None) -> tuple[float | None, ...] | None:

@@ -101,7 +101,7 @@ class DateFinder:
 
     @staticmethod
     def _merge_periods(doc: Doc, text: str) -> None:
-        """`14 June 2022 – October 2022`, `15 June to October 2022`, `between 2014 and 2020`: two
+        """`14 June 2022 - October 2022`, `15 June to October 2022`, `between 2014 and 2020`: two
         dates that bound one period are one date span (its ref the start, `end` the last part)."""
         if SPAN_KEY not in doc.spans or len(doc.spans[SPAN_KEY]) < 2:
             return

@@ -28,18 +28,17 @@ from claims.components.common import (
 from claims.currencies import ambiguous_family, country_mentions, resolve_family
 from claims.normalise import (
     QUALIFIER_PATTERN,
+    ambiguous_codes,
     currency_code,
     currency_prefixes,
     currency_scale,
     currency_words,
     interval,
-    ambiguous_codes,
     iso_codes,
     minor_unit,
     postfix_symbols,
     qualifier_of,
 )
-from claims.units import GLUED_ONLY, GLUED_PATTERN, UNIT_PATTERN, canonical_name, convert, unit_of, written_step
 from claims.numbers import (
     BARE_FRACTIONS,
     DURATION_UNITS,
@@ -57,6 +56,7 @@ from claims.numbers import (
     singular,
     trie_pattern,
 )
+from claims.units import GLUED_ONLY, GLUED_PATTERN, UNIT_PATTERN, canonical_name, convert, unit_of, written_step
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -169,8 +169,9 @@ class QuantityFinder:
             # millions or more: `SAR 100 million`, never `ALL 5 solutions`
             rf"|(?:{ambiguous})\s?(?=\d[\d,.]*\s?(?:thousand|million|billion|trillion|bn|mn|m)\b)"
         )
-        words = trie_pattern(sorted({f for w in currency_words() for f in (w, w + "s")}
-                                    | {"cent", "cents", "pence", "penny"}))
+        words = trie_pattern(
+            sorted({f for w in currency_words() for f in (w, w + "s")} | {"cent", "cents", "pence", "penny"})
+        )
         symbols = "|".join(re.escape(x) for x in postfix_symbols())
         word_number = rf"(?i:{WORD_NUMBER})"
         not_a_number_next = rf"(?!(?:\s(?:or|equal|than|to))*\s(?:[\d$€£¥]|{word_number}(?![\w-])))"
@@ -198,8 +199,11 @@ class QuantityFinder:
             + rf"|\s?(?P<curs>{symbols})(?!\s?\d(?![\d.,]*\s?(?:{symbols})))"
             + r")?"
             + r"(?:(?P<orq>\s(?:or|and)\s(?:more|greater|above|higher|over|less|fewer|lower|below|under)\b"
-            + not_a_number_next + r")"
-            + r"|(?P<oreq>\s(?i:or\sequal)(?:\sto)?(?:\sit)?\b" + not_a_number_next + r"))?"
+            + not_a_number_next
+            + r")"
+            + r"|(?P<oreq>\s(?i:or\sequal)(?:\sto)?(?:\sit)?\b"
+            + not_a_number_next
+            + r"))?"
         )
         vague = "|".join(sorted((v.replace(" ", r"\s") for v in VAGUE), key=len, reverse=True))
         self.vague = re.compile(rf"(?<![\w-])(?P<qual>{QUALIFIER_PATTERN}\s)?(?P<v>(?i:{vague}))(?=\sof\b)")
@@ -233,9 +237,7 @@ class QuantityFinder:
             r"|(?P<um>m)(?=\s(?:tall|high|higher|lower|long|longer|deep|deeper|wide|above|below|depth|height)\b"
             r"|[),;]|\.(?!\d)|$))"
         )
-        self.quake = re.compile(
-            r"(?<![\w-])(?:(?i:magnitude)[\s-](?:of\s)?|M\s?)(?P<n>\d(?:\.\d{1,2})?)(?![\w.]\d?)"
-        )
+        self.quake = re.compile(r"(?<![\w-])(?:(?i:magnitude)[\s-](?:of\s)?|M\s?)(?P<n>\d(?:\.\d{1,2})?)(?![\w]|\.\d)")
         ensure_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
@@ -257,8 +259,17 @@ class QuantityFinder:
             if not overlaps_any(m.start(), m.end(), used):
                 low, high = VAGUE[" ".join(m.group("v").lower().split())]
                 unit = self._counted(doc, text, m.end())
-                if add_span(doc, m.start(), m.end(), claims_kind="count", claims_value=None,
-                            claims_low=low, claims_high=high, claims_qualifier="range", claims_unit=unit):
+                if add_span(
+                    doc,
+                    m.start(),
+                    m.end(),
+                    claims_kind="count",
+                    claims_value=None,
+                    claims_low=low,
+                    claims_high=high,
+                    claims_qualifier="range",
+                    claims_unit=unit,
+                ):
                     used.append((m.start(), m.end()))
         self._merge_bounds(doc, text)
         self._drop_anaphora(doc, text)
@@ -278,9 +289,13 @@ class QuantityFinder:
         for span in sorted(doc.spans[SPAN_KEY], key=lambda s: s.start_char):
             key = (span._.claims_kind, span._.claims_value, span._.claims_unit)
             start = (span._.claims_chars or (span.start_char, span.end_char))[0]
-            if span._.claims_kind in ("money", "count", "quantity") and span._.claims_value is not None \
-                    and key in seen and re.search(r"\b(?:[Tt]he|[Tt]hat|[Tt]his)\s$", text[max(0, start - 5) : start]) \
-                    and span._.claims_qualifier == "exact":
+            if (
+                span._.claims_kind in ("money", "count", "quantity")
+                and span._.claims_value is not None
+                and key in seen
+                and re.search(r"\b(?:[Tt]he|[Tt]hat|[Tt]his)\s$", text[max(0, start - 5) : start])
+                and span._.claims_qualifier == "exact"
+            ):
                 dropped = True
                 continue
             seen.add(key)
@@ -290,8 +305,11 @@ class QuantityFinder:
 
     def _resolve_currencies(self, doc: Doc) -> None:
         """`$`, `Rs`, `kr`, `dollars`, `rupees`: the currency of the article's country."""
-        mentions = country_mentions(e.text for e in doc.ents if e.label_ == "GPE") if doc.has_annotation(
-            "ENT_IOB") else Counter()
+        mentions = (
+            country_mentions(e.text for e in doc.ents if e.label_ == "GPE")
+            if doc.has_annotation("ENT_IOB")
+            else Counter()
+        )
         for span in doc.spans[SPAN_KEY]:
             key = span._.claims_chars
             if key in self._pending:
@@ -305,17 +323,20 @@ class QuantityFinder:
                 continue
             number = float(m.group("n"))
             step = written_step(m.group("n"))
-            self._add(doc, m.start(), m.end(), used, "quantity", number, number - step, number + step,
-                      "exact", "magnitude")
+            self._add(
+                doc, m.start(), m.end(), used, "quantity", number, number - step, number + step, "exact", "magnitude"
+            )
         for m in self.dimension.finditer(text):
             g = m.groupdict()
             if overlaps_any(m.start(), m.end(), used):
                 continue
             if g["um"]:
                 # `8,848.86m`, `1.8m tall`: metres where a million is implausible (`3m residents`)
-                if "," not in (g["n1"] or "") and not re.match(r"\s(?:tall|high|higher|lower|long|longer|deep|"
-                                                              r"deeper|wide|above|below|depth|height)\b",
-                                                              text[m.end():m.end() + 10]):
+                if "," not in (g["n1"] or "") and not re.match(
+                    r"\s(?:tall|high|higher|lower|long|longer|deep|"
+                    r"deeper|wide|above|below|depth|height)\b",
+                    text[m.end() : m.end() + 10],
+                ):
                     continue
                 form = "metres"
             else:
@@ -325,29 +346,36 @@ class QuantityFinder:
                 continue
             if unit is None:
                 continue
-            if unit.dimension == "magnitude" and (g["n2"] or float((g["n1"] or "0").replace(",", "") or 0) > 10
-                                                  if (g["n1"] or "")[:1].isdigit() else True):
+            if unit.dimension == "magnitude" and (
+                g["n2"] or float((g["n1"] or "0").replace(",", "") or 0) > 10 if (g["n1"] or "")[:1].isdigit() else True
+            ):
                 continue
             try:
                 n1 = parse_number(_ungroup(g["n1"] or ""))
                 n2 = parse_number(_ungroup(g["n2"])) if g["n2"] else None
             except ValueError:
                 continue
-            if is_word_number(g["n1"] or "") and (g["n1"] or "")[:1].isupper() \
-                    and not at_sentence_start(text, m.start("n1")):
+            if (
+                is_word_number(g["n1"] or "")
+                and (g["n1"] or "")[:1].isupper()
+                and not at_sentence_start(text, m.start("n1"))
+            ):
                 continue
             if g["neg"]:
                 n1 = -n1
             mag1, mag2 = magnitude_of(g["m1"]), magnitude_of(g["m2"])
             end_unit = m.end()
             start = m.start() if g["qual"] or not g["between"] else m.start("n1") - (len(g["neg"] or ""))
+            value: float | None
+            low: float | None
+            high: float | None
             if n2 is not None:
                 if g["m1"] is None:
                     mag1 = mag2
-                low, high = sorted((n1 * mag1, n2 * mag2))
-                if low == high:
+                lo, hi = sorted((n1 * mag1, n2 * mag2))
+                if lo == hi:
                     continue
-                value, qualifier = None, "range"
+                value, low, high, qualifier = None, lo, hi, "range"
             else:
                 qualifier = qualifier_of(g["qual"])
                 step = rounding_step(g["n1"] or "", mag1) if mag1 != 1.0 else written_step(g["n1"] or "")
@@ -355,8 +383,18 @@ class QuantityFinder:
                     step = 0.0 if is_word_number(g["n1"] or "") else step
                 value, low, high = interval(n1 * mag1, qualifier, step)
             converted = convert((value, low, high), unit)
-            self._add(doc, start, end_unit, used, "quantity", converted[0], converted[1], converted[2],
-                      qualifier, canonical_name(unit.dimension))
+            self._add(
+                doc,
+                start,
+                end_unit,
+                used,
+                "quantity",
+                converted[0],
+                converted[1],
+                converted[2],
+                qualifier,
+                canonical_name(unit.dimension),
+            )
 
     def _fractions(self, doc: Doc, text: str, used: list[tuple[int, int]]) -> None:
         """`two-thirds`, `one quarter`; `half` and `a third` only after a qualifier (`more than half`)."""
@@ -369,8 +407,17 @@ class QuantityFinder:
                 continue
             q = qualifier_of(m.group("qual"))
             _, low, high = interval(value, q)
-            if add_span(doc, m.start(), m.end(), claims_kind="ratio", claims_value=round(value, 4),
-                        claims_low=low, claims_high=high, claims_qualifier=q, claims_unit="fraction"):
+            if add_span(
+                doc,
+                m.start(),
+                m.end(),
+                claims_kind="ratio",
+                claims_value=round(value, 4),
+                claims_low=low,
+                claims_high=high,
+                claims_qualifier=q,
+                claims_unit="fraction",
+            ):
                 used.append((m.start(), m.end()))
 
     def _shares(self, doc: Doc, text: str, used: list[tuple[int, int]]) -> None:
@@ -389,8 +436,12 @@ class QuantityFinder:
                 continue
             if not 0 < a < b <= 1000 or (m.group("a") and not float(a).is_integer()):
                 continue
-            if m.group("a") and is_word_number(m.group("a")) and m.group("a")[:1].isupper() \
-                    and not at_sentence_start(text, m.start("a")):
+            if (
+                m.group("a")
+                and is_word_number(m.group("a"))
+                and m.group("a")[:1].isupper()
+                and not at_sentence_start(text, m.start("a"))
+            ):
                 continue
             q = qualifier_of(m.group("qual"))
             if m.group("orq"):
@@ -398,8 +449,17 @@ class QuantityFinder:
                 q = "at_least" if more else "at_most"
             value = a / b
             _, low, high = interval(value, q)
-            if add_span(doc, m.start(), m.end(), claims_kind="ratio", claims_value=round(value, 4),
-                        claims_low=low, claims_high=high, claims_qualifier=q, claims_unit="fraction"):
+            if add_span(
+                doc,
+                m.start(),
+                m.end(),
+                claims_kind="ratio",
+                claims_value=round(value, 4),
+                claims_low=low,
+                claims_high=high,
+                claims_qualifier=q,
+                claims_unit="fraction",
+            ):
                 used.append((m.start(), m.end()))
 
     def _merge_bounds(self, doc: Doc, text: str) -> None:
@@ -452,9 +512,15 @@ class QuantityFinder:
         span = doc.char_span(a0, b1, alignment_mode="expand")
         if span is None:
             return None
-        for name, value in (("claims_kind", a._.claims_kind), ("claims_value", None), ("claims_low", low),
-                            ("claims_high", high), ("claims_qualifier", "range"),
-                            ("claims_unit", ub if ub is not None else ua), ("claims_chars", (a0, b1))):
+        for name, value in (
+            ("claims_kind", a._.claims_kind),
+            ("claims_value", None),
+            ("claims_low", low),
+            ("claims_high", high),
+            ("claims_qualifier", "range"),
+            ("claims_unit", ub if ub is not None else ua),
+            ("claims_chars", (a0, b1)),
+        ):
             setattr(span._, name, value)
         return span
 
@@ -469,8 +535,14 @@ class QuantityFinder:
                 n2 = None
         from_ = (g["between"] or "").strip().lower() == "from"
         own_unit = bool(g["pct1"] or g["cur1"] or g["m1"])  # `climbed 3 to 4 percent` is a range
-        if n2 is not None and (from_ or own_unit) and g["conn"] in ("to", "-", "–") and _CHANGE_BEFORE.search(
-            text[max(0, m.start() - 60) : m.start() + len(g["qual"] or "") + len(g["between"] or "")]
+        own_unit = own_unit or bool(re.search(r"\bby\s$", text[max(0, m.start() - 4) : m.start()]))
+        if (
+            n2 is not None
+            and (from_ or own_unit)
+            and g["conn"] in ("to", "-", "–")
+            and _CHANGE_BEFORE.search(
+                text[max(0, m.start() - 60) : m.start() + len(g["qual"] or "") + len(g["between"] or "")]
+            )
         ):
             # `fell 0.4 per cent to 4,120`, `widened by $12 billion to $95 billion`: a change and
             # the level it led to; `rose from 5.2 million to 6.5 million`: two levels at two times.
@@ -518,13 +590,32 @@ class QuantityFinder:
         return None, 1.0
 
     def _single(
-        self, doc: Doc, text: str, m: re.Match[str], start: int, end: int,
-        used: list[tuple[int, int]], *, tail_post: bool,
+        self,
+        doc: Doc,
+        text: str,
+        m: re.Match[str],
+        start: int,
+        end: int,
+        used: list[tuple[int, int]],
+        *,
+        tail_post: bool,
     ) -> None:
         g = m.groupdict()
         if not tail_post:
-            g = {**g, "post": None, "curw": None, "cur2": None, "curs": None, "orq": None,
-                 "curc": None, "curh": None, "m3": None, "m4": None, "oreq": None, "pence": None}
+            g = {
+                **g,
+                "post": None,
+                "curw": None,
+                "cur2": None,
+                "curs": None,
+                "orq": None,
+                "curc": None,
+                "curh": None,
+                "m3": None,
+                "m4": None,
+                "oreq": None,
+                "pence": None,
+            }
         if g["between"] and not g["qual"]:
             start = m.start("between") + len(g["between"] or "")
         n_text, mag_text = g["n1"] or "", g["m1"]
@@ -607,8 +698,7 @@ class QuantityFinder:
             return 1.0
         return -1.0
 
-    def _range(self, doc: Doc, text: str, m: re.Match[str], start: int, end: int,
-               used: list[tuple[int, int]]) -> None:
+    def _range(self, doc: Doc, text: str, m: re.Match[str], start: int, end: int, used: list[tuple[int, int]]) -> None:
         g = m.groupdict()
         try:
             a = parse_number(g["n1"] or "") * self._sign(text, m, "neg1")
@@ -647,9 +737,19 @@ class QuantityFinder:
         if kind == "money" and family is not None:
             self._pending[(start, end)] = family
 
-    def _add(self, doc: Doc, start: int, end: int, used: list[tuple[int, int]], kind: str,
-             value: float | None, low: float | None, high: float | None, qualifier: str,
-             unit: str | None) -> None:
+    def _add(
+        self,
+        doc: Doc,
+        start: int,
+        end: int,
+        used: list[tuple[int, int]],
+        kind: str,
+        value: float | None,
+        low: float | None,
+        high: float | None,
+        qualifier: str,
+        unit: str | None,
+    ) -> None:
         if qualifier == "approx" and value is not None and self.approx_tolerance != 0.1:
             tol = abs(value) * self.approx_tolerance
             low, high = min(low or value, value - tol), max(high or value, value + tol)
@@ -661,14 +761,24 @@ class QuantityFinder:
             # so the vague finder does not reread `billions of` inside them as a claim.
             used.append((start, end))
             return
-        span = add_span(doc, start, end, claims_kind=kind, claims_value=value, claims_low=low,
-                        claims_high=high, claims_qualifier=qualifier, claims_unit=unit)
+        span = add_span(
+            doc,
+            start,
+            end,
+            claims_kind=kind,
+            claims_value=value,
+            claims_low=low,
+            claims_high=high,
+            claims_qualifier=qualifier,
+            claims_unit=unit,
+        )
         if span is not None:
             used.append((start, end))
 
     # -- vetoes ---------------------------------------------------------------------------------
-    def _plausible_number(self, doc: Doc, text: str, start: int, n_start: int, end: int,
-                          g: dict[str, str | None], mag_text: str | None) -> bool:
+    def _plausible_number(
+        self, doc: Doc, text: str, start: int, n_start: int, end: int, g: dict[str, str | None], mag_text: str | None
+    ) -> bool:
         """False for numbers that are part of names, formats, times of day or anaphora."""
         n_text = g["n1"] or ""
         if _NAME_NUMBER_BEFORE.search(text[max(0, n_start - 8) : n_start]):
@@ -677,8 +787,13 @@ class QuantityFinder:
             return False
         if _AGE_BEFORE.search(text[max(0, start - 24) : start]):
             return False  # an age, not a count
-        if not g["qual"] and _APPOSED_AGE.search(text[max(0, start - 30) : start]) and \
-                re.match(r"^,", text[end : end + 1]) and (g["n1"] or "").isdigit() and int(g["n1"] or 0) < 120:
+        if (
+            not g["qual"]
+            and _APPOSED_AGE.search(text[max(0, start - 30) : start])
+            and re.match(r"^,", text[end : end + 1])
+            and (g["n1"] or "").isdigit()
+            and int(g["n1"] or 0) < 120
+        ):
             return False
         if doc.has_annotation("TAG"):
             nxt = doc.char_span(end, min(len(text), end + 40), alignment_mode="expand")
