@@ -73,8 +73,14 @@ _POSSESSIVE = r"(?<!\b[Tt]heir\s)(?<!\b[Hh]is\s)(?<!\b[Hh]er\s)(?<!\b[Mm]y\s)(?<
 #: strings, which the component dropped anyway, are no longer matched). Four times faster.
 DATE_PATTERN = (
     r"(?<!\w)(?:"
+    # 10-11 September 2023 | August 25-31, 2005 | March-December 2018: one period
+    rf"(?P<p>(?P<p_day1>{_DAY})\s?[-–]\s?(?P<p_day2>{_DAY})\s(?P<p_mon>{_MONTH})(?:,?\s(?P<p_year>{_FULL_YEAR}))?)"
+    rf"|(?P<p2>(?:(?<=\b[Ff]rom\s)|(?<=\b[Bb]etween\s))(?P<p2_day1>{_DAY})\s(?:to|and|until|through)\s"
+    rf"(?P<p2_day2>{_DAY})\s(?P<p2_mon>{_MONTH})(?:,?\s(?P<p2_year>{_FULL_YEAR}))?)"
+    rf"|(?P<q>(?P<q_mon>{_MONTH})\s(?P<q_day1>{_DAY})\s?[-–]\s?(?P<q_day2>{_DAY})(?:,?\s(?P<q_year>{_FULL_YEAR}))?)"
+    rf"|(?P<k>(?P<k_mon1>{_MONTH})\s?[-–]\s?(?P<k_mon2>{_MONTH})\s(?P<k_year>{_YEAR}))"
     # Sunday, February 27, 2022 | Feb. 7, 2025 | February 7th | mid-February 24 | Oct-2 | Oct/2
-    rf"(?P<a>(?:(?P<a_wd>(?i:{_WEEKDAY})),?\s)?(?P<a_mod>{_MOD})?(?P<a_mon>{_MONTH})(?:\s|[-/](?=\d))(?P<a_day>{_DAY})"
+    rf"|(?P<a>(?:(?P<a_wd>(?i:{_WEEKDAY})),?\s)?(?P<a_mod>{_MOD})?(?P<a_mon>{_MONTH})(?:\s|[-/](?=\d))(?P<a_day>{_DAY})"
     rf"(?:,?\s(?P<a_year>{_FULL_YEAR}))?)"
     # 23 March 2022 | the 24th of February | 16. Nov. 2016
     rf"|(?P<b>(?:(?P<b_wd>(?i:{_WEEKDAY})),?\s)?(?:the\s)?(?<![\d.,])(?P<b_day>{_DAY})"
@@ -94,10 +100,15 @@ DATE_PATTERN = (
     # mid-April | earlier in February | (in) March   -- a bare month needs a cue before it
     rf"|(?P<d>(?P<d_mod>{_MOD})(?P<d_mon>{_MONTH}))"
     rf"|(?P<d2_cue>\b(?:in|In|since|Since|until|till|by|By|from|From|through|to|of|during|last|next|this|Last|Next|This|on|On)\s)"
-    rf"(?P<d2_mon>{_MONTH})(?!\.?,?\s\d)"
+    rf"(?P<d2_mon>{_MONTH})(?!\.?,?\s\d)(?!\sof\s\d)"
     # 2019-sep-1 | 2019/sep/01 | 2016 November | 2016, nov
     rf"|(?P<g>(?P<g_year>{_YEAR})(?:[-/](?P<g_mon>{_MONTH})[-/](?P<g_day>{_DAY})"
     rf"|\s?,?\s(?!May\b|Jan\b)(?P<g_mon2>{_MONTH})(?!\.?,?\s\d)))"
+    # mid-2023 | late 2022 | the first quarter of 2024 | Q1 2024 | H2 2023 | fiscal 2023 | FY2019
+    rf"|(?P<y>(?P<y_part>(?i:early|mid|late)[-\s]|(?i:the\s)?(?i:end|beginning|start|middle)\sof\s"
+    r"|(?i:the\s)?(?P<y_ord>(?i:first|second|third|fourth|final|last|1st|2nd|3rd|4th))[-\s](?P<y_unit>(?i:quarter|half))"
+    r"\s(?:of\s)?|(?P<y_q>[QH])(?P<y_n>[1-4])\s?(?:of\s)?|(?P<y_fy>(?i:fiscal|financial)\s(?:(?i:year)\s)?|FY\s?))"
+    rf"(?P<y_year>{_YEAR}))"
     # 2014 | 1904-05 | 2014-2020 (the component filters years that are not dates)
     rf"|(?P<f>(?P<f_year>{_YEAR})(?:[-–](?P<f_year2>\d{{4}}|\d\d)(?![\w]))?)"
     # February (a full month name with no cue, capitalised)
@@ -130,12 +141,22 @@ class DateRef(TypedDict, total=False):
     day: int
     decade: int
     rel: str  # "yesterday", "this_week", "weekday:2", "last_year", ...
+    part: str  # of a year: "early" | "mid" | "late" | "q1".."q4" | "h1" | "h2"
+    end: DateRef  # a stated period's last part (`10-11 September 2023`, `March-December 2018`)
 
 
 def ref_from_match(m: re.Match[str]) -> DateRef | None:
     """Build a DateRef from a DATE_PATTERN match (None when the match is not a real date)."""
     g = m.groupdict()
     ref: DateRef = {}
+    if g["p"] or g["p2"] or g["q"] or g["k"]:
+        return _range_ref(g)
+    if g["y"]:
+        ref["year"] = int(g["y_year"])
+        part = _year_part(g)
+        if part:
+            ref["part"] = part
+        return ref
     for key in ("a", "b", "c", "g"):
         if g[key]:
             mon = g.get(f"{key}_mon") or g.get(f"{key}_mon2")
@@ -171,6 +192,11 @@ def ref_from_match(m: re.Match[str]) -> DateRef | None:
         return ref
     if g["f"]:
         ref["year"] = int(g["f_year"])
+        if g["f_year2"]:  # `2014-2020`, `1904-05`
+            y2 = g["f_year2"]
+            end_year = int(y2) if len(y2) == 4 else ref["year"] // 100 * 100 + int(y2)
+            if end_year > ref["year"]:
+                ref["end"] = {"year": end_year}
         return ref
     if g["r"]:
         if g["r_word"]:
@@ -189,6 +215,82 @@ def ref_from_match(m: re.Match[str]) -> DateRef | None:
             ref["rel"] = f"weekday:{WEEKDAYS[g['r_wd'].lower()]}:{which}"
         return ref
     return None
+
+
+_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+
+
+def _year_part(g: dict[str, str | None]) -> str | None:
+    """`early` / `mid` / `late`, `q1`..`q4`, `h1`/`h2`, or None (fiscal years: the year itself)."""
+    if g["y_q"]:
+        return f"{(g['y_q'] or '').lower()}{g['y_n']}"
+    if g["y_ord"]:
+        o = (g["y_ord"] or "").lower()
+        unit = (g["y_unit"] or "").lower()
+        n = _ORDINALS.get(o, 4 if unit == "quarter" else 2)  # final/last
+        return f"q{n}" if unit == "quarter" else f"h{min(n, 2)}"
+    if g["y_fy"]:
+        return None
+    words = (g["y_part"] or "").lower()
+    for key, part in (
+        ("early", "early"),
+        ("beginning", "early"),
+        ("start", "early"),
+        ("mid", "mid"),
+        ("middle", "mid"),
+        ("late", "late"),
+        ("end", "late"),
+    ):
+        if key in words:
+            return part
+    return None
+
+
+def _range_ref(g: dict[str, str | None]) -> DateRef | None:
+    """`10-11 September 2023`: the first day, with the last one under `end`."""
+    ref: DateRef = {}
+    end: DateRef = {}
+    if g["p"] or g["p2"] or g["q"]:
+        k = "p" if g["p"] else "p2" if g["p2"] else "q"
+        month = MONTHS[(g[f"{k}_mon"] or "").rstrip(".").lower()]
+        d1, d2 = (int(re.sub(r"\D", "", g[f"{k}_day{i}"] or "")) for i in (1, 2))
+        if not d1 < d2 or d2 > calendar.monthrange(int(g[f"{k}_year"] or 2000), month)[1]:
+            return None
+        ref["month"], ref["day"] = month, d1
+        end["month"], end["day"] = month, d2
+        if g[f"{k}_year"]:
+            ref["year"] = end["year"] = int(g[f"{k}_year"] or 0)
+    else:
+        m1 = MONTHS[(g["k_mon1"] or "").rstrip(".").lower()]
+        m2 = MONTHS[(g["k_mon2"] or "").rstrip(".").lower()]
+        year = int(g["k_year"] or 0)
+        ref["year"], ref["month"] = (year if m1 <= m2 else year - 1), m1
+        end["year"], end["month"] = year, m2
+    ref["end"] = end
+    return ref
+
+
+#: `early 2022`: January to April; `mid-2022`: May to August; `late 2022`: September to December.
+_PARTS: dict[str, tuple[int, int]] = {
+    "early": (1, 4),
+    "mid": (5, 8),
+    "late": (9, 12),
+    "q1": (1, 3),
+    "q2": (4, 6),
+    "q3": (7, 9),
+    "q4": (10, 12),
+    "h1": (1, 6),
+    "h2": (7, 12),
+}
+
+
+def part_period(ref: DateRef) -> tuple[str, str] | None:
+    """The months a part of a year covers: `mid-2023` -> (2023-05, 2023-08), Q1 -> (01, 03)."""
+    part = ref.get("part")
+    if not part or "year" not in ref or part not in _PARTS:
+        return None
+    a, b = _PARTS[part]
+    return _iso(ref["year"], a), _iso(ref["year"], b)
 
 
 def _iso(year: int, month: int | None = None, day: int | None = None) -> str:
@@ -329,3 +431,50 @@ def is_valid(iso: str) -> bool:
     except Exception:
         return False
     return True
+
+
+_COUNT_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twelve": 12,
+}
+#: Right after a figure: the earlier time it was true at (`5.2 million a month earlier`, `last year`).
+EARLIER_TIME = re.compile(
+    r"^(?:\s[a-z][\w-]*){0,3}?,?\s(?:(?P<n>an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|\d{1,2})"
+    r"\s(?P<u>day|week|month|year)s?\s(?:earlier|before|ago|previously)"
+    r"|(?:the\s)?(?:previous|prior|preceding)\s(?P<u2>day|week|month|year)"
+    r"|(?:a\s)?(?P<u3>year|month|week)\s(?:earlier|before|ago)"
+    r"|last\s(?P<u4>week|month|year))\b"
+)
+
+
+def earlier_time(after: str, published: str | None) -> str | None:
+    """The as-of date of a figure followed by `a month earlier`, `two years ago`, `last year`
+    (relative to the publication date, at the unit's precision: a month -> YYYY-MM)."""
+    m = EARLIER_TIME.match(after)
+    ref = reference_day(published)
+    if m is None or ref is None or published is None:
+        return None
+    unit = m.group("u") or m.group("u2") or m.group("u3") or m.group("u4")
+    n_text = (m.group("n") or "a").lower()
+    n = _COUNT_WORDS.get(n_text) or (int(n_text) if n_text.isdigit() else 1)
+    try:
+        if unit == "year":
+            return _iso(ref.year - n)
+        if unit == "month":
+            total = ref.year * 12 + ref.month - 1 - n
+            return _at_precision(date(total // 12, total % 12 + 1, 1), published, "month")
+        days = n * (7 if unit == "week" else 1)
+        return _at_precision(ref - timedelta(days=days), published, "day")
+    except (ValueError, OverflowError):
+        return None

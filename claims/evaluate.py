@@ -180,6 +180,14 @@ def check_normalisation(gold: Mapping[str, Any], pred: Claim) -> str | None:
             return None
         return f"date {got_date!r} != {want!r}"
     qual = gold.get("qualifier", "exact")
+    if gold.get("kind") == "quantity":
+        # quantities are stored in their dimension's canonical unit (claims.units): so is the gold
+        from claims.units import to_canonical
+
+        keys = ("value", "low", "high")
+        conv = to_canonical(tuple(_num(gold.get(k)) for k in keys), gold.get("unit"))
+        if conv is not None:
+            gold = {**gold, **{k: v for k, v in zip(keys, conv, strict=True) if gold.get(k) is not None}}
     if qual == "range":
         lo, hi = _num(gold.get("low")), _num(gold.get("high"))
         if not (close(pred.low, lo) and close(pred.high, hi)):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from claims.clean import clean_html, clean_text
 from claims.components.common import SPAN_KEY
-from claims.dates import DateRef, resolve
+from claims.dates import DateRef, earlier_time, part_period, resolve
 from claims.errors import InvalidInput
 from claims.frame import Topic, frame_of, measure_phrase, topic_of
 from claims.frame.measure import measure_words, subject_for
@@ -196,6 +196,7 @@ def claims_of(doc: Doc, published: str | None, title: str | None = None, *, topi
     # year* earlier in its sentence or in the sentence before (`late February 2022 ... By March 24`);
     # bare years are not used as hints since they usually date some other event (`signed in 1960`).
     resolved: dict[int, str | None] = {}
+    periods: dict[int, Period] = {}  # stated periods: `14 June 2022 - October 2022`, `mid-2023`
     last_year: dict[int, int] = {}
     ref_day = reference_day(published)
     for no in sorted(by_sent):
@@ -208,11 +209,14 @@ def claims_of(doc: Doc, published: str | None, title: str | None = None, *, topi
                 if "month" in ref:
                     year_here = ref["year"]
                 resolved[span.start_char] = resolve(ref, published)
-                continue
-            hint = year_here if year_here is not None else last_year.get(no - 1)
-            if hint is not None and ref_day is not None and hint > ref_day.year + 1:
-                hint = None
-            resolved[span.start_char] = resolve(ref, published, hint)
+            else:
+                hint = year_here if year_here is not None else last_year.get(no - 1)
+                if hint is not None and ref_day is not None and hint > ref_day.year + 1:
+                    hint = None
+                resolved[span.start_char] = resolve(ref, published, hint)
+            period = _period_of(ref, resolved[span.start_char], published)
+            if period is not None:
+                periods[span.start_char] = period
         if year_here is not None:
             last_year[no] = year_here
 
@@ -228,7 +232,7 @@ def claims_of(doc: Doc, published: str | None, title: str | None = None, *, topi
             if not group:
                 continue
         quantitative = [s for s in group if s._.claims_kind != "date"]
-        scopes, consumed = _scope(text, group, resolved, bool(quantitative))
+        scopes, consumed = _scope(text, group, resolved, bool(quantitative), periods)
         attribution = attribution_of(sent, people)
         sentence_text = sent.text.strip()
         for span in group:
@@ -246,29 +250,57 @@ def claims_of(doc: Doc, published: str | None, title: str | None = None, *, topi
             if kind == "count" and span._.claims_unit is not None:
                 # `four contested islands`: the counted noun phrase right after the figure
                 end = max(end, counted_phrase_end(span))
+            if kind == "date" and not _date_is_claim(span):
+                continue
             if kind == "date":
-                claims.append(Claim(
-                    kind="date", text=text[start:end], start=start, end=end, sentence=sentence_text,
-                    date=resolved.get(start), subject=subject, about=about,
-                    as_of=published, attribution=attribution, context=context, frame=frame,
-                ))
+                claims.append(
+                    Claim(
+                        kind="date",
+                        text=text[start:end],
+                        start=start,
+                        end=end,
+                        sentence=sentence_text,
+                        date=resolved.get(start),
+                        subject=subject,
+                        about=about,
+                        period=periods.get(start),
+                        as_of=published,
+                        attribution=attribution,
+                        context=context,
+                        frame=frame,
+                    )
+                )
                 continue
             if kind == "count":
-                if unit is None and last_count is not None and last_count[0] >= no - 1 \
-                        and _noun_elided(span):
+                if unit is None and last_count is not None and last_count[0] >= no - 1 and _noun_elided(span):
                     # `more than 2,700 Ukrainian refugees ... Around 2,000 remain`: the counted
                     # noun is carried from the nearest count before, in this sentence or the last
                     unit = last_count[1]
                 elif unit is not None:
                     last_count = (no, unit)
             as_of, period = _scope_for(span, clause, scopes)
-            claims.append(Claim(
-                kind=kind, text=text[start:end], start=start, end=end, sentence=sentence_text,
-                value=span._.claims_value, low=span._.claims_low, high=span._.claims_high,
-                qualifier=span._.claims_qualifier or "exact", unit=unit, subject=subject,
-                about=about, as_of=as_of or published, period=period,
-                attribution=attribution, context=context, frame=frame,
-            ))
+            as_of = _earlier_as_of(text, span, end, group, resolved, published) or as_of
+            claims.append(
+                Claim(
+                    kind=kind,
+                    text=text[start:end],
+                    start=start,
+                    end=end,
+                    sentence=sentence_text,
+                    value=span._.claims_value,
+                    low=span._.claims_low,
+                    high=span._.claims_high,
+                    qualifier=span._.claims_qualifier or "exact",
+                    unit=unit,
+                    subject=subject,
+                    about=about,
+                    as_of=as_of or published,
+                    period=period,
+                    attribution=attribution,
+                    context=context,
+                    frame=frame,
+                )
+            )
     return claims
 
 
@@ -305,6 +337,83 @@ def _noun_elided(span: Span) -> bool:
     return nxt.is_lower and nxt.lower_ in ("remain", "remained", "were", "are", "have", "had", "stay", "stayed")
 
 
+_REPORTING = frozenset(
+    "say tell announce report update carry publish issue state add confirm note release quote post "
+    "write cite speak".split()
+)
+
+
+#: Nouns a year names rather than dates (`the 2019 Joint Response Plan`, `the 2018 budget`).
+_DOCUMENT_NOUNS = frozenset(
+    "study report plan survey census paper analysis estimate assessment review strategy document "
+    "response budget edition version model season appeal programme program law act".split()
+)
+
+
+def _noun_after(span: Span) -> str:
+    """The head noun of the noun run right after `span` (`2019 Joint Response Plan` -> `Plan`)."""
+    doc = span.doc
+    last = ""
+    for t in doc[span.end : min(len(doc), span.end + 5)]:
+        if t.pos_ in ("NOUN", "PROPN", "ADJ"):
+            last = t.lemma_ or t.text
+            continue
+        break
+    return last
+
+
+def _date_is_claim(span: Span) -> bool:
+    """Dates that say when something was *reported*, or only roughly when, are no claims (they still
+    scope the figures of their sentence): a relative period (`this year`, `last week`, `this
+    morning`), a weekday or `yesterday` on a reporting verb (`the UN said on Tuesday`), and a bare
+    year used as a modifier (`a 2010 study`, `the 2019 plan`, `Pakistan's 2022 floods`)."""
+    ref = span._.claims_date_ref or {}
+    rel = str(ref.get("rel", ""))
+    if not rel.startswith("month:") and (
+        (rel.split("_")[0] in ("this", "last", "next") and "week" in rel) or rel.endswith(("_month", "_year"))
+    ):
+        return False
+    if re.match(r"(?i)(?:this|last)\s(?:morning|afternoon|evening|night)$", span.text):
+        return False
+    doc = span.doc
+    text = doc.text
+    before = text[max(span.sent.start_char, span.start_char - 12) : span.start_char]
+    if re.search(r"\b[Aa]s\s(?:of|at|on)\s$", before):
+        return False  # `as of Aug. 11, 2023, a total of 2,719`: the figure's as-of, not a claim
+    para = text.rfind("\n", 0, span.start_char) + 1
+    if re.fullmatch(r"\s*[A-Z][A-Za-z .'’-]{1,30},\s", text[para : span.start_char]) and re.match(
+        r"\s?(?:\(|[–—-]\s|:)", text[span.end_char : span.end_char + 3]
+    ):
+        return False  # a dateline: `ISLAMABAD, Oct 29 (NNN-APP) -`
+    if not doc.has_annotation("DEP"):
+        return True
+    if rel.startswith("weekday:") or rel in ("today", "yesterday"):
+        tok = span.root
+        for _ in range(4):
+            if tok.pos_ in ("VERB", "AUX") or tok.head is tok:
+                break
+            tok = tok.head
+        if tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in _REPORTING:
+            return False
+    if set(ref) == {"year"} and len(span) == 1:
+        prev = doc[span.start - 1] if span.start > 0 else None
+        nxt = doc[span.end] if span.end < len(doc) else None
+        if (
+            prev is not None
+            and nxt is not None
+            and nxt.pos_ in ("NOUN", "PROPN", "ADJ")
+            and (
+                prev.lower_ in ("a", "an")
+                or (
+                    prev.lower_ in ("the", "its", "their", "this", "that")
+                    and _noun_after(span).lower() in _DOCUMENT_NOUNS
+                )
+            )
+        ):
+            return False
+    return True
+
+
 class _Scope(NamedTuple):
     start: int
     end: int
@@ -314,12 +423,58 @@ class _Scope(NamedTuple):
     token: int = -1  # first token of the date (`in` scopes only)
 
 
+#: Before a figure: it is an earlier or compared figure (`up from 5.2 million`, `compared with 3%`).
+_EARLIER_BEFORE = re.compile(r"(?:\b(?:from|than|with|against|versus|vs\.?)\s(?:\w+\s)?)$", re.IGNORECASE)
+_DATE_AFTER = re.compile(r"^(?:\s[a-z][\w-]*){0,2}?\s(?:in|on|during|at\sthe\send\sof)\s(?:the\s)?$")
+
+
+def _earlier_as_of(
+    text: str, span: Span, end: int, group: list[Span], resolved: dict[int, str | None], published: str | None
+) -> str | None:
+    """The time a figure was true at when the text attaches one right after it: `5.2 million a
+    month earlier`, `3% a year ago`, `2,000 last year`; and, for an earlier or compared figure
+    (`up from 5.2 million in 2019`), a date right after it."""
+    start = (span._.claims_chars or (span.start_char, span.end_char))[0]
+    after = text[end : end + 60]
+    when = earlier_time(after, published)
+    if when is not None:
+        return when
+    if not _EARLIER_BEFORE.search(text[max(0, start - 30) : start]):
+        return None
+    for d in group:
+        if d._.claims_kind == "date" and d.start_char >= end and _DATE_AFTER.match(text[end : d.start_char]):
+            return resolved.get(d.start_char)
+    return None
+
+
+def _period_of(ref: DateRef, start_iso: str | None, published: str | None) -> Period | None:
+    """The period a date states: a range's two ends, or the months of a part of a year."""
+    if start_iso is None:
+        return None
+    if "end" in ref:
+        end_ref = dict(ref["end"])
+        if "year" not in end_ref and start_iso[:4].isdigit():
+            end_ref["year"] = int(start_iso[:4])
+        end_iso = resolve(end_ref, published)  # type: ignore[arg-type]
+        return Period(start=start_iso, end=end_iso) if end_iso else None
+    months = part_period(ref)
+    return Period(start=months[0], end=months[1]) if months else None
+
+
 def _scope(
-    text: str, group: list[Span], resolved: dict[int, str | None], has_figures: bool
+    text: str,
+    group: list[Span],
+    resolved: dict[int, str | None],
+    has_figures: bool,
+    periods: dict[int, Period] | None = None,
 ) -> tuple[list[_Scope], set[int]]:
-    """As-of dates and periods stated in a sentence, and date spans used up as period bounds."""
+    """As-of dates and periods stated in a sentence, and date spans used up as period bounds.
+
+    A date that states a period of its own (`from 15 June to October 2022`, `in mid-2023`) scopes
+    the figures after it as that period; it stays a date claim (never used up)."""
     scopes: list[_Scope] = []
     consumed: set[int] = set()
+    periods = periods or {}
     dates = [s for s in group if s._.claims_kind == "date" and resolved.get(s.start_char)]
     if not dates:
         return scopes, consumed
@@ -328,6 +483,13 @@ def _scope(
         before = text[max(sent_start, span.start_char - 40) : span.start_char]
         iso = resolved[span.start_char]
         assert iso is not None
+        own = periods.get(span.start_char)
+        if own is not None and not _AS_OF_CUE.search(before) and not _SINCE_CUE.search(before):
+            lead = text[max(sent_start, span.start_char - 25) : span.start_char]
+            attached = _IN_CUE.search(before) and _attached_to_clause(span) and not _in_list(text, dates, i)
+            if re.search(r"\b(?:[Ff]rom|[Bb]etween|[Oo]ver|[Dd]uring|[Tt]hroughout)\s(?:the\s)?$", lead) or attached:
+                scopes.append(_Scope(span.start_char, span.end_char, "period", own.start or iso, own.end))
+            continue
         if _AS_OF_CUE.search(before):
             scopes.append(_Scope(span.start_char, span.end_char, "as_of", iso))
         elif _SINCE_CUE.search(before):
@@ -403,5 +565,9 @@ def _scopes_figure(span: Span, date_tok: Token) -> bool:
         return False
     anchor = tok.head.head
     verb = governing_verb(span)
-    return anchor == verb or anchor == span.root or (span.start <= anchor.i < span.end) \
+    return (
+        anchor == verb
+        or anchor == span.root
+        or (span.start <= anchor.i < span.end)
         or (anchor.pos_ in ("NOUN", "PROPN") and anchor == span.root.head)
+    )

@@ -56,6 +56,39 @@ def content_hash(cleaned: str) -> str:
     return hashlib.sha256(normal.encode()).hexdigest()
 
 
+def _with_html_metadata(article: ArticleIn) -> ArticleIn:
+    """Title, author and publication date from a posted page's meta tags (trafilatura, htmldate);
+    the request's own fields win. A page whose metadata cannot be read is taken as it is."""
+    if article.title and article.author and article.published:
+        return article
+    html = article.html or ""
+    found: dict[str, str] = {}
+    try:
+        from trafilatura import extract_metadata
+
+        meta = extract_metadata(html)
+        if meta is not None:
+            found = {k: v for k, v in (("title", meta.title), ("author", meta.author), ("published", meta.date)) if v}
+    except Exception:
+        found = {}
+    if "published" not in found and not article.published:
+        try:
+            from htmldate import find_date
+
+            date = find_date(html, extensive_search=False, original_date=True)
+            if date:
+                found["published"] = date
+        except Exception:
+            pass
+    if "published" in found:
+        try:
+            partialdate.normalise_published(found["published"])
+        except InvalidInput:
+            del found["published"]
+    updates = {k: v[:1000] for k, v in found.items() if not getattr(article, k)}
+    return msgspec.structs.replace(article, **updates) if updates else article
+
+
 def prepare(article: ArticleIn, *, max_chars: int = MAX_TEXT_CHARS) -> Prepared:
     """Validate and clean; raises InvalidInput with a message a person can act on."""
     if not article.source.strip():
@@ -67,6 +100,8 @@ def prepare(article: ArticleIn, *, max_chars: int = MAX_TEXT_CHARS) -> Prepared:
             raise InvalidInput(f"{name} contains a NUL character")
     if article.url is not None and web_url(article.url) is None:
         raise InvalidInput("url must be an absolute http or https URL")
+    if article.html is not None:
+        article = _with_html_metadata(article)
     published = partialdate.normalise_published(article.published) if article.published else None
     if article.html is not None:
         cleaned, fmt = clean_html(article.html), "html"

@@ -32,21 +32,55 @@ if TYPE_CHECKING:
 APPROX_TOLERANCE = APPROX  # one number, defined with the rest of the policy in claims/tolerance.py
 
 QUALIFIER_WORDS: dict[str, Qualifier] = {
-    "more than": "more_than", "over": "more_than", "above": "more_than", "in excess of": "more_than",
-    "upwards of": "more_than", "greater than": "more_than", "exceeding": "more_than",
-    "just over": "more_than", "well over": "more_than", "just more than": "more_than",
-    "well above": "more_than", "slightly more than": "more_than", "well more than": "more_than",
-    "at least": "at_least", "no less than": "at_least", "no fewer than": "at_least",
+    "more than": "more_than",
+    "over": "more_than",
+    "above": "more_than",
+    "in excess of": "more_than",
+    "upwards of": "more_than",
+    "greater than": "more_than",
+    "exceeding": "more_than",
+    "just over": "more_than",
+    "well over": "more_than",
+    "just more than": "more_than",
+    "well above": "more_than",
+    "slightly more than": "more_than",
+    "well more than": "more_than",
+    "at least": "at_least",
+    "no less than": "at_least",
+    "no fewer than": "at_least",
     "a minimum of": "at_least",
-    "less than": "less_than", "fewer than": "less_than", "under": "less_than", "below": "less_than",
-    "just under": "less_than", "just below": "less_than", "well under": "less_than",
-    "well below": "less_than", "slightly less than": "less_than", "just less than": "less_than",
-    "up to": "at_most", "at most": "at_most", "no more than": "at_most", "a maximum of": "at_most",
-    "as many as": "at_most", "as much as": "at_most",
-    "around": "approx", "about": "approx", "nearly": "approx", "almost": "approx",
-    "roughly": "approx", "some": "approx", "approximately": "approx", "an estimated": "approx",
-    "estimated": "approx", "close to": "approx", "circa": "approx", "about some": "approx",
-    "an approximate": "approx", "approx.": "approx", "~": "approx", "some estimated": "approx",
+    "less than": "less_than",
+    "fewer than": "less_than",
+    "under": "less_than",
+    "below": "less_than",
+    "just under": "less_than",
+    "just below": "less_than",
+    "well under": "less_than",
+    "well below": "less_than",
+    "slightly less than": "less_than",
+    "just less than": "less_than",
+    "up to": "at_most",
+    "at most": "at_most",
+    "no more than": "at_most",
+    "a maximum of": "at_most",
+    "as many as": "at_most",
+    "as much as": "at_most",
+    "around": "approx",
+    "about": "approx",
+    "nearly": "approx",
+    "almost": "approx",
+    "roughly": "approx",
+    "some": "approx",
+    "approximately": "approx",
+    "an estimated": "approx",
+    "estimated": "approx",
+    "close to": "approx",
+    "circa": "approx",
+    "about some": "approx",
+    "an approximate": "approx",
+    "approx.": "approx",
+    "~": "approx",
+    "some estimated": "approx",
 }
 _MORE = ("more", "greater", "larger", "bigger", "higher")
 _LESS = ("less", "fewer", "smaller", "lower")
@@ -58,27 +92,41 @@ def _comparisons() -> dict[str, Qualifier]:
     for words, strict, inclusive in ((_MORE, "more_than", "at_least"), (_LESS, "less_than", "at_most")):
         for w in words:
             out[f"{w} than"] = strict  # type: ignore[assignment]
-            for form in (f"{w} than or equal to", f"{w} or equal than", f"{w} or equal to",
-                         f"{w} than or equal", f"equal to or {w} than", f"equal or {w} than"):
+            for form in (
+                f"{w} than or equal to",
+                f"{w} or equal than",
+                f"{w} or equal to",
+                f"{w} than or equal",
+                f"equal to or {w} than",
+                f"equal or {w} than",
+            ):
                 out[form] = inclusive  # type: ignore[assignment]
     return out
 
 
 QUALIFIER_WORDS.update(_comparisons())
-QUALIFIER_WORDS.update({
-    "exceed": "more_than", "exceeds": "more_than", "exceeded": "more_than", "exceeding": "more_than",
-    "surpass": "more_than", "surpasses": "more_than", "surpassed": "more_than", "surpassing": "more_than",
-    "in excess of": "more_than", "not less than": "at_least", "at least or equal to": "at_least",
-    "not more than": "at_most", "at most or equal to": "at_most", "a little over": "more_than",
-    "a little under": "less_than",
-})
+QUALIFIER_WORDS.update(
+    {
+        "exceed": "more_than",
+        "exceeds": "more_than",
+        "exceeded": "more_than",
+        "exceeding": "more_than",
+        "surpass": "more_than",
+        "surpasses": "more_than",
+        "surpassed": "more_than",
+        "surpassing": "more_than",
+        "in excess of": "more_than",
+        "not less than": "at_least",
+        "at least or equal to": "at_least",
+        "not more than": "at_most",
+        "at most or equal to": "at_most",
+        "a little over": "more_than",
+        "a little under": "less_than",
+    }
+)
 #: Phrases after a figure that turn a strict bound inclusive (`more than 5000 or equal to it`)
 #: or make it a bound (`200 or more`); see `claims_quantities`.
-QUALIFIER_PATTERN = (
-    "(?i:"
-    + trie_pattern(sorted(QUALIFIER_WORDS, key=len, reverse=True)).replace(r"\~", "~")
-    + ")"
-)
+QUALIFIER_PATTERN = "(?i:" + trie_pattern(sorted(QUALIFIER_WORDS, key=len, reverse=True)).replace(r"\~", "~") + ")"
 
 
 def qualifier_of(words: str | None) -> Qualifier:
@@ -87,9 +135,7 @@ def qualifier_of(words: str | None) -> Qualifier:
     return QUALIFIER_WORDS.get(" ".join(words.lower().split()), "exact")
 
 
-def interval(
-    value: float, qualifier: Qualifier, step: float = 0.0
-) -> tuple[float | None, float | None, float | None]:
+def interval(value: float, qualifier: Qualifier, step: float = 0.0) -> tuple[float | None, float | None, float | None]:
     """(value, low, high) for a single figure under a qualifier; see the module docstring."""
     if qualifier == "exact":
         return value, value - step, value + step
@@ -110,11 +156,19 @@ def _raw_currencies() -> dict:
 
 @functools.cache
 def _currency_tables() -> tuple[dict[str, str], dict[str, str]]:
+    """(prefix sign -> code, currency word -> code): the data file's everyday forms, then every
+    current currency's CLDR English name (`nigerian naira`, `kenyan shillings`, `naira`)."""
+    from claims.currencies import cldr_currency_names
+
     raw = _raw_currencies()
     for code in (*raw["prefix"].values(), *raw["suffix"].values()):
         if code not in raw.get("historic", {}):
             Currency(code)  # fail loudly at load if the data file names a code ISO 4217 lacks
-    return raw["prefix"], raw["suffix"]
+    suffix = dict(raw["suffix"])
+    for name, code in cldr_currency_names().items():
+        if is_valid_code(code) and name.removesuffix("s") not in suffix and not name.endswith("ss"):
+            suffix.setdefault(name, code)
+    return raw["prefix"], suffix
 
 
 @functools.cache
@@ -123,6 +177,11 @@ def iso_codes() -> tuple[str, ...]:
     raw = _raw_currencies()
     ambiguous = set(raw.get("ambiguous_codes", []))
     return tuple(sorted({c.code for c in Currency} - ambiguous))
+
+
+def ambiguous_codes() -> tuple[str, ...]:
+    """ISO codes that are also English words (`ALL`, `TRY`, `SAR`): currencies only in context."""
+    return tuple(_raw_currencies().get("ambiguous_codes", []))
 
 
 def is_valid_code(code: str) -> bool:

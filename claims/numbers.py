@@ -11,28 +11,74 @@ from __future__ import annotations
 import re
 
 UNITS: dict[str, int] = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
     "nineteen": 19,
 }
 TENS: dict[str, int] = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
 }
 #: Multipliers written after a number. `m`/`bn`/`k` only count when glued to digits or a
 #: currency figure (the pattern enforces that), so `3 m` (metres) is not a million.
 MAGNITUDES: dict[str, float] = {
-    "hundred": 1e2, "thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "mln": 1e6, "m": 1e6,
-    "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12, "trn": 1e12,
-    "lakh": 1e5, "crore": 1e7,
+    "hundred": 1e2,
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "mn": 1e6,
+    "mln": 1e6,
+    "m": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "b": 1e9,
+    "trillion": 1e12,
+    "tn": 1e12,
+    "trn": 1e12,
+    "lakh": 1e5,
+    "crore": 1e7,
 }
 #: Fractions written as words; kind "ratio", unit "fraction".
 FRACTIONS: dict[str, float] = {
-    "half": 1 / 2, "one-half": 1 / 2, "one-third": 1 / 3, "a third": 1 / 3, "two-thirds": 2 / 3,
-    "one-quarter": 1 / 4, "a quarter": 1 / 4, "three-quarters": 3 / 4, "one-fifth": 1 / 5,
-    "two-fifths": 2 / 5, "three-fifths": 3 / 5, "four-fifths": 4 / 5, "one-tenth": 1 / 10,
-    "a half": 1 / 2, "one-fourth": 1 / 4, "three-fourths": 3 / 4,
+    "half": 1 / 2,
+    "one-half": 1 / 2,
+    "one-third": 1 / 3,
+    "a third": 1 / 3,
+    "two-thirds": 2 / 3,
+    "one-quarter": 1 / 4,
+    "a quarter": 1 / 4,
+    "three-quarters": 3 / 4,
+    "one-fifth": 1 / 5,
+    "two-fifths": 2 / 5,
+    "three-fifths": 3 / 5,
+    "four-fifths": 4 / 5,
+    "one-tenth": 1 / 10,
+    "a half": 1 / 2,
+    "one-fourth": 1 / 4,
+    "three-fourths": 3 / 4,
 }
 #: Fractions that are figures only after a qualifier (`more than half`, `under a third`):
 #: alone, `half` and `a quarter` are too often not claims (`half the team`, `a quarter past`).
@@ -49,10 +95,16 @@ def fraction_value(words: str) -> float | None:
 
 #: Vague magnitudes: "tens of thousands" -> [10_000, 99_999].
 VAGUE: dict[str, tuple[float, float]] = {
-    "dozens": (24, 99), "scores": (40, 99), "hundreds": (200, 999), "thousands": (2_000, 9_999),
-    "tens of thousands": (10_000, 99_999), "hundreds of thousands": (100_000, 999_999),
-    "millions": (2e6, 9_999_999), "tens of millions": (1e7, 99_999_999),
-    "hundreds of millions": (1e8, 999_999_999), "billions": (2e9, 9_999_999_999),
+    "dozens": (24, 99),
+    "scores": (40, 99),
+    "hundreds": (200, 999),
+    "thousands": (2_000, 9_999),
+    "tens of thousands": (10_000, 99_999),
+    "hundreds of thousands": (100_000, 999_999),
+    "millions": (2e6, 9_999_999),
+    "tens of millions": (1e7, 99_999_999),
+    "hundreds of millions": (1e8, 999_999_999),
+    "billions": (2e9, 9_999_999_999),
 }
 
 _UNIT_WORDS = "|".join(sorted(UNITS, key=len, reverse=True))
@@ -71,13 +123,11 @@ _W_COMPOUND = (
     rf"(?:,?\s(?:and\s)?(?:{_W_HUNDRED}|{_W_SMALL})(?![\w-])(?!\s(?:thousand|million|billion|hundred)\b)))"
 )
 #: Fractions that scale a magnitude word: `half million`, `a quarter million`, `three quarters billion`.
-_W_FRACTION = (
-    r"(?:(?:a\s|one\s|three\s)?(?:half|quarters?))(?=\s(?:million|billion|trillion)\b)"
-)
-WORD_NUMBER = (
-    rf"(?:{_W_COMPOUND}|{_W_HUNDRED}|{_W_FRACTION}|{_W_SMALL}|a dozen|dozen|a thousand)"
-)
-DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+_W_FRACTION = r"(?:(?:a\s|one\s|three\s)?(?:half|quarters?))(?=\s(?:million|billion|trillion)\b)"
+WORD_NUMBER = rf"(?:{_W_COMPOUND}|{_W_HUNDRED}|{_W_FRACTION}|{_W_SMALL}|a dozen|dozen|a thousand)"
+#: `347 815` (thousands grouped with a space, as French, Swiss and UN tables write them) is one
+#: number; the group must end the number (`10 052 migrants`, never `10 0521`).
+DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.]|\s\d)|\d+(?:\.\d+)?|\.\d+)"
 NUMBER = rf"(?:{DIGITS}|(?i:{WORD_NUMBER}))"
 #: Magnitude words may follow after a space; abbreviations must be glued (`44bn`, `3m`, `2k`).
 MAGNITUDE = (
@@ -92,7 +142,7 @@ def parse_number(text: str) -> float:
     """`2,700` -> 2700.0, `eight` -> 8.0, `twenty-five` -> 25.0, `a dozen` -> 12.0."""
     s = text.strip().lower()
     if _NUM_RE.fullmatch(s):
-        return float(s.replace(",", ""))
+        return float(re.sub(r"[,\s]", "", s))
     if s in ("a dozen", "dozen"):
         return 12.0
     parts = [p for p in re.split(r"[-\s,]+", s) if p and p != "and"]
@@ -156,25 +206,62 @@ def rounding_step(number_text: str, magnitude: float) -> float:
         return 0.0 if magnitude == 1.0 else magnitude / 2
     s = number_text.replace(",", "")
     decimals = len(s.split(".", 1)[1]) if "." in s else 0
-    return magnitude * (10.0 ** -decimals) / 2
+    return magnitude * (10.0**-decimals) / 2
+
 
 #: Units that make a figure a duration (kind "duration", unit singular).
 DURATION_UNITS: dict[str, str] = {
-    "year": "year", "years": "year", "month": "month", "months": "month", "week": "week",
-    "weeks": "week", "day": "day", "days": "day", "hour": "hour", "hours": "hour",
-    "decade": "decade", "decades": "decade", "century": "century", "centuries": "century",
-    "minute": "minute", "minutes": "minute",
+    "year": "year",
+    "years": "year",
+    "month": "month",
+    "months": "month",
+    "week": "week",
+    "weeks": "week",
+    "day": "day",
+    "days": "day",
+    "hour": "hour",
+    "hours": "hour",
+    "decade": "decade",
+    "decades": "decade",
+    "century": "century",
+    "centuries": "century",
+    "minute": "minute",
+    "minutes": "minute",
 }
 #: Units of measure (kind "quantity"); the value is kept in the unit written.
 MEASURE_UNITS: dict[str, str] = {
-    "km": "kilometre", "kilometres": "kilometre", "kilometers": "kilometre", "kilometre": "kilometre",
-    "kilometer": "kilometre", "miles": "mile", "mile": "mile", "metres": "metre", "meters": "metre",
-    "tonnes": "tonne", "tonne": "tonne", "tons": "tonne", "ton": "tonne", "barrels": "barrel",
-    "barrel": "barrel", "bcm": "cubic metre (billion)", "mw": "megawatt", "gw": "gigawatt",
-    "megawatts": "megawatt", "gigawatts": "gigawatt", "kwh": "kilowatt hour", "twh": "terawatt hour",
-    "hectares": "hectare", "hectare": "hectare", "acres": "acre", "kg": "kilogram",
-    "kilograms": "kilogram", "litres": "litre", "liters": "litre", "sq km": "square kilometre",
-    "square kilometres": "square kilometre", "square kilometers": "square kilometre",
+    "km": "kilometre",
+    "kilometres": "kilometre",
+    "kilometers": "kilometre",
+    "kilometre": "kilometre",
+    "kilometer": "kilometre",
+    "miles": "mile",
+    "mile": "mile",
+    "metres": "metre",
+    "meters": "metre",
+    "tonnes": "tonne",
+    "tonne": "tonne",
+    "tons": "tonne",
+    "ton": "tonne",
+    "barrels": "barrel",
+    "barrel": "barrel",
+    "bcm": "cubic metre (billion)",
+    "mw": "megawatt",
+    "gw": "gigawatt",
+    "megawatts": "megawatt",
+    "gigawatts": "gigawatt",
+    "kwh": "kilowatt hour",
+    "twh": "terawatt hour",
+    "hectares": "hectare",
+    "hectare": "hectare",
+    "acres": "acre",
+    "kg": "kilogram",
+    "kilograms": "kilogram",
+    "litres": "litre",
+    "liters": "litre",
+    "sq km": "square kilometre",
+    "square kilometres": "square kilometre",
+    "square kilometers": "square kilometre",
 }
 
 
@@ -206,9 +293,7 @@ def trie_pattern(words: list[str]) -> str:
 
     def emit(node: dict[str, dict]) -> str:
         end = "" in node
-        branches = [
-            (re.escape(ch) if ch != " " else r"\s") + emit(child) for ch, child in sorted(node.items()) if ch
-        ]
+        branches = [(re.escape(ch) if ch != " " else r"\s") + emit(child) for ch, child in sorted(node.items()) if ch]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"

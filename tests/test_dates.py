@@ -34,7 +34,7 @@ def parse(text: str) -> tuple[str, dict[str, object]]:
         ("at the end of February, he", "the end of February", {"month": 2}),
         ("arrive in Europe in March.", "March", {"month": 3}),
         ("since the 1950s,", "the 1950s", {"decade": 1950}),
-        ("fought in 1904-05 and", "1904-05", {"year": 1904}),
+        ("fought in 1904-05 and", "1904-05", {"year": 1904, "end": {"year": 1905}}),
         ("the 24th of February", "the 24th of February", {"day": 24, "month": 2}),
         ("an interview this week", "this week", {"rel": "this_week"}),
         ("said on Wednesday that", "Wednesday", {"rel": "weekday:2:on"}),

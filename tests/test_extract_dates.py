@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 import pytest
 
 from claims.extract import extract
+from claims.models import Period
 from tests.nlp_fixtures import find
 
 if TYPE_CHECKING:
     from spacy.language import Language
-
 
 
 @pytest.mark.parametrize(
@@ -31,11 +31,8 @@ if TYPE_CHECKING:
         ("The first cargo should arrive in March.", "2022-02", "March", "2022-03"),
         ("He will leave his post in mid-April.", "2025-02-21", "mid-April", "2025-04"),
         ("This was most evident earlier in February.", "2025-02-21", "earlier in February", "2025-02"),
-        ("He spoke to Kyodo News this week.", "2025-02-21", "this week", "2025-02"),
         ("The minister resigned on Wednesday.", "2025-02-21", "Wednesday", "2025-02-19"),
         ("The minister resigned on Wednesday.", "2025-02", "Wednesday", "2025-02"),
-        ("The minister resigned this morning.", "2025-02-21", "this morning", "2025-02-21"),
-        ("Japan is reviewing its strategy this year.", "2022-11-27", "this year", "2022"),
         ("Spending rose through the 2000s.", None, "the 2000s", "2000s"),
     ],
 )
@@ -48,15 +45,15 @@ def test_dates(blank_nlp: Language, sentence: str, published: str | None, figure
 
 def test_year_from_the_previous_sentence(blank_nlp: Language) -> None:
     """A nearby year (in a date with a month) beats the publication-date rule."""
-    ex = extract("A poll ran in late February 2022. By March 24, refugees had arrived.",
-                 published="2023-01-05", nlp=blank_nlp)
+    ex = extract(
+        "A poll ran in late February 2022. By March 24, refugees had arrived.", published="2023-01-05", nlp=blank_nlp
+    )
     assert find(ex.claims, "March 24").date == "2022-03-24"
 
 
 def test_bare_years_do_not_lend_their_year(blank_nlp: Language) -> None:
     """`signed in 1960` dates another event: `March 6` still resolves against publication."""
-    ex = extract("On March 6, he said the pact, signed in 1960, was one-sided.", published="2025-03",
-                 nlp=blank_nlp)
+    ex = extract("On March 6, he said the pact, signed in 1960, was one-sided.", published="2025-03", nlp=blank_nlp)
     assert find(ex.claims, "March 6").date == "2025-03-06"
 
 
@@ -84,23 +81,34 @@ def test_today_frames_a_figure_and_is_not_a_date(blank_nlp: Language) -> None:
     assert ex.claims[0].as_of == "2025-02-21"
 
 
-def test_period_bounds_scope_the_figure_and_are_not_claims(blank_nlp: Language) -> None:
-    ex = extract("Japan has provided 11 billion euros in aid from February 2022 through December 2024.",
-                 published="2025-03", nlp=blank_nlp)
-    assert [c.kind for c in ex.claims] == ["money"]
+def test_period_scopes_the_figure_and_is_one_date_claim(blank_nlp: Language) -> None:
+    """A period written as two dates is ONE date claim (date = its start, period set) that also
+    scopes the figures after it (issue 14; rules-4 dropped the bounds as claims)."""
+    ex = extract(
+        "Japan has provided 11 billion euros in aid from February 2022 through December 2024.",
+        published="2025-03",
+        nlp=blank_nlp,
+    )
+    assert [c.kind for c in ex.claims] == ["money", "date"]
     period = ex.claims[0].period
     assert period is not None and (period.start, period.end) == ("2022-02", "2024-12")
+    date = ex.claims[1]
+    assert (date.text, date.date, date.period) == ("February 2022 through December 2024", "2022-02", period)
 
 
-def test_period_without_figure_keeps_its_dates(blank_nlp: Language) -> None:
+def test_period_without_figure_is_one_date(blank_nlp: Language) -> None:
     ex = extract("He served from March 2019 to June 2021.", nlp=blank_nlp)
-    assert [(c.text, c.date) for c in ex.claims] == [("March 2019", "2019-03"), ("June 2021", "2021-06")]
+    assert [(c.text, c.date) for c in ex.claims] == [("March 2019 to June 2021", "2019-03")]
+    assert ex.claims[0].period == Period(start="2019-03", end="2021-06")
 
 
 @pytest.mark.model
 def test_date_subject_from_parse(model_nlp: Language) -> None:
-    ex = extract("On February 17, Kishida pledged continued diplomatic efforts during a phone call "
-                 "with Vladimir Putin.", published="2022-03", nlp=model_nlp)
+    ex = extract(
+        "On February 17, Kishida pledged continued diplomatic efforts during a phone call with Vladimir Putin.",
+        published="2022-03",
+        nlp=model_nlp,
+    )
     claim = find(ex.claims, "February 17")
     assert claim.date == "2022-02-17"
     assert claim.subject == "Fumio Kishida"
@@ -133,8 +141,7 @@ def test_date_subject_from_parse(model_nlp: Language) -> None:
         ("It was built in the noughties.", None, "the noughties", "2000s"),
     ],
 )
-def test_more_date_forms(blank_nlp: Language, sentence: str, published: str | None, figure: str,
-                         iso: str) -> None:
+def test_more_date_forms(blank_nlp: Language, sentence: str, published: str | None, figure: str, iso: str) -> None:
     """Lower-case months, year-first order, `Mon-D`, old years with a day, decades, next/last month."""
     claim = find(extract(sentence, published=published, nlp=blank_nlp).claims, figure)
     assert (claim.kind, claim.date) == ("date", iso)
@@ -165,29 +172,62 @@ def test_a_short_line_with_only_a_date_phrase_is_no_dateline(blank_nlp: Language
     ("sentence", "figure", "subject", "about"),
     [
         # a date attached to an event noun: who acts in that event, and the event
-        ("Since the bitter quarrel between Macron and Meloni on March 3, the Spanish government has been "
-         "cautious.", "March 3", "Macron", "bitter quarrel between Macron and Meloni"),
+        (
+            "Since the bitter quarrel between Macron and Meloni on March 3, the Spanish government has been cautious.",
+            "March 3",
+            "Macron",
+            "bitter quarrel between Macron and Meloni",
+        ),
         # the event clause's verb with its prepositional phrase
-        ("On 12 May 2021, President Macron appeared before the German parliament.", "12 May 2021", "Macron",
-         "appeared before German parliament"),
+        (
+            "On 12 May 2021, President Macron appeared before the German parliament.",
+            "12 May 2021",
+            "Macron",
+            "appeared before German parliament",
+        ),
         # a light verb gives way to its object
-        ("Since March 2, Serbia has engaged in continuous military action against Kosovo.", "March 2", "Serbia",
-         "continuous military action against Kosovo"),
+        (
+            "Since March 2, Serbia has engaged in continuous military action against Kosovo.",
+            "March 2",
+            "Serbia",
+            "continuous military action against Kosovo",
+        ),
         # the `when` clause says what happened at the date
-        ("This was evident earlier in May, when Macron flew to Washington.", "earlier in May", "Macron",
-         "flew to Washington"),
+        (
+            "This was evident earlier in May, when Macron flew to Washington.",
+            "earlier in May",
+            "Macron",
+            "flew to Washington",
+        ),
     ],
 )
-def test_date_subject_and_about(model_nlp: Language, sentence: str, figure: str, subject: str,
-                                about: str) -> None:
+def test_date_subject_and_about(model_nlp: Language, sentence: str, figure: str, subject: str, about: str) -> None:
     claim = find(extract(sentence, published="2024-06-01", nlp=model_nlp).claims, figure)
     assert (claim.subject, claim.about) == (subject, about)
 
 
 @pytest.mark.model
 def test_event_noun_takes_its_agent_from_elsewhere_in_the_text(model_nlp: Language) -> None:
-    ex = extract("Russia's annexation of Crimea shocked Europe. Poland condemned the 2014 annexation.",
-                 published="2024-05-01", nlp=model_nlp)
+    ex = extract(
+        "Russia's annexation of Crimea shocked Europe. Poland condemned the 2014 annexation.",
+        published="2024-05-01",
+        nlp=model_nlp,
+    )
     claim = find(ex.claims, "2014")
     assert claim.subject == "Russia"
     assert claim.about == "annexation"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "He spoke to Kyodo News this week.",
+        "The minister resigned this morning.",
+        "Japan is reviewing its strategy this year.",
+        "Last week the agency revised the toll.",
+    ],
+)
+def test_relative_periods_are_not_date_claims(blank_nlp: Language, sentence: str) -> None:
+    """`this week`, `this morning`, `this year`, `last week` say only roughly when: no date claim
+    (issue 14: the dev corpus's false positives); they still resolve (see tests/test_dates.py)."""
+    assert [c for c in extract(sentence, published="2025-02-21", nlp=blank_nlp).claims if c.kind == "date"] == []

@@ -8,10 +8,20 @@ SPAN_KEY = "claims"
 
 #: Extensions set on candidate spans. `claims_chars` holds the exact character offsets of the
 #: figure; dates carry `claims_date_ref` (unresolved: resolution needs the publication date, which
-#: the pipeline does not know).
+#: the pipeline does not know) and, for a stated period (`14 June 2022 - October 2022`, `mid-2023`,
+#: `the first quarter of 2024`), `claims_date_end`, the ref of its last part. `claims_change` is
+#: True on a figure the text gives as a change (`fell 0.4 per cent to 4,120`: the 0.4 per cent).
 SPAN_EXTENSIONS: tuple[str, ...] = (
-    "claims_kind", "claims_value", "claims_low", "claims_high", "claims_qualifier", "claims_unit",
-    "claims_date_ref", "claims_chars",
+    "claims_kind",
+    "claims_value",
+    "claims_low",
+    "claims_high",
+    "claims_qualifier",
+    "claims_unit",
+    "claims_date_ref",
+    "claims_chars",
+    "claims_date_end",
+    "claims_change",
 )
 
 #: Entity labels that mark a name: a number inside one (`Group of Seven`) is not a figure.

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 
 from spacy.language import Language
 
-from claims.components.common import add_span, at_sentence_start, ensure_extensions, overlaps_any, taken
+from claims.components.common import SPAN_KEY, add_span, at_sentence_start, ensure_extensions, overlaps_any, taken
 from claims.dates import DATE_PATTERN, ref_from_match, span_of
 from claims.normalise import QUALIFIER_PATTERN
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
 #: Words that may sit right before a bare year used as a date; any other capitalised word
 #: before a year makes it part of a name (`Tokyo 2020`, `Vision 2030`).
@@ -28,6 +28,36 @@ _NOT_A_YEAR_AFTER = re.compile(
     r"^(?:\s?%|\s(?:per\s?cent|percent|million|billion|trillion|bn|times)\b|[-\s]year|,\d|\.\d)",
     re.IGNORECASE,
 )
+
+
+_PERIOD_JOIN = re.compile(r"\s?[-–—]\s?|\s(?:to|until|till|through|thru)\s")
+
+
+def _period(doc: Doc, text: str, a: Span, b: Span) -> Span | None:
+    ra, rb = a._.claims_date_ref, b._.claims_date_ref
+    if a._.claims_kind != "date" or b._.claims_kind != "date" or not ra or not rb:
+        return None
+    if any(k in r for r in (ra, rb) for k in ("rel", "decade", "end", "part")):
+        return None
+    gap = text[a.end_char : b.start_char]
+    between = re.search(r"\b[Bb]etween\s$", text[max(0, a.start_char - 9) : a.start_char]) is not None
+    if not (_PERIOD_JOIN.fullmatch(gap) or (between and gap == " and ")):
+        return None
+    if ("month" in ra) != ("month" in rb) and "month" not in rb:
+        return None  # `June 2022 to 2023`: not a form news writes for one period
+    start = dict(ra)
+    if "year" not in start:
+        if "year" not in rb:
+            return None
+        start["year"] = rb["year"] if start.get("month", 1) <= rb.get("month", 12) else rb["year"] - 1
+    span = doc.char_span(a.start_char, b.end_char, alignment_mode="expand")
+    if span is None:
+        return None
+    start["end"] = dict(rb)
+    span._.claims_kind = "date"
+    span._.claims_date_ref = start
+    span._.claims_chars = (a.start_char, b.end_char)
+    return span
 
 
 @Language.factory("claims_dates", default_config={"min_year": 1500, "max_year": 2099})
@@ -66,7 +96,32 @@ class DateFinder:
                 continue
             if add_span(doc, start, end, claims_kind="date", claims_date_ref=dict(ref)) is not None:
                 used.append((start, end))
+        self._merge_periods(doc, text)
         return doc
+
+    @staticmethod
+    def _merge_periods(doc: Doc, text: str) -> None:
+        """`14 June 2022 - October 2022`, `15 June to October 2022`, `between 2014 and 2020`: two
+        dates that bound one period are one date span (its ref the start, `end` the last part)."""
+        if SPAN_KEY not in doc.spans or len(doc.spans[SPAN_KEY]) < 2:
+            return
+        spans = sorted(doc.spans[SPAN_KEY], key=lambda s: s.start_char)
+        out: list[Span] = []
+        merged = False
+        i = 0
+        while i < len(spans):
+            a = spans[i]
+            b = spans[i + 1] if i + 1 < len(spans) else None
+            joined = _period(doc, text, a, b) if b is not None else None
+            if joined is not None:
+                out.append(joined)
+                merged = True
+                i += 2
+                continue
+            out.append(a)
+            i += 1
+        if merged:
+            doc.spans[SPAN_KEY] = out
 
     def _bare_year_is_date(self, text: str, start: int, end: int) -> bool:
         if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "$€£¥#.,/=&-"):
