@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from claims.frame.names import entity_key
 from claims.frame.topic import TOPIC_LABELS, Topic
 from claims.models import Frame
+from claims.units import dimension_of_unit
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -32,16 +33,6 @@ _CHANGE_VERBS = frozenset(
 _REPORTING_VERBS = frozenset("say put estimate record report count confirm tally show give list cite".split())
 _MAX_WORDS = 12
 
-_UNIT_DIMENSION = {
-    "area": ("acre", "hectare", "square", "km2", "km²", "sq", "mi2", "mi²"),
-    "length": ("kilometre", "kilometer", "km", "mile", "metre", "meter", "foot", "feet", "ft", "yard", "inch", "cm"),
-    "mass": ("tonne", "ton", "kilogram", "kg", "pound", "lb", "gram"),
-    "speed": ("mph", "km/h", "kph", "knot"),
-    "volume": ("litre", "liter", "gallon", "barrel", "cubic"),
-    "energy": ("watt", "megawatt", "gigawatt", "kwh", "mwh", "gwh", "joule"),
-    "data": ("byte", "kb", "mb", "gb", "tb"),
-    "temperature": ("celsius", "fahrenheit", "degree"),
-}
 
 
 @functools.cache
@@ -92,11 +83,9 @@ def dimension_of(kind: str, unit: str | None) -> str:
     if kind == "duration":
         return "time"
     if kind == "quantity":
-        u = (unit or "").lower()
-        for dim, stems in _UNIT_DIMENSION.items():
-            if any(u.startswith(s) or u == s for s in stems):
-                return dim
-        return f"quantity:{u}"
+        return dimension_of_unit(unit) or f"quantity:{(unit or '').lower()}"
+    if kind == "percent" and unit == "percentage point":
+        return "percentage point"  # a difference of shares, never compared with a share
     return "count"
 
 
@@ -378,6 +367,8 @@ def _is_change(span: Span) -> bool:
     """A difference or change: "$10 billion more", "four metres higher than", "rose by 2%", "up 5%",
     "added 284 kilometres to its length"."""
     doc = span.doc
+    if getattr(span._, "claims_change", None):
+        return True  # the extractor read "<verb> [by] X to Y": X is the change
     verb = next((t for t in [span.root, *span.root.ancestors] if t.pos_ == "VERB"), None)
     if verb is not None and verb.lemma_.lower() in ("add", "subtract", "shave", "knock"):
         return True
