@@ -125,7 +125,7 @@ def frame_of(span: Span, clause: Sequence[Token], topic: Topic, kind: str, unit:
         entities=entities,
         places=places,
         topic=topic.keys,
-        base=_base(span) if kind == "percent" else None,
+        base=_base(span) if kind == "percent" else _described(span) if kind == "quantity" else None,
         change=kind != "date" and (_is_change(span) or _is_projection(span)),
         earlier=kind != "date" and _is_earlier(span, clause),
         part=kind != "date" and _is_part(span),
@@ -301,12 +301,12 @@ _PART_PHRASES = ("of which", "of them", "of that number", "of those", "including
 def _is_part(span: Span) -> bool:
     """A share of a figure given beside it: "another 2,000", "of which $5 billion", "including 300"."""
     doc = span.doc
-    before = doc[max(span.sent.start, span.start - 3) : span.start]
+    before = doc[max(span.sent.start, span.start - 4) : span.start]
     if before and before[-1].lower_ in _PART:
         return True
     if _marked(span, _WHOLE) or any(t.lower_ in _WHOLE for t in span.sent if not span.start <= t.i < span.end):
         return True  # "dead and missing combined came to 7,800": a sum, the others are its parts
-    text = before.text.lower()
+    text = before.text.lower().rstrip(" ,:;—–-")
     return any(text.endswith(p) or f"{p} " in text for p in _PART_PHRASES)
 
 
@@ -361,6 +361,25 @@ def _is_projection(span: Span) -> bool:
             if tok.dep_ not in ("xcomp", "conj"):
                 return False
     return False
+
+
+def _described(span: Span) -> str | None:
+    """The thing a quantity describes when the figure modifies a noun ("a magnitude 6.7
+    aftershock", "a 57 km tunnel"): the magnitude of an aftershock is not the mainshock's."""
+    root = span.root
+    head = root.head
+    nxt = span.doc[span.end] if span.end < len(span.doc) else None
+    if nxt is not None and nxt.lemma_.lower() in _SHOCKS:
+        return nxt.lemma_.lower()
+    if head.i >= span.end and head.pos_ == "NOUN" and root.dep_ in _MODIFIER_DEPS:
+        return head.lemma_.lower()
+    return None
+
+
+_MODIFIER_DEPS = frozenset({"nummod", "compound", "amod", "npadvmod", "quantmod"})
+
+
+_SHOCKS = frozenset("earthquake quake aftershock foreshock tremor mainshock shock".split())
 
 
 def _is_change(span: Span) -> bool:
