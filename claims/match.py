@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 LINK_THRESHOLD: float = 0.62
 SUGGEST_THRESHOLD: float = 0.45
-MAX_KEYS = 6
+MAX_KEYS = 7
 MAX_VALUE_RATIO = 10.0  # figures further apart than this measure different things
 MAX_CANDIDATES = 200  # per new claim: the most similar by embedding are judged in detail
 _GENERIC_COUNT_UNITS = frozenset({"year", "time", "occasion", "anniversary", "rank", "percent", "fraction"})
@@ -78,7 +78,7 @@ def block_keys(claim: Claim) -> list[str]:
     elif claim.kind == "duration":
         return []  # how long something lasted or will cover: rarely the claim, often a window
     base = f"{claim.kind}|{frame.dimension}"
-    names = dict.fromkeys([*frame.topic[:3], entity_key(claim.subject), *frame.places[:2]])
+    names = dict.fromkeys([*frame.topic[:4], entity_key(claim.subject), *frame.places[:2]])
     return [f"{base}|{name}" for name in names if name][:MAX_KEYS]
 
 
@@ -210,8 +210,10 @@ def _judge(a: ClaimRef, b: ClaimRef, fa: _Features, fb: _Features, cosine: float
     if ma.measure and mb.measure and ma.measure != mb.measure and not kin:
         return None
     measure = 1.0 if ma.measure and (ma.measure == mb.measure or kin) else 0.4
-    if ca.kind == "date" and measure < 1.0:
-        return None  # dates of different (or unnamed) events
+    if ca.kind == "date" and measure < 1.0 and (ma.measure or mb.measure) is None:
+        return None  # neither date names its event
+    if ca.kind == "date" and measure < 1.0 and not _same_day(ca, cb):
+        return None  # one event unnamed: only the very same day corroborates, nothing contradicts
     if ma.base and mb.base and ma.base != mb.base:
         return None  # shares of different wholes
     pa, pb = set(ma.places), set(mb.places)
@@ -323,6 +325,11 @@ def _kindred(ma: Frame, mb: Frame) -> str:
     if ma.part != mb.part:
         return f"a sum vs one of its parts ({ma.measure}, {mb.measure})"
     return ""
+
+
+def _same_day(a: Claim, b: Claim) -> bool:
+    """Both dates name the same day ("15 April 1912", "April 15, 1912")."""
+    return bool(a.date and a.date == b.date and len(a.date) == 10)
 
 
 def _values_close(a: Claim, b: Claim) -> bool:

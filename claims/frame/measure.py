@@ -102,6 +102,8 @@ def frame_of(span: Span, clause: Sequence[Token], topic: Topic, kind: str, unit:
         lemma = tok.lemma_.lower() if tok.lemma_ else tok.lower_
         if kind == "date":
             cls = events_index.get(lemma) or events_index.get(tok.lower_)
+            if lemma == "break" and any(c.dep_ == "prt" and c.lower_ == "out" for c in tok.children):
+                cls = "start"  # "fighting broke out on 15 April"; not "the ship broke apart"
             ok = cls is not None
         else:
             found = words_index.get(lemma) or words_index.get(tok.lower_) or []
@@ -223,7 +225,8 @@ def _ordered_tokens(span: Span, clause: Sequence[Token]) -> list[tuple[int, Toke
             out.append((0, tok))
     verb = next((t for t in [root, *root.ancestors] if t.pos_ in ("VERB", "AUX")), None)
     if verb is not None:
-        for tok in [verb, *(c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "acomp"))]:
+        deps = _VERB_PARTS_DATE if getattr(span._, "claims_kind", None) == "date" else _VERB_PARTS
+        for tok in [verb, *(c for c in verb.children if c.dep_ in deps)]:
             for t in (tok, *(c for c in tok.children if c.dep_ in ("compound", "amod"))):
                 if t.i not in seen:
                     seen.add(t.i)
@@ -233,6 +236,10 @@ def _ordered_tokens(span: Span, clause: Sequence[Token]) -> list[tuple[int, Toke
             seen.add(tok.i)
             out.append((2, tok))
     return out
+
+
+_VERB_PARTS = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "acomp"})
+_VERB_PARTS_DATE = _VERB_PARTS | {"advmod", "prt"}  # "came ashore", "broke out"
 
 
 def _base(span: Span) -> str | None:

@@ -24,6 +24,7 @@ TOPIC_SIZE = 6
 
 _TITLE_NAME = re.compile(r"(?:[A-Z][\w’'.-]*[A-Za-z](?:\s+(?:of|the|de|al|el)\s+|\s+|–|-)?)+")
 _WEIGHT_TITLE, _WEIGHT_LEAD = 3, 2
+_DASHED = re.compile(r"(?<=[a-z])[–—-](?=[A-Z])")
 
 
 class Topic(msgspec.Struct, frozen=True, kw_only=True):
@@ -53,13 +54,13 @@ def topic_of(doc: Doc, title: str | None = None) -> Topic:
 
     if title:
         for i, m in enumerate(_TITLE_NAME.finditer(title)):
-            name = m.group(0).strip(" -–")
-            add(entity_key(name), name, _WEIGHT_TITLE, -100 + i)
+            for name in _DASHED.split(m.group(0).strip(" -–")):  # "Turkey-Syria" (any dash): two names
+                add(entity_key(name), name, _WEIGHT_TITLE, -100 + i)
     lead_end = _lead_end(doc)
     for ent in doc.ents:
         if ent.label_ in TOPIC_LABELS:
-            name = _display(ent)
-            add(entity_key(name), name, _WEIGHT_LEAD if ent.start_char < lead_end else 1, ent.start_char)
+            for name in _DASHED.split(_display(ent)):
+                add(entity_key(name), name, _WEIGHT_LEAD if ent.start_char < lead_end else 1, ent.start_char)
     ranked = sorted(score, key=lambda k: (-score[k], first[k]))[:TOPIC_SIZE]
     return Topic(keys=tuple(ranked), names=tuple(names[k] for k in ranked))
 
