@@ -304,6 +304,20 @@ def claims_of(doc: Doc, published: str | None, title: str | None = None, *, topi
     return claims
 
 
+_DIMENSION_PHRASES = {
+    "length": "length",
+    "area": "area",
+    "mass": "weight",
+    "volume": "volume",
+    "speed": "speed",
+    "temperature": "temperature",
+    "magnitude": "magnitude",
+    "data": "data size",
+    "power": "power",
+    "energy": "energy",
+}
+
+
 def _attribute(span: Span, kind: str, unit: str | None, frame: Frame) -> str | None:
     """What is measured, as an editor writes it: the measure class's phrase ("death toll"), a
     share's base ("share of the population"), else the phrase around the figure."""
@@ -320,7 +334,13 @@ def _attribute(span: Span, kind: str, unit: str | None, frame: Frame) -> str | N
     if phrase:
         return phrase
     if about and unit and about.strip().lower() in (unit.lower(), unit.lower() + "s"):
-        return None
+        about = None
+    if kind == "date":
+        return f"date ({about})" if about else None
+    if not about and kind == "quantity" and frame.dimension in _DIMENSION_PHRASES:
+        return _DIMENSION_PHRASES[frame.dimension]
+    if not about and kind == "count" and unit:
+        return unit if unit.endswith("s") else unit + "s"
     return about
 
 

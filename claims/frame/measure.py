@@ -149,6 +149,7 @@ def _places(span: Span) -> list[Span]:
     return out or sources  # "According to officials in Turkey, 6,957 died there": Turkey
 
 
+_THING_MEASURES = frozenset({"height", "length", "depth", "magnitude"})
 OUTCOMES = frozenset(
     "death injury missing displaced affected survivor aboard damaged damage loss area magnitude height depth "
     "length distance speed rainfall temperature".split()
@@ -166,7 +167,13 @@ def subject_for(
     else the article's topic."""
     key = entity_key(subject)
     labels = {e.label_ for e in span.doc.ents if e.label_ in TOPIC_LABELS and key and entity_key(e.text) == key}
-    source_like = measure in OUTCOMES and bool(labels) and labels <= {"ORG", "PERSON", "NORP"}
+    source_like = (measure in OUTCOMES or measure in ("refugee", "displaced")) and bool(labels) and labels <= {
+        "ORG",
+        "PERSON",
+        "NORP",
+    }
+    if measure in _THING_MEASURES and labels and not labels & {"LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART"}:
+        source_like = True  # a country does not have a height or a length; a mountain or a river does
     if subject and key and not source_like and not _is_reporter(subject, span, attribution):
         return subject
     before = [e for e in _places(span) if e.end <= span.start]

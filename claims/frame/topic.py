@@ -55,6 +55,9 @@ def topic_of(doc: Doc, title: str | None = None) -> Topic:
     if title:
         for i, m in enumerate(_TITLE_NAME.finditer(title)):
             for name in _DASHED.split(m.group(0).strip(" -–")):  # "Turkey-Syria" (any dash): two names
+                name = _CONNECTOR_END.sub("", name)
+                if " " not in name and name.lower() in doc.text and name not in doc.text:
+                    continue  # "Sinking of the RMS Titanic": the text writes "sinking", not a name
                 add(entity_key(name), name, _WEIGHT_TITLE, -100 + i)
     lead_end = _lead_end(doc)
     for ent in doc.ents:
@@ -63,6 +66,9 @@ def topic_of(doc: Doc, title: str | None = None) -> Topic:
                 add(entity_key(name), name, _WEIGHT_LEAD if ent.start_char < lead_end else 1, ent.start_char)
     ranked = sorted(score, key=lambda k: (-score[k], first[k]))[:TOPIC_SIZE]
     return Topic(keys=tuple(ranked), names=tuple(names[k] for k in ranked))
+
+
+_CONNECTOR_END = re.compile(r"(?:\s+(?:of|the|de|al|el))+$")
 
 
 def _lead_end(doc: Doc) -> int:
