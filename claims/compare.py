@@ -78,7 +78,7 @@ def compare(
     if narrower:
         return "different_scope", f"{what}: {shown_a} vs {shown_b}; different coverage ({narrower})", None
     if overlap((sa.lo, sa.hi), (sb.lo, sb.hi)):
-        if _grew(a, b, sa, sb):
+        if _grew(a, b, sa, sb) and not same_scope(a, b)[0]:
             grew = f"{what}: {shown_a} and {shown_b}: a running count that grew between two dates"
             return "different_scope", grew, None
         return "agree", f"{what}: {shown_a} and {shown_b} are compatible", None
@@ -86,12 +86,12 @@ def compare(
     correction = _correction(a, b, sa, sb)
     if correction:
         return "conflict", f"{what}: correction: {correction} ({shown_a} vs {shown_b})", severity
-    if _correction(a, b, sa, sb, rising=True):
-        grew = f"{what}: {shown_a} then {shown_b}: a running count that grew, not a contradiction"
-        return "different_scope", grew, None
     same, scope_why = same_scope(a, b)
     if same:
         return "conflict", f"{what}: {shown_a} vs {shown_b} ({scope_why})", severity
+    if _correction(a, b, sa, sb, rising=True):
+        grew = f"{what}: {shown_a} then {shown_b}: a running count that grew, not a contradiction"
+        return "different_scope", grew, None
     return "different_scope", f"{what}: {shown_a} vs {shown_b}; {scope_why}, not a contradiction", None
 
 

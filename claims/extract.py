@@ -335,8 +335,6 @@ def _attribute(span: Span, kind: str, unit: str | None, frame: Frame) -> str | N
         return phrase
     if about and unit and about.strip().lower() in (unit.lower(), unit.lower() + "s"):
         about = None
-    if kind == "date":
-        return f"date ({about})" if about else None
     if not about and kind == "quantity" and frame.dimension in _DIMENSION_PHRASES:
         return _DIMENSION_PHRASES[frame.dimension]
     if not about and kind == "count" and unit:

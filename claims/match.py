@@ -75,8 +75,6 @@ def block_keys(claim: Claim) -> list[str]:
         return []
     elif claim.kind == "count" and (claim.unit or "") in _GENERIC_COUNT_UNITS:
         return []
-    elif claim.kind == "duration":
-        return []  # how long something lasted or will cover: rarely the claim, often a window
     base = f"{claim.kind}|{frame.dimension}"
     names = dict.fromkeys([*frame.topic[:4], entity_key(claim.subject), *frame.places[:2]])
     return [f"{base}|{name}" for name in names if name][:MAX_KEYS]
@@ -199,6 +197,8 @@ def _judge(a: ClaimRef, b: ClaimRef, fa: _Features, fb: _Features, cosine: float
     ma, mb = ca.frame, cb.frame
     if ma is None or mb is None or ca.kind != cb.kind or ma.dimension != mb.dimension:
         return None
+    if ca.kind == "duration":
+        return None  # how long something lasts: only the cue judge's agreement, never a conflict
     same_article = a.article_id == b.article_id
     if same_article and ca.sentence.strip() == cb.sentence.strip() and not _restates(ca, cb):
         return None  # two figures of one sentence are two things (two events, aid vs loans)

@@ -270,9 +270,9 @@ CASES = [
     pytest.param(
         ref(1, published=None, kind="count", text="188", value=188, unit="refugee", subject="Japan"),
         ref(2, published=None, kind="count", text="400", value=400, unit="refugee", subject="Japan"),
-        "different_scope",
-        "time scope unknown",
-        id="unknown-scope-never-conflict",
+        "conflict",
+        "no time stated for either figure",
+        id="unknown-time-is-not-another-time",  # what pairs them is the same measured thing
     ),
     # --- the same figure restated ----------------------------------------------------------------
     pytest.param(

@@ -141,8 +141,16 @@ def _places(span: Span) -> list[Span]:
     sent = span.sent
     out: list[Span] = []
     sources: list[Span] = []
+    said_by = {  # "officials in Warsaw said": where the source is, not what is counted
+        t.i
+        for verb in sent
+        if verb.lemma_.lower() in ("say", "tell", "report", "announce", "confirm", "add", "note")
+        for subj in verb.children
+        if subj.dep_ == "nsubj" and not subj.left_edge.i <= span.root.i <= subj.right_edge.i
+        for t in subj.subtree
+    }
     for e in sent.ents:
-        if e.label_ not in _PLACE_LABELS or (e.start >= span.start and e.end <= span.end):
+        if e.label_ not in _PLACE_LABELS or (e.start >= span.start and e.end <= span.end) or e.start in said_by:
             continue
         before = sent.doc[max(sent.start, e.start - 4) : e.start].text.lower()
         (sources if "according to" in before else out).append(e)
