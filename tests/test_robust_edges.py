@@ -191,6 +191,7 @@ def test_claimreview_is_script_safe_and_publishes_only_web_urls(
         conn.execute(
             "UPDATE articles SET url = 'javascript:alert(1)', title = '</script><script>alert(1)</script> & \u2028'"
         )
+    nclient.patch(f"/v1/conflicts/{conflict['id']}", json={"status": "confirmed"})  # only verdicts publish
     for path in (f"/v1/conflicts/{conflict['id']}/claimreview",):
         r = nclient.get(path)
         assert r.status_code == 200, r.text
@@ -200,7 +201,6 @@ def test_claimreview_is_script_safe_and_publishes_only_web_urls(
         assert "</script>" in body["itemReviewed"]["appearance"][0]["headline"]  # same value, escaped
         assert "javascript" not in r.text
         assert "url" not in body  # no public base URL configured: never built from the Host header
-    nclient.patch(f"/v1/conflicts/{conflict['id']}", json={"status": "confirmed"})
     feed = nclient.get("/v1/exports/claimreview.json")
     assert feed.status_code == 200 and b"<" not in feed.content and "javascript" not in feed.text
     assert "url" not in feed.json()[0]

@@ -156,7 +156,14 @@ def test_signed_deliveries_retry_until_the_receiver_answers(nclient: httpx.Clien
     assert conflict["status"] == "open" and conflict["history"][0]["status"] == "open"
     assert len(flaky.requests) == 2 and flaky.requests[0][2] == 503  # one failure, then success
 
-    (delivery,) = nclient.get(f"/v1/webhooks/{hook['id']}/deliveries").json()["items"]
+    # the receiver has the body before the sender has recorded its answer: wait for the record
+    (delivery,) = wait_for(
+        lambda: [
+            d
+            for d in nclient.get(f"/v1/webhooks/{hook['id']}/deliveries").json()["items"]
+            if d["status"] == "delivered"
+        ]
+    )
     assert delivery["status"] == "delivered" and delivery["attempts"] == 2 and delivery["last_status"] == 204
     assert delivery["event"] == "conflict.created" and delivery["next_attempt_at"] is None
     # the same delivery id on both attempts, so a receiver can de-duplicate

@@ -20,11 +20,11 @@ from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
 from api import schemas
-from api.claimreview import claim_review
 from api.claimreview import encode as claimreview_json
+from api.claimreview import published_review
 from api.deps import ArticleFilter, Severity
 from api.errors import problems
-from claims import export, partialdate, store, store_newsroom
+from claims import export, partialdate, store, workflow
 from claims.models import Kind, Status
 
 CSV = "text/csv"
@@ -158,24 +158,30 @@ class ExportController(Controller):
     @get("/claimreview.json", operation_id="ExportClaimReviews", responses=problems(400), media_type=JSONLD)
     async def claimreview(self, state: State, request: Request[Any, Any, Any]) -> Stream:
         """A JSON-LD array of schema.org ClaimReview objects, one per confirmed conflict."""
-        organisation: str = state.settings.organisation
+        settings = state.settings
         filters = store.ConflictFilters(status="confirmed")
 
         async def fetch(conn: AsyncConnection[Any], cursor: str | None) -> Chunk:
             page = await store.list_conflicts(conn, filters, limit=BATCH["claimreview"], cursor=cursor)
             claims = await store.claims_by_ids(conn, [i for k in page.items for i in (k.claim_a, k.claim_b)])
-            articles = await store.articles_by_ids(conn, sorted({c.article_id for c in claims.values()}))
-            reviewers = await store_newsroom.last_reviewers(conn, [k.id for k in page.items])
+            facts = {k.id: await workflow.review_facts(conn, k) for k in page.items}
+            article_ids = {c.article_id for c in claims.values()} | {
+                i for f in facts.values() for ids in f.appearances.values() for i in ids
+            }
+            articles = await store.articles_by_ids(conn, sorted(article_ids))
+            # the same review as GET /v1/conflicts/{id}/claimreview gives, rating included
             reviews = [
                 claimreview_json(
-                    claim_review(
+                    published_review(
                         k,
                         [claims[i] for i in (k.claim_a, k.claim_b) if i in claims],
                         articles,
-                        url=f"/v1/conflicts/{k.id}/claimreview",
-                        reviewer=reviewers.get(k.id),
-                        organisation=organisation,
-                        public_base_url=state.settings.public_base_url,
+                        facts[k.id],
+                        path=f"/v1/conflicts/{k.id}/claimreview",
+                        organisation=settings.organisation,
+                        organisation_url=settings.organisation_url,
+                        factcheck_url=settings.factcheck_url,
+                        public_base_url=settings.public_base_url,
                     )
                 )
                 for k in page.items
