@@ -17,6 +17,7 @@ import msgspec
 from litestar.openapi.spec import Example, OpenAPIResponse, Parameter, RequestBody, Tag
 
 from api import schemas
+from api.routes import corrections, queue, users
 from claims.models import Period
 
 if TYPE_CHECKING:
@@ -45,6 +46,13 @@ TAGS = [
     Tag(name="Exports", description="Whole lists as CSV, NDJSON or ClaimReview JSON-LD, streamed."),
     Tag(name="Webhooks", description="Receivers told when a conflict opens or changes (API key needed)."),
     Tag(name="Operations", description="Liveness and readiness for orchestrators and load balancers."),
+    Tag(name="Users", description="People, their roles and API keys, and the audit log of every write (admin only)."),
+    Tag(
+        name="Queue",
+        description="Everything that needs a person: open conflicts, suggestions and different-scope pairs, "
+        "and the actions on them.",
+    ),
+    Tag(name="Corrections", description="Corrected and withdrawn articles, and claims marked wrong."),
 ]
 
 _TAG_OF = {t.name.lower(): t.name for t in TAGS}
@@ -96,6 +104,12 @@ _CURSOR = "gqJpZM0BLA"
 
 def _json(value: Any) -> Any:
     return msgspec.to_builtins(value)
+
+
+def _body(kind: type, value: dict[str, Any]) -> dict[str, Any]:
+    """A request example, checked against the Struct the handler decodes it into (at import)."""
+    msgspec.convert(value, kind)
+    return value
 
 
 _PAGE_CLAIMS = {"items": _json([_CLAIM_A]), "next_cursor": _CURSOR}
@@ -151,10 +165,35 @@ _CSV_CLAIMS = (
 )
 _CSV_CONFLICTS = "id,status,severity,reason,...\r\n5,open,0.27,aid to Ukraine: 11 billion EUR vs 8 billion EUR,...\r\n"
 
+# the editorial workflow: accounts, the queue, corrections (their Structs live beside their routes)
+_ACCOUNT = users.Account(id=4, name="ana", role="reviewer", created_at=_AT)
+_KEY = users.ApiKey(id=7, account_id=4, prefix="3f9a1c0b7e42", created_at=_AT, revoked_at=None)
+_AUDIT = users.AuditEntry(
+    id=118, at=_AT, account_id=4, actor="ana", action="conflict.review", object_type="conflict", object_id=5,
+    before={"status": "open", "version": 1}, after={"status": "confirmed", "version": 2}, note="Kiel figure is newer",
+)  # fmt: skip
+_QUEUE_ITEM = queue.QueueItem(
+    kind="conflict", id=5, match_id=23, status="open", severity=0.27, label="conflict", reason=_CONFLICT.reason,
+    subject="Japan", sources=["Japan Forward", "The Diplomat"], source_count=2,
+    assigned_to=queue.Person(id=4, name="ana"), created_at=_AT, claims=[_CLAIM_A, _CLAIM_B],
+)  # fmt: skip
+_OLD_STATE = corrections.ArticleState(
+    id=3, withdrawn=False, withdrawn_at=None, superseded_by=None, supersedes=None, claims=12, retired_claims=0
+)
+_SUGGESTION = msgspec.structs.replace(
+    _QUEUE_ITEM, kind="suggestion", id=31, match_id=31, severity=None, label="agree", assigned_to=None,
+    reason="same donor and measure, values within rounding; unsure whether the periods match",
+)  # fmt: skip
+_CORRECTED = msgspec.structs.replace(_OLD_STATE, superseded_by=14, retired_claims=12)
+_CLAIM_STATE = corrections.ClaimState(
+    id=17, article_id=3, retired=False, retired_at=None, wrong=True, wrong_at=_AT, closed_conflicts=[5]
+)
+
 # --------------------------------------------------------------------------- the table
 
 Doc = dict[str, Any]
-"""summary, description, response (the success example), request (a body example, optional)."""
+"""summary, description, response (the success example), request (a body example, optional),
+parameters (descriptions by name for this operation only, optional)."""
 
 OPERATIONS: dict[str, Doc] = {
     "CreateArticle": {
@@ -347,6 +386,196 @@ OPERATIONS: dict[str, Doc] = {
             "next_cursor": None,
         },
     },
+    "CreateUser": {
+        "summary": "Create a named account",
+        "description": (
+            "Admin only. Roles, each including the ones before it: `reader` (read-only, for integrations), "
+            "`reviewer` (reviews conflicts and works the queue), `editor` (also corrects and withdraws articles "
+            "and marks claims wrong), `admin` (everything, including accounts, keys and the audit log). The "
+            "account has no key yet: issue one with POST /v1/users/{account_id}/keys. 409 when the name is taken."
+        ),
+        "request": _body(users.AccountCreate, {"name": "ana", "role": "reviewer"}),
+        "response": _json(_ACCOUNT),
+    },
+    "ListUsers": {
+        "summary": "List accounts",
+        "description": "Admin only. Every named account with its role.",
+        "response": _json(users.AccountList(items=[_ACCOUNT])),
+    },
+    "CreateUserKey": {
+        "summary": "Issue an API key for an account",
+        "description": (
+            "Admin only. The answer holds the key (`clm_<prefix>_<secret>`) this once: only its SHA-256 is "
+            "stored, and the prefix names it. Send it as `Authorization: Bearer <key>`; "
+            "it acts with the account's role. An account may hold several keys (to rotate one without downtime)."
+        ),
+        "response": _json(users.ApiKeyCreated(**msgspec.structs.asdict(_KEY), key="clm_3f9a1c0b7e42_" + "x" * 43)),
+    },
+    "RevokeKey": {
+        "summary": "Revoke an API key",
+        "description": (
+            "Admin only. The key stops working at once (401 from then on); its row stays, with `revoked_at`, "
+            "so that the audit log still names it."
+        ),
+        "response": _json(msgspec.structs.replace(_KEY, revoked_at=_AT)),
+    },
+    "WhoAmI": {
+        "summary": "The account of the key sent",
+        "description": (
+            "Any valid key (reader or above; 401 without one). The caller's account id, name and role. The "
+            "key from the settings (`settings key`), and any request while no key exists at all (`local`), act "
+            "as admin and have no account id."
+        ),
+        "response": _json(users.Me(account_id=4, name="ana", role="reviewer")),
+    },
+    "ListAudit": {
+        "summary": "The audit log",
+        "description": (
+            "Admin only. Every write, newest first: who (account id and name), what (`action` on "
+            "`object_type`/`object_id`), when, an optional note, and the row before and after as JSON. "
+            "Filters (all must hold): `account` (an account id or name; 404 for an unknown name), `object_type` "
+            "with `object_id`, `action`."
+        ),
+        "response": _json(users.AuditPage(items=[_AUDIT], next_cursor=_CURSOR)),
+    },
+    "ListQueue": {
+        "summary": "Everything that needs a person",
+        "description": (
+            "Open to anyone, like every read (`assigned=mine` needs a key). Open conflicts, suggestions (matches the "
+            "matcher was unsure of, `linked` false) and different_scope pairs in one list, most severe first "
+            "unless `sort` says otherwise; suggestions whose claim was retired or marked wrong drop out. The "
+            "cursor is an offset: the queue is a worklist re-sorted as it changes. Act on items with "
+            "POST /v1/queue/bulk."
+        ),
+        "response": _json(queue.QueuePage(items=[_QUEUE_ITEM, _SUGGESTION], next_cursor=None)),
+        "parameters": {
+            "status": (
+                "Only items in this state: `open` (the default), `confirmed`, `dismissed`, `resolved` "
+                "(conflicts), `accepted` (suggestions and different_scope pairs), or `any` for all."
+            ),
+            "kind": "Only items of this kind: `conflict`, `suggestion` or `different_scope`.",
+            "min_severity": "Only conflicts at least this severe (0 to 1); suggestions, which have none, drop out.",
+            "max_severity": "Only conflicts at most this severe (0 to 1); suggestions, which have none, drop out.",
+            "since": "Only items detected on or after this day (YYYY-MM-DD, UTC).",
+            "until": "Only items detected on or before this day (YYYY-MM-DD, UTC).",
+            "source": "Only pairs where either claim is of this outlet, by name (case-insensitive).",
+            "subject": (
+                "Only pairs whose subject, or one of its words, starts with this (case- and accent-insensitive): "
+                "`eu` finds European Union, `ukr` finds Ukraine."
+            ),
+            "assigned": (
+                "Only items assigned to: `mine` (the caller's account: needs a key), `none` (unassigned), or an "
+                "account name or id."
+            ),
+            "sort": (
+                "`severity` (the default: most severe first, suggestions last), `date` (newest first) or `sources` "
+                "(most distinct sources among the pair and the claims linked to it first)."
+            ),
+        },
+    },
+    "ActOnQueue": {
+        "summary": "Apply one action, with one note, to many queue items",
+        "description": (
+            "Reviewer or above. On conflicts: `confirm`, `resolve`, `dismiss`, `reopen`. On suggestions: "
+            "`accept` (becomes a linked match with the comparison's verdict, and a conflict opens if it is one), "
+            "`reject` (never suggested again, even after `claims rematch`), `dismiss`, `reopen`. On "
+            "different_scope pairs: `accept` (acknowledged), `reject`, `dismiss`. On any item: `assign` (with "
+            "`assignee`: an account name, an id or `me`) and `unassign`. `dismiss` needs a `reason` from the "
+            "list or a `note` (`other` needs a note), else the whole request answers 422. Each item is applied "
+            "in its own transaction and reported with its own status (200, or 404/409/422 with an error); every "
+            "change is in the audit log."
+        ),
+        "request": _body(
+            queue.BulkAction,
+            {
+                "action": "dismiss",
+                "items": [{"kind": "conflict", "id": 5}, {"kind": "suggestion", "id": 31}],
+                "reason": "different_scope",
+                "note": "pledged vs disbursed",
+            },
+        ),
+        "response": _json(
+            queue.BulkResult(
+                items=[
+                    queue.BulkItemResult(kind="conflict", id=5, status=200, state="dismissed"),
+                    queue.BulkItemResult(kind="suggestion", id=31, status=404, error="no suggestion 31 in the queue"),
+                ],
+                done=1,
+                failed=1,
+            )
+        ),
+    },
+    "CorrectArticle": {
+        "summary": "Correct an article: a new version supersedes it",
+        "description": (
+            "Editor or above. The body holds the corrected `text` (or `html`), optionally new metadata "
+            "(whatever is not given, and the source, are kept) and a `note` for the audit log. The new version "
+            "is ingested like any article (claims, matches, conflicts); the old version's claims are retired "
+            '(out of matching) and its open conflicts resolved with the note "article corrected"; reviewed '
+            "ones keep their verdict and history. The old article then shows `superseded_by`, the new one "
+            "`supersedes` (GET /v1/articles/{article_id}/state). 409 when the article was withdrawn or "
+            "corrected already, or the text is unchanged."
+        ),
+        "request": _body(
+            corrections.ArticleCorrection,
+            {
+                "text": "Japan's aid to Ukraine reached 12 billion euros by December 2024.",
+                "note": "the figure was misprinted",
+            },
+        ),
+        "response": _json(
+            corrections.Correction(id=14, supersedes=3, claims=12, conflicts=0, closed_conflicts=[5], old=_CORRECTED)
+        ),
+    },
+    "WithdrawArticle": {
+        "summary": "Withdraw an article",
+        "description": (
+            "Editor or above. Its claims are retired (out of matching) and its open conflicts resolved with "
+            'the note "article withdrawn"; reviewed ones keep their verdict. The body may carry a `note` for '
+            "the audit log. 409 when it was withdrawn or corrected already."
+        ),
+        "request": _body(corrections.NoteBody, {"note": "retracted by the outlet"}),
+        "response": _json(
+            corrections.Withdrawal(
+                article=msgspec.structs.replace(_OLD_STATE, withdrawn=True, withdrawn_at=_AT, retired_claims=12),
+                closed_conflicts=[5],
+            )
+        ),
+    },
+    "GetArticleState": {
+        "summary": "Whether an article was corrected or withdrawn",
+        "description": (
+            "Open to anyone. `withdrawn` (with when), `superseded_by` (its correction), `supersedes` "
+            "(the version it corrects), and how many of its claims there are and how many are retired."
+        ),
+        "response": _json(_CORRECTED),
+    },
+    "MarkClaimWrong": {
+        "summary": "Mark a claim wrong",
+        "description": (
+            "Editor or above. The claim leaves matching and its open conflicts are resolved with the note "
+            '"claim marked wrong" (listed in `closed_conflicts`); a published ClaimReview rates this claim. '
+            "The body may carry a `note` for the audit log. Undo with DELETE."
+        ),
+        "request": _body(corrections.NoteBody, {"note": "the extractor read the pledge as disbursed"}),
+        "response": _json(_CLAIM_STATE),
+    },
+    "UnmarkClaimWrong": {
+        "summary": "Undo marking a claim wrong",
+        "description": (
+            "Editor or above. The claim is matched again from the next ingest or `claims rematch`; the "
+            "conflicts closed when it was marked stay resolved, with their history."
+        ),
+        "response": _json(msgspec.structs.replace(_CLAIM_STATE, wrong=False, wrong_at=None, closed_conflicts=[])),
+    },
+    "GetClaimState": {
+        "summary": "Whether a claim was retired or marked wrong",
+        "description": (
+            "Open to anyone. `retired` (its article was corrected or withdrawn) and `wrong` (an editor "
+            "marked it), each with when; `closed_conflicts` is always empty here."
+        ),
+        "response": _json(msgspec.structs.replace(_CLAIM_STATE, closed_conflicts=[])),
+    },
     "Health": {
         "summary": "Liveness",
         "description": "The process is up (says nothing about the database): for a liveness probe.",
@@ -365,8 +594,14 @@ PARAMETERS: dict[str, str] = {
     "unit": "Only claims in this unit: an ISO 4217 code (`EUR`), `percent`, or a singular noun (`refugee`).",
     "source": "Only claims of this outlet, by name (case-insensitive), e.g. `The Diplomat`.",
     "status": "Only conflicts with this review status (open, confirmed, dismissed, resolved).",
+    "object_type": "Only entries about objects of this type: article, claim, conflict, suggestion, different_scope, "
+    "account, api_key.",
+    "object_id": "Only entries about the object with this id (with `object_type`: ids are per type).",
+    "action": "Only entries of this action, e.g. `conflict.review`, `article.correct`, `key.revoke`.",
 }
-"""Descriptions of the filters declared without one (`FromQuery[...]`), by parameter name."""
+"""Descriptions of the filters declared without one (`FromQuery[...]`), by parameter name. An
+operation's own `parameters` entry wins over both these and the route's description, for a name
+that means something else there (the queue's `status` and `kind`)."""
 
 
 def document(app: Litestar) -> None:
@@ -382,9 +617,12 @@ def document(app: Litestar) -> None:
             operation.summary = doc["summary"]
             operation.description = doc.get("description") or operation.description
             operation.tags = [_TAG_OF.get(t.lower(), t) for t in operation.tags or []]
+            own: dict[str, str] = doc.get("parameters", {})
             for parameter in operation.parameters or []:
-                if isinstance(parameter, Parameter) and not parameter.description and parameter.name in PARAMETERS:
-                    parameter.description = PARAMETERS[parameter.name]
+                if isinstance(parameter, Parameter):
+                    parameter.description = (
+                        own.get(parameter.name) or parameter.description or PARAMETERS.get(parameter.name)
+                    )
             body = operation.request_body
             if "request" in doc and isinstance(body, RequestBody):
                 for name, media in body.content.items():
