@@ -35,12 +35,16 @@ class ArticleCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     published: Annotated[str, Meta(max_length=40, description="YYYY, YYYY-MM, YYYY-MM-DD or timestamp")] | None = None
 
 
-class ArticleCreated(msgspec.Struct, kw_only=True):
+class ArticleCreated(msgspec.Struct, kw_only=True, omit_defaults=True):
     id: int
     source_id: int
     claims: int
     duplicate: bool
     conflicts: int = 0
+    near_duplicate_of: Annotated[
+        int | None,
+        Meta(description="The stored article this one nearly copies (wire copy): its claims are kept, not matched"),
+    ] = None
 
 
 class BatchCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -26,6 +26,7 @@ Every verdict is the same whichever claim comes first, severity included.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING
 
@@ -408,6 +409,7 @@ def _region(claim: Claim) -> str:
     return sentence[left:right]
 
 
+@functools.lru_cache(maxsize=50_000)
 def coverage_of(claim: Claim) -> frozenset[str]:
     """The narrowing words of a claim as `axis:value` marks (`aid type:military`, `form:loan`,
     `place:Syria`), read from the figure's clause in its sentence and from `about`.

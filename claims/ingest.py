@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from claims import partialdate, store
+from claims import duplicates, partialdate, store
 from claims.clean import clean_html, clean_text
 from claims.errors import InvalidInput
 from claims.extract import extract_many
@@ -196,8 +196,10 @@ async def store_article(conn: AsyncConnection[Any], prepared: Prepared, extracti
         if article_id is None:
             first_id, first_source, n = await store.article_by_hash(conn, prepared.content_hash)
             return IngestResult(id=first_id, source_id=first_source, claims=n, duplicate=True)
+        original = await store.near_duplicate(conn, article_id, duplicates.signature(extraction.text))
         blocks = [block_key(c) for c in extraction.claims]
-        keys = [block_keys(c) for c in extraction.claims]
+        # a near-duplicate's claims are stored but not matched: one report is not two confirmations
+        keys = [[] if original is not None else block_keys(c) for c in extraction.claims]
         ids = await store.insert_claims(
             conn,
             article_id=article_id,
@@ -208,8 +210,15 @@ async def store_article(conn: AsyncConnection[Any], prepared: Prepared, extracti
             keys=keys,
         )
         opened = await _match_new(conn, ids, keys)
-    log.info("stored article_id=%d claims=%d conflicts=%d", article_id, len(ids), opened)
-    return IngestResult(id=article_id, source_id=source_id, claims=len(ids), duplicate=False, conflicts=opened)
+    log.info("stored article_id=%d claims=%d conflicts=%d copy_of=%s", article_id, len(ids), opened, original)
+    return IngestResult(
+        id=article_id,
+        source_id=source_id,
+        claims=len(ids),
+        duplicate=False,
+        conflicts=opened,
+        near_duplicate_of=original,
+    )
 
 
 async def _match_new(conn: AsyncConnection[Any], ids: Sequence[int], claim_keys: Sequence[Sequence[str]]) -> int:

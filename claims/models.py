@@ -111,6 +111,7 @@ class IngestResult(msgspec.Struct, frozen=True, kw_only=True):
     claims: int
     duplicate: bool
     conflicts: int = 0
+    near_duplicate_of: int | None = None  # the article this one copies (claims stored, not matched)
 
 
 class ClaimRef(msgspec.Struct, frozen=True, kw_only=True):

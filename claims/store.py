@@ -15,7 +15,7 @@ from psycopg import sql
 from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 
-from claims import partialdate
+from claims import duplicates, partialdate
 from claims.errors import InvalidInput, NotFound, StaleWrite
 from claims.models import Claim, ClaimRef, Frame, MatchResult, Period
 
@@ -259,6 +259,31 @@ async def insert_article(
     )
     row = await cur.fetchone()
     return int(row[0]) if row else None
+
+
+async def near_duplicate(conn: AsyncConnection[Any], article_id: int, sig: Sequence[int]) -> int | None:
+    """Store the article's signature and band keys; return the earliest stored article it copies
+    (estimated similarity at least `duplicates.NEAR_DUPLICATE`), or None."""
+    keys = duplicates.bands(list(sig))
+    cur = await conn.execute(
+        """
+        SELECT DISTINCT a.id, a.minhash FROM article_bands b JOIN articles a ON a.id = b.article_id
+        WHERE b.band = ANY(%(bands)s) AND a.id <> %(id)s AND a.near_duplicate_of IS NULL
+        ORDER BY a.id
+        """,
+        {"bands": keys, "id": article_id},
+    )
+    rows = await cur.fetchall()
+    near = [int(r[0]) for r in rows if duplicates.similarity(list(r[1] or []), list(sig)) >= duplicates.NEAR_DUPLICATE]
+    original = near[0] if near else None
+    await conn.execute(
+        "UPDATE articles SET minhash = %(sig)s, near_duplicate_of = %(orig)s WHERE id = %(id)s",
+        {"sig": list(sig), "orig": original, "id": article_id},
+    )
+    async with conn.cursor() as c, c.copy("COPY article_bands (band, article_id) FROM STDIN") as copy:
+        for band in dict.fromkeys(keys):
+            await copy.write_row((band, article_id))
+    return original
 
 
 async def article_by_hash(conn: AsyncConnection[Any], content_hash: str) -> tuple[int, int, int]:

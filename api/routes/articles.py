@@ -73,6 +73,7 @@ def _created(result: IngestResult) -> schemas.ArticleCreated:
         claims=result.claims,
         duplicate=result.duplicate,
         conflicts=result.conflicts,
+        near_duplicate_of=result.near_duplicate_of,
     )
 
 
