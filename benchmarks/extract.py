@@ -106,9 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     mp: dict[str, float] = {}
     if not args.no_multiprocess:
         try:
-            mp["bare nlp.pipe n_process=2"] = timed(
-                lambda: drain(bare.pipe(texts, batch_size=bs, n_process=2))
-            )
+            mp["bare nlp.pipe n_process=2"] = timed(lambda: drain(bare.pipe(texts, batch_size=bs, n_process=2)))
             mp["extract_many n_process=2"] = timed(
                 lambda: drain(extract_many(project, docs, batch_size=bs, n_process=2))
             )
@@ -116,10 +114,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"n_process=2 not measured: {type(exc).__name__}: {exc}", file=sys.stderr)
 
     best_bare = max(runs["bare nlp.pipe"])
-    print(
-        f"model={model} extractor={EXTRACTOR_VERSION} docs={n_docs} chars={chars} "
-        f"rounds={rounds} batch_size={bs}"
-    )
+    print(f"model={model} extractor={EXTRACTOR_VERSION} docs={n_docs} chars={chars} rounds={rounds} batch_size={bs}")
     print(f"{'pipeline':<28} {'best docs/s':>11} {'median':>8} {'kchars/s':>9} {'vs bare':>8}")
     for name, values in runs.items():
         best = max(values)
@@ -129,9 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     for name, value in mp.items():
         base = mp.get("bare nlp.pipe n_process=2", value)
-        print(
-            f"{name:<28} {value:>11.1f} {'-':>8} {value * chars / n_docs / 1000:>9.1f} {value / base:>8.2f}"
-        )
+        print(f"{name:<28} {value:>11.1f} {'-':>8} {value * chars / n_docs / 1000:>9.1f} {value / base:>8.2f}")
     print(f"extract_ratio={max(runs['extract_many']) / best_bare:.2f}")
     return 0
 
