@@ -171,6 +171,9 @@ def match_claims(new: Sequence[ClaimRef], candidates: Sequence[ClaimRef]) -> lis
 
 def _by_cues(a: ClaimRef, b: ClaimRef) -> MatchResult | None:
     """The event-cue judge's verdict, for a pair in one of its state blocks (`claims.match_cues`)."""
+    ma, mb = a.claim.frame, b.claim.frame
+    if a.claim.kind != "date" and ma is not None and mb is not None and ma.measure != mb.measure:
+        return None  # the frame already says these measure different things (checked before the cues' work)
     lex = cues.lexicon()
     ia, ib = cues._info(lex, a.claim), cues._info(lex, b.claim)
     if ia.block is None or ia.block != ib.block:
