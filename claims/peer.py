@@ -35,13 +35,17 @@ PEER_FILES: tuple[str, ...] = (
     "DateParser.json",
     "DatePeriodParser.json",
     "NumberModel.json",
+    "DimensionModel.json",
+    "AgeModel.json",
+    "DurationParser.json",
 )
 
 SKIP_REASONS: dict[str, str] = {
     "not-supported": "marked NotSupportedByDesign, or NotSupported by the reference .NET "
     "implementation itself (markers naming only the javascript/python/java ports are ignored: "
     "they say which port fails, not that the expectation is wrong)",
-    "no-amount": "a currency or percent word without an amount (`dollar`, `a small percent`): nothing to normalise",
+    "no-amount": "a currency, percent or unit word without an amount (`dollar`, `a small percent`, "
+    "`mcg`): nothing to normalise",
     "non-iso-currency": "no ISO 4217 code (Bitcoin, Satoshi, Sen), so no `unit` to compare",
     "spoken-amount": "spoken compound amounts (`3 dollars 50 cents`, `one dollar and one`, "
     "`15 dollars 50`): news prose writes $3.50",
@@ -64,6 +68,25 @@ SKIP_REASONS: dict[str, str] = {
     "design-differs": "the spec expects nothing where the project's design requires a claim "
     "(`The number is from 200 to 300 in 2008` is a range)",
     "invalid-date": "the expected resolution is an impossible date (`Feb 30`, `fifth Sunday`)",
+    "bare-unit-symbol": "a bare `m` or `t` after a number (`1.8m`, `1 m x 1 m`, `100t`): in news "
+    "copy `3m` is three million, so the extractor never reads these as metres or tonnes",
+    "not-news-unit": "units no news story states a figure in: cooking measures, picometres, drams, "
+    "bits as a word size (`16-bit`), angles, per-millisecond speeds, units in brackets "
+    '(`20 (kg)`), inch marks (`10 "`), lakh-scaled units',
+    "ambiguous-unit": "the word `pound(s)` (`25 pounds`): sterling as often as weight; the "
+    "extractor reads a bare `pounds` as money (`lb`/`lbs` are run)",
+    "compound-measure": "one measure in two units (`5 feet 2 inches`, `12 ft 2 in`): the spec "
+    "sums them into one value; the extractor reports each figure with its own unit",
+    "identifier": "number-letter codes (`24703m2`, `scp-173m`): identifiers, not measurements",
+    "no-age": "no age in the input: nothing whose reading as a count could be checked",
+    "no-number": "a duration with no written number (`all day`, `an hour`, `another week`, "
+    "`half year`, `a fortnight`, `a couple of days`): the selection is numeric durations",
+    "shorthand-unit": "time units abbreviated or glued to the number (`3h`, `3 hrs`, `3 min`, "
+    "`123.45 sec`, `3day`, `3-min`): chat shorthand; news copy spells units of time out",
+    "seconds": "durations in seconds: timings (race times, delays), outside the extractor's "
+    "duration units (minutes to centuries)",
+    "compound-duration": "several units or number parts joined in one duration (`1 year 1 month "
+    "21 days`, `an hour and a half`, `two and a half hours`, `twenty and four hours`)",
 }
 
 _UNIT_ISO: dict[str, tuple[str, ...]] = {
@@ -385,6 +408,137 @@ def _select_number(i: int, case: Mapping[str, Any]) -> _Selected:
     return None, "bare-number"
 
 
+_DIMENSION_FORMS: dict[str, str] = {
+    "Pound": "lb",
+    "Ounce": "oz",
+    "Ton": "tonnes",
+    "Metric ton": "tonnes",
+    "Kilogram": "kg",
+    "Microgram": "μg",
+    "Milliliter": "ml",
+    "Gallon": "gallons",
+    "Barrel": "barrels",
+    "Cubic foot": "cubic feet",
+    "Inch": "inches",
+    "Foot": "feet",
+    "Mile": "miles",
+    "Meter": "metres",
+    "Kilometer": "km",
+    "Millimeter": "mm",
+    "Decimeter": "dm",
+    "Acre": "acres",
+    "Square meter": "square metres",
+    "Square kilometer": "km²",
+    "Mile per hour": "mph",
+    "Kilometer per hour": "km/h",
+    "Megabit": "Mb",
+    "Megabyte": "MB",
+}
+"""Recognizers unit name -> a form `claims.units.to_canonical` reads. `Ton` is read as the metric
+tonne, as the extractor reads `tons` (the specs' `Ton` is the unit's name, not a short ton)."""
+
+
+def _dimension_skip(inp: str, text: str, unit: str) -> str | None:
+    low = inp.lower()
+    if re.search(r"\d\s*(m|t)\b(?!/)", text) and unit in ("Meter", "Ton"):
+        return "bare-unit-symbol"
+    if re.search(r"\d\s*(ft|feet|foot)\s+(and\s+)?\d+\s*(in|inch|inches)\b", text, re.IGNORECASE):
+        return "compound-measure"
+    if unit == "Pound" and re.search(r"\bpounds?\b", text, re.IGNORECASE):
+        return "ambiguous-unit"
+    if re.search(r"[(\[{<\"]", text) or "lakh" in text.lower() or unit not in _DIMENSION_FORMS:
+        return "not-news-unit"
+    if re.search(r"\d[a-z]+\d|\w-\d+\s?m\b|^\d+m\d", low):
+        return "identifier"
+    return None
+
+
+def _select_dimension(i: int, case: Mapping[str, Any]) -> _Selected:
+    from claims.units import to_canonical
+
+    inp = str(case["Input"])
+    results = list(case["Results"])
+    if not results:
+        if re.search(r"\d[a-z]|[a-z]\d", inp.lower()) and not re.search(r"\s", inp.strip()):
+            return None, "identifier"
+        return PeerCase(
+            file="DimensionModel.json", index=i, input=inp, published=None, kind="quantity", expects=[]
+        ), None
+    expects: list[PeerExpect] = []
+    for r in results:
+        res = r["Resolution"]
+        unit = str(res.get("unit"))
+        if res.get("value") in (None, "null"):
+            continue  # `metric ton` alone: a unit named, no amount
+        skip = _dimension_skip(inp, str(r["Text"]), unit)
+        if skip is not None:
+            return None, skip
+        value = float(res["value"])
+        canon = to_canonical((value,), _DIMENSION_FORMS[unit])
+        if canon is None or canon[0] is None:
+            raise ValueError(f"DimensionModel case {i}: unit {unit!r} not readable")
+        s, e = _span(inp, r, end_inclusive=True)
+        expects.append(PeerExpect(text=str(r["Text"]), start=s, end=e, value=canon[0], units=(unit,)))
+    if not expects:
+        return None, "no-amount"
+    return PeerCase(
+        file="DimensionModel.json", index=i, input=inp, published=None, kind="quantity", expects=expects
+    ), None
+
+
+def _select_age(i: int, case: Mapping[str, Any]) -> _Selected:
+    inp = str(case["Input"])
+    results = list(case["Results"])
+    if not results:
+        return None, "no-age"
+    expects = []
+    for r in results:
+        s, e = _span(inp, r, end_inclusive=True)
+        expects.append(PeerExpect(text=str(r["Text"]), start=s, end=e))
+    return PeerCase(file="AgeModel.json", index=i, input=inp, published=None, kind="age", expects=expects), None
+
+
+_TIMEX_UNITS = {"Y": "year", "M": "month", "W": "week", "D": "day"}
+_TIMEX_TIME_UNITS = {"H": "hour", "M": "minute", "S": "second"}
+_FULL_TIME_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "decade", "century", "centurie"}
+_DIGITS_OR_WORDS = re.compile(r"\d|" + _NUMWORD)
+
+
+def _select_duration(i: int, case: Mapping[str, Any]) -> _Selected:
+    inp = str(case["Input"])
+    published = _published(case)
+    results = list(case["Results"])
+    if not results:
+        return PeerCase(
+            file="DurationParser.json", index=i, input=inp, published=published, kind="duration", expects=[]
+        ), None
+    expects: list[PeerExpect] = []
+    for r in results:
+        text = str(r["Text"])
+        timex = str((r.get("Value") or {}).get("Timex", ""))
+        m = re.fullmatch(r"P(T?)([\d.]+)([YMWDHS])", timex)
+        if m is None:
+            return None, "compound-duration" if re.fullmatch(r"PT?([\d.]+[A-Z])+", timex) else "no-number"
+        low = text.lower()
+        if re.search(r"\band\b", low):
+            return None, "compound-duration"
+        if not _DIGITS_OR_WORDS.search(low) or re.search(r"\bhalf\b", low):
+            return None, "no-number"
+        unit = (_TIMEX_TIME_UNITS if m.group(1) else _TIMEX_UNITS)[m.group(3)]
+        written = re.search(r"([a-z]+)\s*$", text.lower())
+        if written is None or written.group(1).removesuffix("s") not in _FULL_TIME_UNITS:
+            return None, "shorthand-unit"
+        if re.search(r"\d[a-z]|\d-[a-z]+$", text.lower()) and written.group(1) not in ("minutes", "hours"):
+            return None, "shorthand-unit"
+        if unit == "second":
+            return None, "seconds"
+        s, e = _span(inp, r, end_inclusive=False)
+        expects.append(PeerExpect(text=text, start=s, end=e, value=float(m.group(2)), units=(unit,)))
+    return PeerCase(
+        file="DurationParser.json", index=i, input=inp, published=published, kind="duration", expects=expects
+    ), None
+
+
 _SELECTORS: dict[str, Callable[[int, Mapping[str, Any]], _Selected]] = {
     "CurrencyModel.json": _select_currency,
     "NumberRangeModel.json": _select_range,
@@ -392,6 +546,9 @@ _SELECTORS: dict[str, Callable[[int, Mapping[str, Any]], _Selected]] = {
     "DateParser.json": _select_date("DateParser.json"),
     "DatePeriodParser.json": _select_date("DatePeriodParser.json"),
     "NumberModel.json": _select_number,
+    "DimensionModel.json": _select_dimension,
+    "AgeModel.json": _select_age,
+    "DurationParser.json": _select_duration,
 }
 
 
@@ -426,6 +583,16 @@ def _claim_matches(case: PeerCase, exp: PeerExpect, c: Claim) -> str | None:
         return None if close(c.value, exp.value) else f"value {c.value} != {exp.value}"
     if case.kind == "date":
         return None if c.date in exp.dates else f"date {c.date!r} not in {exp.dates}"
+    if case.kind == "quantity":
+        if c.kind != "quantity":
+            return f"kind {c.kind}"
+        if c.value is None and c.low is not None and c.high is not None and exp.value is not None:
+            # `eight to 10 feet`, `75-300mm`: the spec reads the endpoint that carries the unit
+            inside = c.low * (1 - QUANTITY_TOLERANCE) <= exp.value <= c.high * (1 + QUANTITY_TOLERANCE)
+            return None if inside else f"[{c.low}, {c.high}] {c.unit} does not hold {exp.value}"
+        return None if close(c.value, exp.value, QUANTITY_TOLERANCE) else f"value {c.value} {c.unit} != {exp.value}"
+    if case.kind == "duration":
+        return _duration_matches(exp, c)
     # ranges and bounds
     q = exp.qualifier
     if q == "exact":
@@ -443,11 +610,51 @@ def _claim_matches(case: PeerCase, exp: PeerExpect, c: Claim) -> str | None:
     return None if close(got, exp.high) else f"high {got} != {exp.high}"
 
 
+QUANTITY_TOLERANCE = 0.005
+"""DimensionModel: the claim's canonical value within 0.5 % of the spec's, converted the same way."""
+
+AGE_CONFUSIONS = ("count", "money", "percent")
+"""AgeModel: an age is not a claim of these kinds (the product compares counts of people, amounts
+and shares; `29 years old` is none of them), so none may overlap an age span."""
+
+
+def _duration_matches(exp: PeerExpect, c: Claim) -> str | None:
+    """The same value in the same unit, or the same number of days (`two decades` = 20 years)."""
+    from claims.synonyms import lexicon
+
+    if c.kind != "duration":
+        return f"kind {c.kind}"
+    want_unit = exp.units[0]
+    if (c.unit or "").removesuffix("s") == want_unit and close(c.value, exp.value):
+        return None
+    per_got, per_want = lexicon().days_per(c.unit), lexicon().days_per(want_unit)
+    if c.value is not None and exp.value is not None and per_got and per_want:
+        if close(c.value * per_got, exp.value * per_want, QUANTITY_TOLERANCE):
+            return None
+    return f"{c.value} {c.unit} != {exp.value} {want_unit}"
+
+
+def _judge_age(case: PeerCase, extraction: Extraction) -> PeerOutcome:
+    problems: list[str] = []
+    for exp in case.expects:
+        pos = locate(case.input, exp.start, exp.end, extraction.text)
+        if pos is None:
+            problems.append(f"{exp.text!r}: lost in cleaning")
+            continue
+        bad = [c for c in extraction.claims if c.kind in AGE_CONFUSIONS and overlaps(c.start, c.end, pos[0], pos[1])]
+        problems += [f"{exp.text!r}: read as {c.kind} {c.text!r}" for c in bad]
+    return PeerOutcome(
+        file=case.file, index=case.index, input=case.input, passed=not problems, detail="; ".join(problems)
+    )
+
+
 _BOUND_QUALIFIERS = {"range", "more_than", "less_than", "at_least", "at_most"}
 
 
 def judge_case(case: PeerCase, extraction: Extraction) -> PeerOutcome:
     """Pass when every expected result is matched by an overlapping claim with the right value."""
+    if case.kind == "age":
+        return _judge_age(case, extraction)
     claims = list(extraction.claims)
     if not case.expects:
         if case.kind == "range":
