@@ -224,7 +224,6 @@ _KNOWN_GAPS = {
     "tests/test_match_scenarios.py::test_scenario[at-least-vs-exact-compatible]": "rules-4 rewrite",
     "tests/test_match_scenarios.py::test_scenario[more-than-vs-exact-incompatible]": "rules-4 rewrite",
     "tests/test_match_scenarios.py::test_scenario[place-count-restated-by-other-party]": "rules-4 rewrite",
-    "tests/test_match_scenarios.py::test_seeds_few_conflicts": "rules-4 rewrite",
     "tests/test_match_cache.py::test_ingest_order_cold_warm_and_squeezed[generated_articles]": "rules-3 workload size",
 }
 
