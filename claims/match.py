@@ -21,6 +21,7 @@ Every match keeps its score components and a reason an editor can read.
 from __future__ import annotations
 
 import functools
+import logging
 import re
 from collections import defaultdict
 from typing import TYPE_CHECKING
@@ -40,10 +41,16 @@ if TYPE_CHECKING:
 
     from claims.models import Claim, ClaimRef, Frame, Label
 
+log = logging.getLogger(__name__)
+
 LINK_THRESHOLD: float = 0.62
 SUGGEST_THRESHOLD: float = 0.45
 MAX_KEYS = 7
 MAX_VALUE_RATIO = 10.0  # figures further apart than this measure different things
+MAX_PAIRS_IN_ARTICLE = 50
+"""Matches kept between claims of one article. An article contradicting itself is worth flagging,
+but no input may multiply conflicts: 150 similar sentences once made 7,605 conflicts (issue 15).
+Pairs past the cap are dropped and the cut is logged."""
 MAX_CANDIDATES = 200  # per new claim: the most similar by embedding are judged in detail
 _GENERIC_COUNT_UNITS = frozenset({"year", "time", "occasion", "anniversary", "rank", "percent", "fraction"})
 _WEIGHTS = {"measure": 0.30, "similarity": 0.25, "words": 0.15, "story": 0.30}
@@ -134,6 +141,8 @@ def match_claims(new: Sequence[ClaimRef], candidates: Sequence[ClaimRef]) -> lis
             by_key[key].append(ref)
     results: list[MatchResult] = []
     done: set[tuple[int, int]] = set()
+    inside: dict[int, int] = defaultdict(int)  # pairs kept inside each article
+    cut: dict[int, int] = defaultdict(int)  # and those left out past the cap
     for query in new:
         fq = _features(query.claim)
         others: dict[int, ClaimRef] = {}
@@ -165,7 +174,16 @@ def match_claims(new: Sequence[ClaimRef], candidates: Sequence[ClaimRef]) -> lis
             else:
                 result = _judge(query, other, fq, feats[int(j)], float(sims[int(j)])) or _by_cues(query, other)
             if result is not None:
+                if other.article_id == query.article_id:
+                    if inside[query.article_id] >= MAX_PAIRS_IN_ARTICLE:
+                        cut[query.article_id] += 1
+                        continue
+                    inside[query.article_id] += 1
                 results.append(result)
+    for article_id, n in cut.items():
+        log.warning(
+            "article %d: %d more pairs inside the article not kept (cap %d)", article_id, n, MAX_PAIRS_IN_ARTICLE
+        )
     return results
 
 
