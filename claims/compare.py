@@ -167,21 +167,29 @@ def _grew(a: ClaimRef, b: ClaimRef, sa: Span, sb: Span) -> bool:
     count, not a confirmation."""
     if not (is_monotone(a.claim) and is_monotone(b.claim)):
         return False
+    a_first = _a_first(a, b)
+    if a_first is None:
+        return False
+    early, late = (sa, sb) if a_first else (sb, sa)
+    return _point(late) > _point(early) * (1 + GREW_MARGIN)
+
+
+def _a_first(a: ClaimRef, b: ClaimRef) -> bool | None:
+    """Whether `a`'s figure holds entirely before `b`'s (False: entirely after; None: the times
+    overlap or one is unknown)."""
     wa, wb = _when(a), _when(b)
     if wa is None or wb is None:
-        return False
+        return None
     try:
         a0, a1 = bounds(wa)
         b0, b1 = bounds(wb)
     except InvalidInput:
-        return False
+        return None
     if a1 < b0:
-        early, late = sa, sb
-    elif b1 < a0:
-        early, late = sb, sa
-    else:
+        return True
+    if b1 < a0:
         return False
-    return _point(late) > _point(early) * (1 + GREW_MARGIN)
+    return None
 
 
 GREW_MARGIN = 0.10
@@ -300,20 +308,10 @@ def _correction(a: ClaimRef, b: ClaimRef, sa: Span, sb: Span, *, rising: bool = 
     pa, pb = a.claim.period, b.claim.period
     if pa and pb and pa.start and pb.start and not _overlaps(pa.start, pb.start):
         return ""  # counted from different starts
-    wa, wb = _when(a), _when(b)
-    if wa is None or wb is None:
+    a_first = _a_first(a, b)
+    if a_first is None:
         return ""
-    try:
-        a0, a1 = bounds(wa)
-        b0, b1 = bounds(wb)
-    except InvalidInput:
-        return ""
-    if a1 < b0:
-        earlier, later, e_span, l_span = a, b, sa, sb
-    elif b1 < a0:
-        earlier, later, e_span, l_span = b, a, sb, sa
-    else:
-        return ""
+    earlier, later, e_span, l_span = (a, b, sa, sb) if a_first else (b, a, sb, sa)
     if rising:
         grew = e_span.hi is not None and l_span.lo is not None and e_span.hi < l_span.lo
         return "grew" if grew else ""

@@ -208,7 +208,7 @@ def _is_reporter(subject: str, span: Span, attribution: str | None) -> bool:
         return False  # who pledges money holds it ("the EU announced 120 million euros"); dates: the actor
     if attribution and entity_key(attribution) == entity_key(subject):
         return True
-    verb = next((t for t in [span.root, *span.root.ancestors] if t.pos_ == "VERB"), None)
+    verb = _verb_of(span)
     if verb is None or verb.lemma_.lower() not in _REPORTING_VERBS:
         return False
     key = entity_key(subject)
@@ -216,6 +216,11 @@ def _is_reporter(subject: str, span: Span, attribution: str | None) -> bool:
         c.dep_ in ("nsubj", "nsubjpass") and entity_key(" ".join(t.text for t in c.subtree)) == key
         for c in verb.children
     )
+
+
+def _verb_of(span: Span) -> Token | None:
+    """The nearest verb the figure hangs from (itself included)."""
+    return next((t for t in [span.root, *span.root.ancestors] if t.pos_ == "VERB"), None)
 
 
 def _allowed_classes(kind: str) -> frozenset[str]:
@@ -410,7 +415,7 @@ def _is_change(span: Span) -> bool:
     doc = span.doc
     if getattr(span._, "claims_change", None):
         return True  # the extractor read "<verb> [by] X to Y": X is the change
-    verb = next((t for t in [span.root, *span.root.ancestors] if t.pos_ == "VERB"), None)
+    verb = _verb_of(span)
     if verb is not None and verb.lemma_.lower() in ("add", "subtract", "shave", "knock"):
         return True
     after = doc[span.end : min(len(doc), span.end + 2)]

@@ -28,13 +28,10 @@ def entity_key(name: str | None) -> str | None:
     """`Hurricane Katrina's` -> `katrina`; None for a name of generic words only ("the city")."""
     if not name:
         return None
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    words = [_POSSESSIVE.sub("", w) for w in _TOKEN.findall(text)]
-    kept = [w for w in words if w not in _GENERIC and len(w) > 1]
-    if not kept:
+    text = _folded(name)
+    key = _key_of(text)
+    if key is None:
         return None
-    key = " ".join(kept)
     short = text.strip().removeprefix("the ")
     if len(short) <= 6:  # abbreviations only ("US", "U.K.", "EU"); capitals are places, not aliases
         from claims.synonyms import lexicon
@@ -47,7 +44,16 @@ def entity_key(name: str | None) -> str | None:
 
 def entity_key_plain(name: str) -> str | None:
     """`entity_key` without alias resolution (for names already canonical)."""
+    return _key_of(_folded(name))
+
+
+def _folded(name: str) -> str:
+    """Accents removed, case folded."""
     text = unicodedata.normalize("NFKD", name)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+
+
+def _key_of(text: str) -> str | None:
+    """The non-generic words of a folded name, possessives dropped."""
     kept = [w for w in (_POSSESSIVE.sub("", w) for w in _TOKEN.findall(text)) if w not in _GENERIC and len(w) > 1]
     return " ".join(kept) or None
