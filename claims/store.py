@@ -175,22 +175,33 @@ def _fast_row(cls: type[T]) -> Any:
 # --------------------------------------------------------------------------- cursors
 
 
+def encode_tagged(tag: str, value: int) -> str:
+    """An opaque cursor: a tag naming what the number is, and the number."""
+    return base64.urlsafe_b64encode(msgspec.msgpack.encode((tag, value))).decode().rstrip("=")
+
+
+def decode_tagged(cursor: str | None, tag: str, *, high: int | None = None, issuer: str = "this API") -> int:
+    """The number of a cursor `encode_tagged(tag, ...)` made (0 for none); any other is bad input."""
+    if cursor is None:
+        return 0
+    problem = f"cursor is not one {issuer} issued"
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        got, value = msgspec.msgpack.decode(raw, type=tuple[str, int])
+    except (binascii.Error, ValueError, msgspec.DecodeError, msgspec.ValidationError):
+        raise InvalidInput(problem) from None
+    if got != tag or value < 0 or (high is not None and value > high):
+        raise InvalidInput(problem)
+    return value
+
+
 def encode_cursor(last_id: int) -> str:
-    return base64.urlsafe_b64encode(msgspec.msgpack.encode(("id", last_id))).decode().rstrip("=")
+    return encode_tagged("id", last_id)
 
 
 def decode_cursor(cursor: str | None) -> int:
     """The id after which the next page starts; a cursor we did not make is bad input."""
-    if cursor is None:
-        return 0
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        tag, last_id = msgspec.msgpack.decode(raw, type=tuple[str, int])
-    except (binascii.Error, ValueError, msgspec.DecodeError, msgspec.ValidationError):
-        raise InvalidInput("cursor is not one this API issued") from None
-    if tag != "id" or last_id < 0:
-        raise InvalidInput("cursor is not one this API issued")
-    return last_id
+    return decode_tagged(cursor, "id")
 
 
 def _page(rows: list[T], limit: int, key: Any) -> Page[T]:

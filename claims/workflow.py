@@ -7,8 +7,6 @@ in its own transaction.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import date, datetime  # noqa: TC003 (msgspec reads the annotations at run time)
 from typing import TYPE_CHECKING, Any, LiteralString
 
@@ -169,20 +167,11 @@ def _queue_where(f: QueueFilters, params: dict[str, Any]) -> list[LiteralString]
 
 
 def encode_offset(offset: int) -> str:
-    return base64.urlsafe_b64encode(msgspec.msgpack.encode(("queue", offset))).decode().rstrip("=")
+    return store.encode_tagged("queue", offset)
 
 
 def decode_offset(cursor: str | None) -> int:
-    if cursor is None:
-        return 0
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        tag, offset = msgspec.msgpack.decode(raw, type=tuple[str, int])
-    except (binascii.Error, ValueError, msgspec.DecodeError, msgspec.ValidationError):
-        raise InvalidInput("cursor is not one this queue issued") from None
-    if tag != "queue" or not 0 <= offset <= 10_000_000:
-        raise InvalidInput("cursor is not one this queue issued")
-    return offset
+    return store.decode_tagged(cursor, "queue", high=10_000_000, issuer="this queue")
 
 
 async def queue(
