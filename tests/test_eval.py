@@ -182,15 +182,11 @@ def test_evaluate_with_fake_extractor_and_report(tmp_path: Path) -> None:
     assert report.strict_recall == pytest.approx(1 / 3)
     text = format_report(report, verbose=True)
     assert "currency 'JPY' != 'USD'" in text and "'1188'" in text
-    assert text.splitlines()[-1] == (
-        "precision=0.67 recall=0.67 f1=0.67 normalised=0.50 strict_f1=0.33 negatives=0"
-    )
+    assert text.splitlines()[-1] == ("precision=0.67 recall=0.67 f1=0.67 normalised=0.50 strict_f1=0.33 negatives=0")
 
 
 def test_load_inputs_accepts_a_plain_manifest_and_reports_missing_files(tmp_path: Path) -> None:
-    (tmp_path / "gold.json").write_text(
-        json.dumps({"articles": {"a.txt": [], "b.txt": []}}), encoding="utf-8"
-    )
+    (tmp_path / "gold.json").write_text(json.dumps({"articles": {"a.txt": [], "b.txt": []}}), encoding="utf-8")
     (tmp_path / "a.txt").write_text("x", encoding="utf-8")
     with pytest.raises(FileNotFoundError, match=r"b\.txt"):
         load_inputs(tmp_path / "gold.json", tmp_path)

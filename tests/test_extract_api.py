@@ -72,7 +72,9 @@ def test_extract_many_matches_extract(blank_nlp: Language) -> None:
 def test_pipeline_components_and_cache() -> None:
     nlp = build_pipeline("blank")
     assert [n for n in nlp.pipe_names if n.startswith("claims_")] == [
-        "claims_paragraphs", "claims_dates", "claims_quantities",
+        "claims_paragraphs",
+        "claims_dates",
+        "claims_quantities",
     ]
     assert get_nlp("blank") is get_nlp("blank")
 

@@ -40,8 +40,16 @@ CASES = [
 
 
 @pytest.mark.parametrize(("sentence", "figure", "value", "low", "high", "unit", "qualifier"), CASES)
-def test_money(blank_nlp: Language, sentence: str, figure: str, value: float, low: float | None,
-               high: float | None, unit: str, qualifier: str) -> None:
+def test_money(
+    blank_nlp: Language,
+    sentence: str,
+    figure: str,
+    value: float,
+    low: float | None,
+    high: float | None,
+    unit: str,
+    qualifier: str,
+) -> None:
     """Each money form gives the ISO code and the interval its precision and qualifier imply."""
     claim = find(extract(sentence, nlp=blank_nlp).claims, figure)
     assert claim.kind == "money"
@@ -60,8 +68,7 @@ def test_money(blank_nlp: Language, sentence: str, figure: str, value: float, lo
         ("Bids ranged from 10 to 20 million euros.", "10 to 20 million euros", 10e6, 20e6, "EUR"),
     ],
 )
-def test_money_ranges(blank_nlp: Language, sentence: str, figure: str, low: float, high: float,
-                      unit: str) -> None:
+def test_money_ranges(blank_nlp: Language, sentence: str, figure: str, low: float, high: float, unit: str) -> None:
     """A range has no point value; the magnitude written once covers both ends."""
     claim = find(extract(sentence, nlp=blank_nlp).claims, figure)
     assert (claim.kind, claim.qualifier, claim.value, claim.unit) == ("money", "range", None, unit)
@@ -70,8 +77,7 @@ def test_money_ranges(blank_nlp: Language, sentence: str, figure: str, low: floa
 
 def test_two_equal_amounts_in_one_sentence(blank_nlp: Language) -> None:
     """Repeated figures are separate claims with their own offsets."""
-    ex = extract("In addition to $100 million in aid and an additional $100 million in loans, more.",
-                 nlp=blank_nlp)
+    ex = extract("In addition to $100 million in aid and an additional $100 million in loans, more.", nlp=blank_nlp)
     money = [c for c in ex.claims if c.kind == "money"]
     assert [c.text for c in money] == ["$100 million", "$100 million"]
     assert money[0].start != money[1].start
@@ -80,8 +86,10 @@ def test_two_equal_amounts_in_one_sentence(blank_nlp: Language) -> None:
 @pytest.mark.model
 def test_money_subject_and_attribution(model_nlp: Language) -> None:
     """The subject comes from the parse, with aliases resolved; `According to X` attributes."""
-    text = ("According to the Kiel Institute for the World Economy, Tokyo has provided 11 billion euros "
-            "in aid to Ukraine from February 2022 through December 2024.")
+    text = (
+        "According to the Kiel Institute for the World Economy, Tokyo has provided 11 billion euros "
+        "in aid to Ukraine from February 2022 through December 2024."
+    )
     claim = find(extract(text, published="2025-03", nlp=model_nlp).claims, "11 billion euros")
     assert claim.subject == "Japan"
     assert claim.attribution == "Kiel Institute for the World Economy"

@@ -27,8 +27,9 @@ if TYPE_CHECKING:
         ("A survey found that 77% of Japanese were concerned.", "77%", 77, 77, 77, "exact"),
     ],
 )
-def test_percent(blank_nlp: Language, sentence: str, figure: str, value: float, low: float,
-                 high: float | None, qualifier: str) -> None:
+def test_percent(
+    blank_nlp: Language, sentence: str, figure: str, value: float, low: float, high: float | None, qualifier: str
+) -> None:
     """Percent values are the number before the sign, in unit `percent`."""
     claim = find(extract(sentence, nlp=blank_nlp).claims, figure)
     assert (claim.kind, claim.unit, claim.qualifier, claim.text) == ("percent", "percent", qualifier, figure)
@@ -57,8 +58,12 @@ def test_percentage_points(blank_nlp: Language) -> None:
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("100 percentage", 100), ("thirty percentage", 30), ("one hundred percents", 100),
-     ("just need minus five percent", -5)],
+    [
+        ("100 percentage", 100),
+        ("thirty percentage", 30),
+        ("one hundred percents", 100),
+        ("just need minus five percent", -5),
+    ],
 )
 def test_more_percent_forms(blank_nlp: Language, text: str, value: float) -> None:
     claims = [c for c in extract(text, nlp=blank_nlp).claims if c.kind == "percent"]

@@ -5,7 +5,6 @@ subject, about, as-of); the scenarios include the gold relations of shared/gold/
 and its negatives (different events that share a date, a number or the same people).
 """
 
-
 from __future__ import annotations
 
 import random
@@ -22,9 +21,7 @@ def ref(id: int, article: int, published: str | None, **kw: Any) -> ClaimRef:
     """A stored claim of one article; offsets do not matter to matching."""
     kw.setdefault("start", 0)
     kw.setdefault("end", len(kw["text"]))
-    return ClaimRef(
-        id=id, article_id=article, source=f"source {article}", published=published, claim=Claim(**kw)
-    )
+    return ClaimRef(id=id, article_id=article, source=f"source {article}", published=published, claim=Claim(**kw))
 
 
 # --- seed-like claims ------------------------------------------------------------------------------
@@ -336,9 +333,7 @@ LNG21 = ref(
 )
 
 
-def island(
-    id: int, article: int, published: str, subject: str, sentence: str, context: str, about: str
-) -> ClaimRef:
+def island(id: int, article: int, published: str, subject: str, sentence: str, context: str, about: str) -> ClaimRef:
     return ref(
         id,
         article,
@@ -398,12 +393,8 @@ ISL3B = island(
 Pair = tuple[int, int]
 SCENARIOS = [
     pytest.param([INV26, INV24], {(1, 2): ("conflict", True)}, [], id="one-article-two-invasion-dates"),
-    pytest.param(
-        [INV24, INV24_OTHER], {(2, 3): ("agree", True)}, [], id="invasion-date-corroborated-across-articles"
-    ),
-    pytest.param(
-        [INV26, INV24_OTHER], {(1, 3): ("conflict", True)}, [], id="invasion-date-conflict-across-articles"
-    ),
+    pytest.param([INV24, INV24_OTHER], {(2, 3): ("agree", True)}, [], id="invasion-date-corroborated-across-articles"),
+    pytest.param([INV26, INV24_OTHER], {(1, 3): ("conflict", True)}, [], id="invasion-date-conflict-across-articles"),
     pytest.param([INV24, G7_24], {}, [(2, 4)], id="g7-meeting-same-day-not-invasion"),
     pytest.param([CALL15, CALL17], {}, [(5, 6)], id="kishida-call-zelensky-vs-putin"),
     pytest.param([MEET11, TEL26], {}, [(7, 8)], id="blinken-hayashi-meeting-vs-phone-call"),
@@ -413,20 +404,14 @@ SCENARIOS = [
     ),
     pytest.param([NT_DAY, WH_VISIT], {}, [(10, 11)], id="northern-territories-day-vs-white-house-visit"),
     pytest.param([INV26, ANNEX14], {}, [(1, 12)], id="annexation-vs-invasion"),
-    pytest.param(
-        [R188, R2700], {(20, 21): ("different_scope", True)}, [], id="cumulative-refugees-different-as-of"
-    ),
+    pytest.param([R188, R2700], {(20, 21): ("different_scope", True)}, [], id="cumulative-refugees-different-as-of"),
     pytest.param([R2700, R2000], {}, [(21, 22)], id="refugees-admitted-vs-remaining"),
-    pytest.param(
-        [EUR11, USD100_AID], {(30, 31): ("different_scope", True)}, [], id="total-vs-humanitarian-tranche"
-    ),
+    pytest.param([EUR11, USD100_AID], {(30, 31): ("different_scope", True)}, [], id="total-vs-humanitarian-tranche"),
     pytest.param([USD100_AID, USD100_LOAN], {}, [(31, 32)], id="aid-vs-loans-same-sentence"),
     pytest.param([OIL240, LNG3], {}, [(40, 41)], id="oil-days-vs-lng-weeks-same-sentence"),
     pytest.param([LNG3, LNG21], {(41, 42): ("agree", True)}, [], id="lng-weeks-vs-days-restated"),
     # Worded differently, restatements may reach only a suggestion; the label is what matters.
-    pytest.param(
-        [ISL3, ISL4], {(51, 52): ("agree", False)}, [], id="four-islands-restated-differently-worded"
-    ),
+    pytest.param([ISL3, ISL4], {(51, 52): ("agree", False)}, [], id="four-islands-restated-differently-worded"),
     pytest.param([ISL3, ISL3B], {(51, 53): ("agree", True)}, [], id="four-islands-restated-closely"),
 ]
 
@@ -595,9 +580,7 @@ def test_recurring_event_without_counterpart_is_only_a_suggestion() -> None:
             "count|refugee|Ukraine",
         ),
         (
-            Claim(
-                kind="date", text="Feb 15", start=0, end=6, sentence="", date="2022-02-15", subject="Zelensky"
-            ),
+            Claim(kind="date", text="Feb 15", start=0, end=6, sentence="", date="2022-02-15", subject="Zelensky"),
             "date|date|Ukraine",
         ),
         (
@@ -645,12 +628,8 @@ def test_block_key(claim: Claim, key: str) -> None:
             unit="anniversary",
             subject="Ukraine",
         ),
-        Claim(
-            kind="count", text="some", start=0, end=4, sentence="", subject="Japan", unit="refugee"
-        ),  # no value
-        Claim(
-            kind="money", text="millions", start=0, end=8, sentence="", value=1e6, subject="Japan"
-        ),  # no currency
+        Claim(kind="count", text="some", start=0, end=4, sentence="", subject="Japan", unit="refugee"),  # no value
+        Claim(kind="money", text="millions", start=0, end=8, sentence="", value=1e6, subject="Japan"),  # no currency
     ],
 )
 def test_low_information_claims_get_no_key(claim: Claim) -> None:

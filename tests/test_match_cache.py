@@ -185,7 +185,10 @@ def test_one_changed_field_is_another_entry(seed_articles: list[Article]) -> Non
     assert match_cues._info(lex, same) is match_cues._info(lex, ref.claim)  # equal content: one entry
     other = msgspec.structs.replace(ref.claim, sentence="Talks with Putin began on that day.")
     assert match_cues._info(lex, other) is not match_cues._info(lex, ref.claim)
-    assert match_cues._info(lex, other).features(other, 0).cues != match_cues._info(lex, ref.claim).features(ref.claim, 0).cues
+    assert (
+        match_cues._info(lex, other).features(other, 0).cues
+        != match_cues._info(lex, ref.claim).features(ref.claim, 0).cues
+    )
 
 
 def test_cache_is_bounded() -> None:

@@ -7,7 +7,6 @@ scenario asserts the label of the pair it is about, the pairs that must NOT be m
 no other linked conflict appears anywhere (precision first: a false conflict costs trust).
 """
 
-
 from __future__ import annotations
 
 import json
@@ -55,9 +54,7 @@ class Run(NamedTuple):
             for r in self.refs
             if r.article_id == article and _is_figure(r.claim.text, text) and sentence in r.claim.sentence
         ]
-        assert len(hits) == 1, (
-            f"{text!r} in article {article}: {[(r.article_id, r.claim.text) for r in self.refs]}"
-        )
+        assert len(hits) == 1, f"{text!r} in article {article}: {[(r.article_id, r.claim.text) for r in self.refs]}"
         return hits[0]
 
     def pair(self, a: ClaimRef, b: ClaimRef) -> MatchResult | None:
@@ -453,9 +450,7 @@ def test_at_least_25_scenarios() -> None:
 @pytest.fixture(scope="module")
 def seed_run(nlp: Language) -> Run:
     manifest = json.loads((SEEDS / "manifest.json").read_text(encoding="utf-8"))
-    articles = [
-        (a["published"], (SEEDS / a["file"]).read_text(encoding="utf-8")) for a in manifest["articles"]
-    ]
+    articles = [(a["published"], (SEEDS / a["file"]).read_text(encoding="utf-8")) for a in manifest["articles"]]
     return ingest_in_order(nlp, articles)
 
 
@@ -518,9 +513,7 @@ def test_seeds_four_islands_agree(seed_run: Run) -> None:
     ids = {r.id for r in islands}
     pairs = [r for r in seed_run.results if r.a in ids and r.b in ids]
     assert all(r.label == "agree" for r in pairs), seed_run.describe()
-    articles = {
-        seed_run_ref.article_id for r in pairs for seed_run_ref in islands if seed_run_ref.id in (r.a, r.b)
-    }
+    articles = {seed_run_ref.article_id for r in pairs for seed_run_ref in islands if seed_run_ref.id in (r.a, r.b)}
     assert len(articles) >= 3, seed_run.describe()  # several sources corroborate each other
 
 

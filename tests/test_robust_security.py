@@ -31,7 +31,15 @@ def write_operations(anon: httpx.Client) -> list[tuple[str, str]]:
         for method in item:
             if method.upper() in security.WRITE_METHODS:
                 concrete = path
-                for name in ("article_id", "claim_id", "conflict_id", "source_id", "webhook_id", "account_id", "key_id"):
+                for name in (
+                    "article_id",
+                    "claim_id",
+                    "conflict_id",
+                    "source_id",
+                    "webhook_id",
+                    "account_id",
+                    "key_id",
+                ):
                     concrete = concrete.replace("{" + name + "}", str(MISSING))
                 ops.append((method.upper(), concrete))
     return ops

@@ -34,7 +34,6 @@ _REPORTING_VERBS = frozenset("say put estimate record report count confirm tally
 _MAX_WORDS = 12
 
 
-
 @functools.cache
 def _data() -> dict[str, Any]:
     raw = resources.files("claims").joinpath("data/measures.json").read_text(encoding="utf-8")
@@ -175,11 +174,16 @@ def subject_for(
     else the article's topic."""
     key = entity_key(subject)
     labels = {e.label_ for e in span.doc.ents if e.label_ in TOPIC_LABELS and key and entity_key(e.text) == key}
-    source_like = (measure in OUTCOMES or measure in ("refugee", "displaced")) and bool(labels) and labels <= {
-        "ORG",
-        "PERSON",
-        "NORP",
-    }
+    source_like = (
+        (measure in OUTCOMES or measure in ("refugee", "displaced"))
+        and bool(labels)
+        and labels
+        <= {
+            "ORG",
+            "PERSON",
+            "NORP",
+        }
+    )
     if measure in _THING_MEASURES and labels and not labels & {"LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART"}:
         source_like = True  # a country does not have a height or a length; a mountain or a river does
     if subject and key and not source_like and not _is_reporter(subject, span, attribution):
@@ -189,12 +193,7 @@ def subject_for(
         return before[-1].text
     # the topic, except a name this sentence gives as a counterpart or a member of what is
     # counted ("deployed to the border with Belarus", "three islands consisting of Lesbos")
-    inside = {
-        t.i
-        for tok in span.sent
-        if tok.i >= span.end and tok.lower_ in _COUNTERPART_PREPS
-        for t in tok.subtree
-    }
+    inside = {t.i for tok in span.sent if tok.i >= span.end and tok.lower_ in _COUNTERPART_PREPS for t in tok.subtree}
     others = {entity_key(e.text) for e in span.sent.ents if e.start in inside}
     return next((name for key, name in zip(topic.keys, topic.names, strict=True) if key not in others), None)
 
@@ -307,9 +306,11 @@ def _marked(span: Span, words: frozenset[str]) -> bool:
                 continue  # the branch holding the figure itself
             if child.dep_ in ("amod", "advmod") and child.lower_ in words:
                 return True
-            if child.dep_ in ("prep", "npadvmod") and any(
-                t.lower_ in words for t in child.subtree if not _is_figure(t)
-            ) and not any(_is_figure(t) for t in child.subtree):
+            if (
+                child.dep_ in ("prep", "npadvmod")
+                and any(t.lower_ in words for t in child.subtree if not _is_figure(t))
+                and not any(_is_figure(t) for t in child.subtree)
+            ):
                 return True
         if anc.pos_ == "VERB" and anc.dep_ not in ("relcl", "acl", "xcomp", "ccomp", "conj", "advcl"):
             break
@@ -337,8 +338,23 @@ def _is_part(span: Span) -> bool:
     return any(text.endswith(p) or f"{p} " in text for p in _PART_PHRASES)
 
 
-_RATE_WORDS = ("a year", "per year", "each year", "every year", "annually", "per annum", "a month", "per month",
-               "monthly", "a day", "per day", "daily", "a week", "per week", "weekly")
+_RATE_WORDS = (
+    "a year",
+    "per year",
+    "each year",
+    "every year",
+    "annually",
+    "per annum",
+    "a month",
+    "per month",
+    "monthly",
+    "a day",
+    "per day",
+    "daily",
+    "a week",
+    "per week",
+    "weekly",
+)
 
 
 def _rate(span: Span) -> str | None:
@@ -381,9 +397,7 @@ def _is_projection(span: Span) -> bool:
         if tok.pos_ in ("VERB", "AUX"):
             if any(c.dep_ == "aux" and c.lower_ in _MODALS for c in tok.children):
                 return tok.lemma_.lower() in _LEVEL_VERBS  # "would reach 100,000"; not "would return four islands"
-            if tok.lemma_.lower() in _FORECAST or (
-                tok.dep_ == "xcomp" and tok.head.lemma_.lower() in _FORECAST
-            ):
+            if tok.lemma_.lower() in _FORECAST or (tok.dep_ == "xcomp" and tok.head.lemma_.lower() in _FORECAST):
                 return True
             if tok.dep_ not in ("xcomp", "conj"):
                 return False
