@@ -13,7 +13,7 @@ from litestar.types import Serializer
 
 from claims.fetch import web_url
 from claims.store import ArticleRow, ClaimRow, ConflictRow
-from claims.workflow import ReviewFacts
+from claims.store.corrections import ReviewFacts
 
 JSONLD = "application/ld+json"
 

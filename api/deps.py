@@ -77,7 +77,7 @@ Severity = Annotated[
 UpdatedSince = Annotated[
     str | None,
     QueryParameter(
-        # a string checked here and parsed by claims.feed.parse_since: as a datetime, Litestar also
+        # a string checked here and parsed by claims.store.feed.parse_since: as a datetime, Litestar also
         # took a bare number (`0.5`) as a Unix time, which the documented date-time format excludes
         pattern=r"^\d{4}-\d\d-\d\d([Tt ]\d\d:\d\d(:\d\d(\.\d{1,6})?)?([Zz]|[+-]\d\d(:?\d\d)?)?)?$",
         description=(

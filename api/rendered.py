@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any, cast
 import msgspec
 
 from api import schemas
-from claims import feed, store
+from claims import store
 from claims.lru import LRU
+from claims.store import feed
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

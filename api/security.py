@@ -23,8 +23,8 @@ from litestar.exceptions import (
 )
 from litestar.handlers.base import BaseRouteHandler
 
-from claims import accounts
-from claims.audit import Actor, role_rank
+from claims.store import accounts
+from claims.store.audit import Actor, role_rank
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 JSON_MEDIA_TYPES = frozenset({"application/json", "application/x-ndjson"})

@@ -118,7 +118,7 @@ async def _feed(conn: Any, what: str, filters: Any) -> Any:
     """A feed page from the middle of the archive's change times (`updated_since`)."""
     from datetime import UTC, datetime
 
-    from claims import feed
+    from claims.store import feed
 
     w = await feed.window(conn, datetime(2000, 1, 1, tzinfo=UTC), None)
     if what == "claims":

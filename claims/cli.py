@@ -263,8 +263,8 @@ async def rematch(settings: Settings) -> int:
 
 async def users(settings: Settings, args: argparse.Namespace) -> int:
     """`claims users add|key|revoke|list`: accounts and their keys, recorded in the audit log as `cli`."""
-    from claims import accounts
-    from claims.audit import Actor
+    from claims.store import accounts
+    from claims.store.audit import Actor
 
     actor = Actor(account_id=None, name="cli", role="admin")
     async with await psycopg.AsyncConnection.connect(_dsn(settings), autocommit=True) as conn:

@@ -225,11 +225,7 @@ async def _match_new(conn: AsyncConnection[Any], ids: Sequence[int], claim_keys:
     keys = sorted({k for ks in claim_keys for k in ks})
     if not keys:
         return 0
-    # Serialise ingests that share a block, so two articles stored at once still see each other.
-    await conn.execute(
-        "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(%(keys)s::text[]) AS k",
-        {"keys": keys},
-    )
+    await store.lock_blocks(conn, keys)
     refs = await _candidates(conn, keys)
     new_ids = {i for i, ks in zip(ids, claim_keys, strict=True) if ks}
     new_refs = [r for r in refs if r.id in new_ids]

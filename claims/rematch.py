@@ -38,8 +38,7 @@ def rematch_blocks(refs: list[ClaimRef], keys: dict[int, list[str]]) -> list[Mat
 async def rematch(conn: AsyncConnection[Any]) -> store.RematchStats:
     """One transaction: new block keys, new matches; reviewed conflicts keep their verdict."""
     async with conn.transaction():
-        # Ingests write matches too: make them wait rather than interleave with the rebuild.
-        await conn.execute("LOCK TABLE matches, conflicts IN EXCLUSIVE MODE")
+        await store.lock_matching(conn)
         rows = await store.all_claims(conn)
         refs = [r.to_ref() for r in rows]
         keys = {ref.id: block_keys(ref.claim) for ref in refs}

@@ -42,16 +42,16 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from claims import store_newsroom
 from claims.errors import InvalidInput
 from claims.fetch import check_url
+from claims.store import newsroom
 
 if TYPE_CHECKING:
     from psycopg import AsyncConnection
     from psycopg_pool import AsyncConnectionPool
 
     from claims.settings import Settings
-    from claims.store_newsroom import DueDelivery
+    from claims.store.newsroom import DueDelivery
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +152,7 @@ class Deliverer:
 
     async def _idle_wait(self) -> float:
         async with self.pool.connection() as conn:
-            due = await store_newsroom.next_due_in(conn)
+            due = await newsroom.next_due_in(conn)
         poll = self.settings.webhook_poll_interval
         return poll if due is None else max(0.01, min(poll, due))
 
@@ -164,8 +164,8 @@ class Deliverer:
         if room <= 0:
             return 0
         async with self.pool.connection() as conn:
-            await store_newsroom.dispatch_events(conn)
-            due = await store_newsroom.lease_due(
+            await newsroom.dispatch_events(conn)
+            due = await newsroom.lease_due(
                 conn, limit=min(BATCH, room), lease_seconds=2 * self.settings.webhook_timeout + 5
             )
             if not due:
@@ -182,7 +182,7 @@ class Deliverer:
         ok, code, error = await self._send(d, body)
         try:
             async with self.pool.connection() as conn:
-                status = await store_newsroom.record_attempt(
+                status = await newsroom.record_attempt(
                     conn,
                     d.id,
                     ok=ok,

@@ -231,7 +231,7 @@ async def test_feeds_use_indexes_and_keyset(conn: AsyncConnection[Any], label: s
     (change time, id) through an index, keyset from the cursor, no sequential scan, no OFFSET."""
     from datetime import UTC, datetime
 
-    from claims import feed
+    from claims.store import feed
 
     since = datetime(2000, 1, 1, tzinfo=UTC)
     cursor = feed.encode_cursor(datetime(2001, 1, 1, tzinfo=UTC), 1000)

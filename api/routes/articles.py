@@ -18,10 +18,11 @@ from api import schemas
 from api.deps import Conn, Cursor, Id, Limit, UpdatedSince
 from api.errors import problems
 from api.security import actor_of
-from claims import audit, feed, ingest, store
+from claims import ingest, store
 from claims.errors import InvalidInput
 from claims.fetch import fetched_article
 from claims.models import ArticleIn, Extraction, IngestResult
+from claims.store import audit, feed
 
 NDJSON = "application/x-ndjson"
 

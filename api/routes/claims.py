@@ -13,9 +13,10 @@ from psycopg import AsyncConnection
 from api import schemas
 from api.deps import ArticleFilter, Cursor, Id, Limit, UpdatedSince
 from api.errors import problems
-from claims import feed, store
+from claims import store
 from claims.errors import NotFound
 from claims.models import Kind
+from claims.store import feed
 
 PartialDate = Annotated[
     str | None, QueryParameter(description="YYYY, YYYY-MM or YYYY-MM-DD; on the claim's date or as-of date")

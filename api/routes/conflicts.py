@@ -15,9 +15,10 @@ from api.deps import ArticleFilter, Conn, Cursor, Id, Limit, Severity, UpdatedSi
 from api.errors import problems
 from api.rendered import RenderCache, conflict_page
 from api.security import actor_of
-from claims import audit, feed, store, workflow
+from claims import store
 from claims.errors import Conflict, StaleWrite
 from claims.models import Kind, Status
+from claims.store import audit, corrections, feed
 
 
 async def _with_claims(conn: AsyncConnection[Any], rows: list[store.ConflictRow]) -> list[schemas.Conflict]:
@@ -152,7 +153,7 @@ class ConflictController(Controller):
                 f"conflict {conflict_id} is {row.status}: only a confirmed or resolved conflict is published"
             )
         claims = await store.claims_by_ids(conn, [row.claim_a, row.claim_b])
-        facts = await workflow.review_facts(conn, row)
+        facts = await corrections.review_facts(conn, row)
         article_ids = {c.article_id for c in claims.values()} | {i for ids in facts.appearances.values() for i in ids}
         articles = await store.articles_by_ids(conn, sorted(article_ids))
         settings = request.app.state.settings

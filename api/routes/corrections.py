@@ -15,9 +15,10 @@ from api.deps import Conn, Id
 from api.errors import problems
 from api.routes.articles import _prepare_and_extract
 from api.security import actor_of
-from claims import ingest, store, workflow
+from claims import ingest, store
 from claims.errors import Conflict, InvalidInput
 from claims.models import ArticleIn
+from claims.store import corrections
 
 EDITOR = {"role": "editor"}
 Note = Annotated[str, Meta(max_length=2000, pattern="^[^\\x00]*$")]
@@ -77,11 +78,11 @@ class ClaimState(msgspec.Struct, kw_only=True):
     closed_conflicts: list[int] = []
 
 
-def _article_state(s: workflow.ArticleState) -> ArticleState:
+def _article_state(s: corrections.ArticleState) -> ArticleState:
     return ArticleState(withdrawn=s.withdrawn_at is not None, **msgspec.structs.asdict(s))
 
 
-def _claim_state(s: workflow.ClaimState, closed: list[int] | None = None) -> ClaimState:
+def _claim_state(s: corrections.ClaimState, closed: list[int] | None = None) -> ClaimState:
     return ClaimState(
         retired=s.retired_at is not None,
         wrong=s.wrong_at is not None,
@@ -130,12 +131,12 @@ class CorrectionController(Controller):
             raise outcome
         prepared, extraction = outcome
         async with state.pool.connection() as conn, conn.transaction():
-            old = await workflow.lock_article(conn, article_id)
-            closed = await workflow.retire_for_correction(conn, actor, article_id)
+            old = await corrections.lock_article(conn, article_id)
+            closed = await corrections.retire_for_correction(conn, actor, article_id)
             result = await ingest.store_article(conn, prepared, extraction)
             if result.duplicate:
                 raise Conflict(f"the corrected text is the same as article {result.id}'s")
-            after = await workflow.link_correction(conn, actor, old, result.id, closed, data.note)
+            after = await corrections.link_correction(conn, actor, old, result.id, closed, data.note)
         return Correction(
             id=result.id,
             supersedes=article_id,
@@ -158,7 +159,7 @@ class CorrectionController(Controller):
     async def withdraw(
         self, article_id: Id, data: JSONBody[NoteBody], conn: Conn, request: Request[Any, Any, Any]
     ) -> Withdrawal:
-        after, closed = await workflow.withdraw(conn, actor_of(request), article_id, data.note)
+        after, closed = await corrections.withdraw(conn, actor_of(request), article_id, data.note)
         return Withdrawal(article=_article_state(after), closed_conflicts=closed)
 
     @get(
@@ -170,7 +171,7 @@ class CorrectionController(Controller):
         "are retired.",
     )
     async def article_state(self, article_id: Id, conn: Conn) -> ArticleState:
-        return _article_state(await workflow.article_state(conn, article_id))
+        return _article_state(await corrections.article_state(conn, article_id))
 
     @post(
         "/claims/{claim_id:int}/wrong",
@@ -185,7 +186,7 @@ class CorrectionController(Controller):
     async def mark_wrong(
         self, claim_id: Id, data: JSONBody[NoteBody], conn: Conn, request: Request[Any, Any, Any]
     ) -> ClaimState:
-        after, closed = await workflow.mark_wrong(conn, actor_of(request), claim_id, data.note)
+        after, closed = await corrections.mark_wrong(conn, actor_of(request), claim_id, data.note)
         return _claim_state(after, closed)
 
     @delete(
@@ -199,7 +200,7 @@ class CorrectionController(Controller):
         "conflicts closed when it was marked keep their history.",
     )
     async def unmark_wrong(self, claim_id: Id, conn: Conn, request: Request[Any, Any, Any]) -> ClaimState:
-        after, _closed = await workflow.mark_wrong(conn, actor_of(request), claim_id, None, wrong=False)
+        after, _closed = await corrections.mark_wrong(conn, actor_of(request), claim_id, None, wrong=False)
         return _claim_state(after)
 
     @get(
@@ -210,4 +211,4 @@ class CorrectionController(Controller):
         description="`retired` (its article was corrected or withdrawn) and `wrong` (an editor marked it).",
     )
     async def claim_state(self, claim_id: Id, conn: Conn) -> ClaimState:
-        return _claim_state(await workflow.claim_state(conn, claim_id))
+        return _claim_state(await corrections.claim_state(conn, claim_id))

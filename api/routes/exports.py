@@ -24,8 +24,9 @@ from api.claimreview import encode as claimreview_json
 from api.claimreview import published_review
 from api.deps import ArticleFilter, Severity
 from api.errors import problems
-from claims import export, partialdate, store, workflow
+from claims import export, partialdate, store
 from claims.models import Kind, Status
+from claims.store import corrections
 
 CSV = "text/csv"
 """Litestar adds `; charset=utf-8` to every text/* type itself (it was sent twice when given here)."""
@@ -164,7 +165,7 @@ class ExportController(Controller):
         async def fetch(conn: AsyncConnection[Any], cursor: str | None) -> Chunk:
             page = await store.list_conflicts(conn, filters, limit=BATCH["claimreview"], cursor=cursor)
             claims = await store.claims_by_ids(conn, [i for k in page.items for i in (k.claim_a, k.claim_b)])
-            facts = {k.id: await workflow.review_facts(conn, k) for k in page.items}
+            facts = {k.id: await corrections.review_facts(conn, k) for k in page.items}
             article_ids = {c.article_id for c in claims.values()} | {
                 i for f in facts.values() for ids in f.appearances.values() for i in ids
             }

@@ -14,8 +14,9 @@ from api import schemas
 from api.deps import MAX_ID, Conn, Cursor, Limit
 from api.errors import problems
 from api.security import actor_of
-from claims import accounts, store, workflow
+from claims import store
 from claims.errors import ClaimsError, Conflict, InvalidInput, NotFound
+from claims.store import accounts, queue
 
 QueueKind = Literal["conflict", "suggestion", "different_scope"]
 QueueStatus = Literal["open", "confirmed", "dismissed", "resolved", "accepted", "any"]
@@ -88,7 +89,7 @@ class BulkResult(msgspec.Struct, kw_only=True):
     failed: int
 
 
-async def _items(conn: Any, rows: list[workflow.QueueRow]) -> list[QueueItem]:
+async def _items(conn: Any, rows: list[queue.QueueRow]) -> list[QueueItem]:
     claims = await store.claims_by_ids(conn, [i for r in rows for i in (r.claim_a, r.claim_b)])
     return [
         QueueItem(
@@ -168,7 +169,7 @@ class QueueController(Controller):
             assigned_to = await _account_id(conn, request, "me")
         elif assigned is not None and assigned != "none":
             assigned_to = await _account_id(conn, request, assigned)
-        filters = workflow.QueueFilters(
+        filters = queue.QueueFilters(
             status=None if status == "any" else status,
             kind=kind,
             min_severity=min_severity,
@@ -181,7 +182,7 @@ class QueueController(Controller):
             unassigned=assigned == "none",
             sort=sort,
         )
-        page = await workflow.queue(conn, filters, limit=limit, cursor=cursor)
+        page = await queue.queue(conn, filters, limit=limit, cursor=cursor)
         return QueuePage(items=await _items(conn, page.items), next_cursor=page.next_cursor)
 
     @post(
@@ -202,7 +203,7 @@ class QueueController(Controller):
     async def bulk(self, data: JSONBody[BulkAction], conn: Conn, request: Request[Any, Any, Any]) -> BulkResult:
         actor = actor_of(request)
         if data.action == "dismiss":
-            workflow.dismissal_note(data.reason, data.note)  # refuse the whole request up front: 422
+            queue.dismissal_note(data.reason, data.note)  # refuse the whole request up front: 422
         assignee = None
         if data.action == "assign":
             if data.assignee is None:
@@ -211,7 +212,7 @@ class QueueController(Controller):
         results: list[BulkItemResult] = []
         for ref in data.items:
             try:
-                done = await workflow.apply(
+                done = await queue.apply(
                     conn, actor, ref.kind, ref.id, data.action, note=data.note, reason=data.reason, assignee=assignee
                 )
             except ClaimsError as exc:

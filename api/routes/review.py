@@ -32,10 +32,11 @@ from api import schemas
 from api.deps import Conn, Id, provide_conn
 from api.errors import problems
 from api.security import key_matches, refuse_nul_path, refuse_unstorable_query
-from claims import store, store_newsroom
+from claims import store
 from claims.errors import NotFound, StaleWrite
 from claims.models import STATUSES
 from claims.settings import Settings
+from claims.store import newsroom
 from claims.timeline import Point, chart, number, points
 
 COOKIE = "claims_review"
@@ -143,7 +144,7 @@ def _claim_view(c: store.ClaimRow, sentence_start: int | None, article: store.Ar
 async def _conflict_views(conn: AsyncConnection[Any], rows: list[store.ConflictRow]) -> list[dict[str, Any]]:
     claim_ids = [i for r in rows for i in (r.claim_a, r.claim_b)]
     claims = await store.claims_by_ids(conn, claim_ids)
-    starts = await store_newsroom.sentence_starts(conn, claim_ids)
+    starts = await newsroom.sentence_starts(conn, claim_ids)
     articles = await store.articles_by_ids(conn, sorted({c.article_id for c in claims.values()}))
     views = []
     for r in rows:
@@ -225,11 +226,11 @@ class ReviewController(Controller):
     ) -> Template:
         """Conflicts, newest first and within one ingest the most severe first, with filters."""
         status_filter = status if status in STATUSES else None
-        filters = store_newsroom.ReviewFilters(
+        filters = newsroom.ReviewFilters(
             status=status_filter, subject=(subject or "").strip() or None, source=(source or "").strip() or None
         )
-        page = await store_newsroom.review_queue(conn, filters, limit=PAGE_SIZE, cursor=cursor or None)
-        choices = await store_newsroom.filter_choices(conn)
+        page = await newsroom.review_queue(conn, filters, limit=PAGE_SIZE, cursor=cursor or None)
+        choices = await newsroom.filter_choices(conn)
         query = {k: v for k, v in (("status", status), ("subject", subject), ("source", source)) if v}
         older = f"/review?{urlencode({**query, 'cursor': page.next_cursor})}" if page.next_cursor else None
         return _page(
@@ -365,7 +366,7 @@ class ReviewController(Controller):
     async def timeline(self, request: Request[Any, Any, Any], claim_id: Id, conn: Conn) -> Template:
         """Every claim linked to this one, by as-of date and value, so growth reads as growth."""
         try:
-            rows, edges = await store_newsroom.timeline(conn, claim_id)
+            rows, edges = await newsroom.timeline(conn, claim_id)
         except NotFound:
             return _page(request, "review/missing.html.j2", status_code=404, what=f"Claim {claim_id}")
         origin = next(r for r in rows if r.id == claim_id)
@@ -437,7 +438,7 @@ class TimelineController(Controller):
     async def get_timeline(self, claim_id: Id, conn: Conn) -> Timeline:
         """The claim and every claim linked to it by matches (transitively, within its block), by as-of
         date: what a chart of this measured thing over time needs, with the match labels between them."""
-        rows, edges = await store_newsroom.timeline(conn, claim_id)
+        rows, edges = await newsroom.timeline(conn, claim_id)
         by_id = {r.id: r for r in rows}
         origin = by_id[claim_id]
         return Timeline(

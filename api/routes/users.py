@@ -13,7 +13,7 @@ from msgspec import Meta
 from api.deps import MAX_ID, Conn, Cursor, Id, Limit
 from api.errors import problems
 from api.security import actor_of
-from claims import accounts, audit
+from claims.store import accounts, audit
 
 Role = Literal["reader", "reviewer", "editor", "admin"]
 ADMIN = {"role": "admin"}

@@ -25,10 +25,11 @@ from api import schemas
 from api.deps import Conn, Cursor, Id, Limit
 from api.errors import problems
 from api.security import require_bearer
-from claims import store, store_newsroom, webhooks
+from claims import store, webhooks
 from claims.errors import NotFound
 from claims.fetch import check_url
 from claims.settings import Settings
+from claims.store import newsroom
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ async def require_key(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRou
     require_bearer(connection, "webhooks")
 
 
-def _out(row: store_newsroom.WebhookRow) -> Webhook:
+def _out(row: newsroom.WebhookRow) -> Webhook:
     return msgspec.convert(row, Webhook, from_attributes=True)
 
 
@@ -112,7 +113,7 @@ class WebhookController(Controller):
         settings: Settings = state.settings
         await check_url(data.url, allow_private=settings.allow_private_urls)
         secret = webhooks.new_secret()
-        row = await store_newsroom.create_webhook(
+        row = await newsroom.create_webhook(
             conn, url=data.url, secret=secret, events=data.events, description=data.description
         )
         log.info("webhook registered webhook_id=%d", row.id)
@@ -120,29 +121,29 @@ class WebhookController(Controller):
 
     @get("/", operation_id="ListWebhooks", responses=problems(400, 401, 422))
     async def list_webhooks(self, conn: Conn, limit: Limit = 50, cursor: Cursor = None) -> WebhookPage:
-        page = await store_newsroom.list_webhooks(conn, limit=limit, cursor=cursor)
+        page = await newsroom.list_webhooks(conn, limit=limit, cursor=cursor)
         return WebhookPage(items=[_out(r) for r in page.items], next_cursor=page.next_cursor)
 
     @get("/{webhook_id:int}", operation_id="GetWebhook", responses=problems(400, 401, 404))
     async def get_webhook(self, webhook_id: Id, conn: Conn) -> Webhook:
-        return _out(await store_newsroom.get_webhook(conn, webhook_id))
+        return _out(await newsroom.get_webhook(conn, webhook_id))
 
     @delete("/{webhook_id:int}", operation_id="DeleteWebhook", responses=problems(400, 401, 404))
     async def delete_webhook(self, webhook_id: Id, conn: Conn) -> None:
         """Stop deliveries to this receiver and forget its delivery records."""
-        await store_newsroom.delete_webhook(conn, webhook_id)
+        await newsroom.delete_webhook(conn, webhook_id)
 
     @get("/{webhook_id:int}/deliveries", operation_id="ListWebhookDeliveries", responses=problems(400, 401, 404))
     async def deliveries(self, webhook_id: Id, conn: Conn, limit: Limit = 50, cursor: Cursor = None) -> DeliveryPage:
         """Each event sent (or being retried) to this receiver: attempts, last HTTP status, next attempt."""
-        page = await store_newsroom.list_deliveries(conn, webhook_id, limit=limit, cursor=cursor)
+        page = await newsroom.list_deliveries(conn, webhook_id, limit=limit, cursor=cursor)
         return DeliveryPage(
             items=[msgspec.convert(r, Delivery, from_attributes=True) for r in page.items],
             next_cursor=page.next_cursor,
         )
 
 
-async def render_event(conn: AsyncConnection[Any], d: store_newsroom.DueDelivery) -> bytes:
+async def render_event(conn: AsyncConnection[Any], d: newsroom.DueDelivery) -> bytes:
     """The delivery body: the event and the conflict as GET /v1/conflicts/{id} shows it now."""
     detail: schemas.ConflictDetail | None = None
     try:

@@ -20,8 +20,8 @@ import msgspec
 from psycopg import errors
 from psycopg.rows import class_row
 
-from claims.audit import ROLES, Actor, record
 from claims.errors import Conflict, InvalidInput, NotFound
+from claims.store.audit import ROLES, Actor, record
 
 if TYPE_CHECKING:
     from psycopg import AsyncConnection

@@ -8,8 +8,6 @@ inside the transaction that changes the conflict.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, LiteralString
 
@@ -19,6 +17,7 @@ from psycopg.rows import class_row
 
 from claims import store
 from claims.errors import InvalidInput, NotFound
+from claims.store.paging import decode_opaque, encode_opaque
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -254,19 +253,18 @@ class ReviewFilters(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def _encode_review_cursor(row: store.ConflictRow) -> str:
-    raw = msgspec.msgpack.encode(("review", row.created_at.isoformat(), row.severity, row.id))
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return encode_opaque(("review", row.created_at.isoformat(), row.severity, row.id))
 
 
 def _decode_review_cursor(cursor: str) -> tuple[datetime, float, int]:
+    issuer = "this page"
+    tag, at, severity, last_id = decode_opaque(cursor, tuple[str, str, float, int], issuer=issuer)
+    if tag != "review":
+        raise InvalidInput(f"cursor is not one {issuer} issued")
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        tag, at, severity, last_id = msgspec.msgpack.decode(raw, type=tuple[str, str, float, int])
-        if tag != "review":
-            raise ValueError(tag)
         return datetime.fromisoformat(at), severity, last_id
-    except (binascii.Error, ValueError, msgspec.DecodeError, msgspec.ValidationError):
-        raise InvalidInput("cursor is not one this page issued") from None
+    except ValueError:
+        raise InvalidInput(f"cursor is not one {issuer} issued") from None
 
 
 async def review_queue(

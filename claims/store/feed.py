@@ -23,8 +23,6 @@ back (never makes it wrong) until it ends.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Generic, LiteralString, TypeVar
 
@@ -32,6 +30,10 @@ import msgspec
 
 from claims import partialdate, store
 from claims.errors import InvalidInput
+from claims.store.articles import ARTICLE_SELECT
+from claims.store.claims import CLAIM_SELECT_BRIEF
+from claims.store.conflicts import CONFLICT_BRIEF_COLUMNS, CONFLICT_BRIEF_FROM
+from claims.store.paging import decode_opaque, encode_opaque
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -67,7 +69,7 @@ class FeedPage(msgspec.Struct, Generic[T], frozen=True, kw_only=True):
 
 def encode_cursor(at: datetime, row_id: int) -> str:
     micros = (at - _EPOCH) // _MICRO
-    return base64.urlsafe_b64encode(msgspec.msgpack.encode(("u", micros, row_id))).decode().rstrip("=")
+    return encode_opaque(("u", micros, row_id))
 
 
 def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
@@ -75,11 +77,7 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
     make is bad input."""
     if cursor is None:
         return None
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        decoded = msgspec.msgpack.decode(raw, type=list[str | int])
-    except (binascii.Error, ValueError, msgspec.DecodeError, msgspec.ValidationError):
-        raise InvalidInput("cursor is not one this API issued") from None
+    decoded = decode_opaque(cursor, list[str | int])
     if decoded[:1] == ["id"]:
         raise InvalidInput("this cursor pages a list without updated_since: pass it without updated_since")
     match decoded:
@@ -123,7 +121,7 @@ def _bounds(column: LiteralString, id_column: LiteralString, w: Window, params: 
     return where
 
 
-def _page(rows: list[tuple[T, datetime, int]], limit: int, until: datetime) -> FeedPage[T]:
+def keyset_page(rows: list[tuple[T, datetime, int]], limit: int, until: datetime) -> FeedPage[T]:
     cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
@@ -151,9 +149,9 @@ async def claims(
     """Claims stored in the window, in (created_at, id) order; `make` as in `store.list_claims_as`
     (brief: without `published` and `context`)."""
     params: dict[str, Any] = {"limit": limit + 1}
-    where = [*_bounds("c.created_at", "c.id", w, params), *store._claim_where(filters, params)]
+    where = [*_bounds("c.created_at", "c.id", w, params), *store.claim_where(filters, params)]
     query: LiteralString = (
-        store._CLAIM_SELECT_BRIEF.replace("FROM claims c", ", c.created_at, c.id FROM claims c", 1)
+        CLAIM_SELECT_BRIEF.replace("FROM claims c", ", c.created_at, c.id FROM claims c", 1)
         + " WHERE "
         + " AND ".join(where)
         + " ORDER BY c.created_at, c.id LIMIT %(limit)s"
@@ -161,7 +159,7 @@ async def claims(
     async with conn.cursor(row_factory=_keyed(make), binary=True) as cur:
         await cur.execute(query, params)
         rows = await cur.fetchall()
-    return _page(rows, limit, w.until)
+    return keyset_page(rows, limit, w.until)
 
 
 async def conflicts_with_claims(
@@ -176,9 +174,9 @@ async def conflicts_with_claims(
     params: dict[str, Any] = {"limit": limit + 1}
     where = [*_bounds("k.updated_at", "k.id", w, params), *store.conflict_where(filters, params)]
     query: LiteralString = (
-        store._CONFLICT_BRIEF_COLUMNS
+        CONFLICT_BRIEF_COLUMNS
         + ", k.updated_at, k.id"
-        + store._CONFLICT_BRIEF_FROM
+        + CONFLICT_BRIEF_FROM
         + " WHERE "
         + " AND ".join(where)
         + " ORDER BY k.updated_at, k.id LIMIT %(limit)s"
@@ -186,7 +184,7 @@ async def conflicts_with_claims(
     async with conn.cursor(row_factory=_keyed(make), binary=True) as cur:
         await cur.execute(query, params)
         rows = await cur.fetchall()
-    return _page(rows, limit, w.until)
+    return keyset_page(rows, limit, w.until)
 
 
 async def conflict_versions(
@@ -203,7 +201,7 @@ async def conflict_versions(
     async with conn.cursor(row_factory=_keyed(_pair), binary=True) as cur:
         await cur.execute(query, params)
         rows = await cur.fetchall()
-    return _page(rows, limit, w.until)
+    return keyset_page(rows, limit, w.until)
 
 
 def _pair(v: Sequence[Any]) -> tuple[int, int]:
@@ -232,7 +230,7 @@ async def articles(
         where.append("a.published_from <= %(until)s")
         params["until"] = partialdate.bounds(published_until)[1]
     query: LiteralString = (
-        store._ARTICLE_SELECT.replace("FROM articles a", ", a.created_at, a.id FROM articles a", 1)
+        ARTICLE_SELECT.replace("FROM articles a", ", a.created_at, a.id FROM articles a", 1)
         + " WHERE "
         + " AND ".join(where)
         + " ORDER BY a.created_at, a.id LIMIT %(limit)s"
@@ -245,4 +243,4 @@ async def articles(
     async with conn.cursor(row_factory=_keyed(make)) as cur:
         await cur.execute(query, params)
         rows = await cur.fetchall()
-    return _page(rows, limit, w.until)
+    return keyset_page(rows, limit, w.until)
