@@ -340,35 +340,19 @@ def demo(settings: Settings, *, serve_api: bool = True) -> int:
 
 
 def evaluate(gold: Path, texts: Path, verbose: bool, settings: Settings, *, as_json: bool = False) -> int:
-    from claims import evaluate as ev
-    from claims.evaluate_relations import evaluate_relations, format_relations
-    from claims.nlp import get_nlp
+    """`claims eval`: a thin wrapper over `python -m tools.eval`, which lives in a checkout only."""
+    from claims.settings import PROJECT_ROOT
 
-    if _is_passages_corpus(gold):
-        from claims.evaluate_dev import evaluate_dev, format_dev_report
+    if not (PROJECT_ROOT / "tools" / "eval" / "run.py").is_file():
+        raise InvalidInput(
+            "claims eval scores against the gold files of a checkout: run it in a clone of the project "
+            "(tools/eval is not part of the installed package)"
+        )
+    if str(PROJECT_ROOT) not in sys.path:
+        sys.path.insert(0, str(PROJECT_ROOT))
+    from tools.eval.run import run
 
-        report = evaluate_dev(gold, settings)
-        print(msgspec.json.encode(report).decode() if as_json else format_dev_report(report, verbose=verbose))
-        return 0
-    if as_json:
-        raise InvalidInput("--json is for a passages corpus (such as relations.dev.json)")
-    gold_doc, raw_texts, manifest = ev.load_inputs(gold, texts)
-    nlp = get_nlp(settings.spacy_model)
-    if gold_doc.get("relations"):
-        print(format_relations(evaluate_relations(gold_doc, raw_texts, manifest, nlp=nlp)), end="\n\n")
-    print(ev.format_report(ev.evaluate(gold_doc, raw_texts, manifest, nlp=nlp), verbose=verbose))
-    return 0
-
-
-def _is_passages_corpus(gold: Path) -> bool:
-    """A corpus of `passages` (claims.evaluate_dev) rather than the seeds' `articles` gold."""
-    from claims.evaluate_dev import is_dev_corpus
-
-    try:
-        doc = msgspec.json.decode(gold.read_bytes())
-    except msgspec.DecodeError as exc:
-        raise InvalidInput(f"{gold}: {exc}") from None
-    return isinstance(doc, dict) and is_dev_corpus(doc)
+    return run(gold, texts, verbose, settings, as_json=as_json)
 
 
 # --------------------------------------------------------------------------- entry point

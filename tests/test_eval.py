@@ -1,4 +1,4 @@
-"""The gold scorer (`claims.evaluate`): locator, overlap rules, normalisation tolerance, and the
+"""The gold scorer (`tools.eval.gold`): locator, overlap rules, normalisation tolerance, and the
 figures the project commits to on the seed articles."""
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from claims.evaluate import (
+from claims.models import Claim, Extraction
+from tools.eval.gold import (
     check_normalisation,
     evaluate,
     format_report,
@@ -17,7 +18,6 @@ from claims.evaluate import (
     locate,
     score_article,
 )
-from claims.models import Claim, Extraction
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "gold" / "seeds.gold.json"

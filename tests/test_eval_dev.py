@@ -1,4 +1,4 @@
-"""Scoring of the relations development corpus (claims.evaluate_dev): pure figures on hand-built
+"""Scoring of the relations development corpus (tools.eval.dev): pure figures on hand-built
 inputs, and one run of the real corpus through ingest and a real database."""
 
 from __future__ import annotations
@@ -12,7 +12,10 @@ from typing import TYPE_CHECKING
 import msgspec
 import pytest
 
-from claims.evaluate_dev import (
+from claims.models import Claim
+from claims.settings import PROJECT_ROOT, Settings
+from tests.nlp_fixtures import MODEL
+from tools.eval.dev import (
     Corpus,
     CorpusRun,
     DevReport,
@@ -29,9 +32,6 @@ from claims.evaluate_dev import (
     score_dev,
     subject_matches,
 )
-from claims.models import Claim
-from claims.settings import PROJECT_ROOT, Settings
-from tests.nlp_fixtures import MODEL
 
 if TYPE_CHECKING:
     from spacy.language import Language

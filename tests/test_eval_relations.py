@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from claims.evaluate import load_inputs
-from claims.evaluate_relations import _connected, _named, evaluate_relations, format_relations
 from claims.nlp import get_nlp
 from claims.settings import PROJECT_ROOT
+from tools.eval.gold import load_inputs
+from tools.eval.relations import _connected, _named, evaluate_relations, format_relations
 
 GOLD = PROJECT_ROOT / "tests" / "gold" / "seeds.gold.json"
 

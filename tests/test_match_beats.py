@@ -1,7 +1,7 @@
 """Held-out matching scenarios from other beats (tests/scenarios/beats.json), scored per relation.
 
 Each scenario's passages are extracted with the project's extractor and matched in file order
-exactly as ingest does in memory (`claims.evaluate_relations.match_corpus`). Each relation names
+exactly as ingest does in memory (`tools.eval.relations.match_corpus`). Each relation names
 two figures by an exact substring of their passage; the claim whose span overlaps that substring
 stands for it. The predicted label of a relation is the linked match label of the two claims, or
 "none" (no match, or an unlinked suggestion), or "unextracted" (a figure has no claim).
@@ -63,8 +63,8 @@ def _extract(passage: dict[str, Any]) -> Any:
 
 def run_scenario(scenario: dict[str, Any]) -> list[dict[str, Any]]:
     """One row per relation: expected, predicted, the two claims and the matcher's reason."""
-    from claims.evaluate import locate, overlaps
-    from claims.evaluate_relations import match_corpus
+    from tools.eval.gold import locate, overlaps
+    from tools.eval.relations import match_corpus
 
     passages = {p["id"]: p for p in scenario["passages"]}
     order = [p["id"] for p in scenario["passages"]]

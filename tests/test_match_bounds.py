@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
-from claims.evaluate_relations import match_corpus
 from claims.extract import extract
 from claims.match import MAX_PAIRS_IN_ARTICLE
+from tools.eval.relations import match_corpus
 
 pytestmark = pytest.mark.model
 

@@ -1,7 +1,7 @@
 """Recognizers-Text English specs as an outside test suite for `claims.extract`.
 
-Which cases run and why the others are skipped is decided in `claims.peer` (`SKIP_REASONS`);
-docs/EVAL.md carries the table (`python -m claims.evaluate --peer --write-docs`). The floors below
+Which cases run and why the others are skipped is decided in `tools.eval.peer` (`SKIP_REASONS`);
+docs/EVAL.md carries the table (`python -m tools.eval --peer --write-docs`). The floors below
 are what the extractor reaches today minus a small margin, so a regression fails while the issue's
 target (>= 0.90 on CurrencyModel and NumberRangeModel) stays visible in `TARGETS`. DimensionModel,
 AgeModel and DurationParser are held at >= 0.90 as well.
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from claims.models import Claim, Extraction
-from claims.peer import (
+from tools.eval.peer import (
     DEFAULT_PEER_DIR,
     PEER_FILES,
     SKIP_REASONS,

@@ -2,7 +2,7 @@
 
 The corpus is a list of `passages` (text + gold claims with offsets, subject, about, as_of) and
 `relations` between gold claims (agree | conflict | different_scope | none). Unlike the seeds'
-in-memory relation check (`claims.evaluate_relations`), every passage here goes through the same
+in-memory relation check (`tools.eval.relations`), every passage here goes through the same
 functions as `claims ingest` (`ingest.prepare` -> `ingest.analyse` -> `ingest.store_article`), one
 article per passage in corpus order, into a fresh temporary database; the claims and matches are
 then read back from it. Only `run_corpus` touches a database: everything else is pure scoring
@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import msgspec
 
-from claims.evaluate import Finding, check_normalisation, locate, overlaps, score_article, summarise
 from claims.models import Claim, Extraction
+from tools.eval.gold import Finding, check_normalisation, locate, overlaps, score_article, summarise
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping, Sequence

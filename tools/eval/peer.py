@@ -2,7 +2,7 @@
 
 `peer_report()` runs the selected English specs (tests/peer/recognizers-text) through
 `extract_many` and reports a pass rate per file, with every skipped case counted under a
-documented reason (`SKIP_REASONS`). `python -m claims.evaluate --peer` prints it.
+documented reason (`SKIP_REASONS`). `python -m tools.eval --peer` prints it.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from claims.evaluate import close, locate, overlaps, ratio
 from claims.settings import PROJECT_ROOT
+from tools.eval.gold import close, locate, overlaps, ratio
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -757,7 +757,7 @@ def format_peer_report(report: PeerReport, verbose: bool = False) -> str:
     return "\n".join(lines)
 
 
-def _skip_reason_table() -> str:
+def skip_reason_table() -> str:
     lines = ["| skip reason | why |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in SKIP_REASONS.items()]
     return "\n".join(lines)

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from claims.evaluate import locate, overlaps
 from claims.match import block_keys, match_claims
 from claims.models import ClaimRef, Extraction, MatchResult
+from tools.eval.gold import locate, overlaps
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence

@@ -6,18 +6,16 @@ Two jobs, both pure (no database):
   (detection precision/recall/F1, normalisation accuracy, strict F1, hits on known negatives).
   Gold offsets are into the RAW files while predictions are into the CLEANED text, so every gold
   span is first located in the cleaned text by `locate()`.
-* the Recognizers-Text peer suite lives in `claims.peer`; this module's `main` prints both.
+* the Recognizers-Text peer suite lives in `tools.eval.peer`; `python -m tools.eval` prints both.
 
-`python -m claims.evaluate --gold tests/gold/seeds.gold.json` and `--peer [--write-docs]` print
-the same reports outside pytest; `claims eval` (the CLI) wraps `load_inputs` + `evaluate`.
+`python -m tools.eval tests/gold/seeds.gold.json` and `--peer [--write-docs]` print
+the same reports outside pytest; `claims eval` (the CLI) wraps `tools.eval.run`.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
-import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -538,46 +536,3 @@ def write_block(doc: Path, name: str, body: str) -> None:
     head, rest = text.split(start, 1)
     _, tail = rest.split(end, 1)
     doc.write_text(f"{head}{start}\n{body}\n{end}{tail}", encoding="utf-8")
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m claims.evaluate [--gold FILE] [--texts DIR] [--peer] [--verbose] [--write-docs]`."""
-    ap = argparse.ArgumentParser(prog="python -m claims.evaluate", description=__doc__.splitlines()[0])
-    ap.add_argument("--gold", nargs="?", const=str(DEFAULT_GOLD), default=None, help="score against a gold file")
-    ap.add_argument("--texts", default=None, help="folder of raw texts + manifest.json (default: seeds/)")
-    ap.add_argument("--peer", action="store_true", help="run the Recognizers-Text peer cases")
-    ap.add_argument("--verbose", "-v", action="store_true", help="list misses, false positives, failures")
-    ap.add_argument(
-        "--write-docs",
-        nargs="?",
-        const=str(PROJECT_ROOT / "docs" / "EVAL.md"),
-        default=None,
-        help="update the generated blocks of docs/EVAL.md",
-    )
-    args = ap.parse_args(argv)
-    if not args.peer and args.gold is None:
-        args.gold = str(DEFAULT_GOLD)
-        args.peer = True
-    from claims.nlp import get_nlp
-    from claims.settings import Settings
-
-    nlp = get_nlp(Settings().spacy_model)
-    if args.gold is not None:
-        gold, texts, manifest = load_inputs(args.gold, args.texts)
-        report = evaluate(gold, texts, manifest, nlp=nlp)
-        out = format_report(report, verbose=args.verbose)
-        print(out)
-        if args.write_docs:
-            write_block(Path(args.write_docs), "gold", "```\n" + format_report(report) + "\n```")
-    if args.peer:
-        from claims.peer import _skip_reason_table, format_peer_report, peer_report
-
-        preport = peer_report(nlp)
-        print(format_peer_report(preport, verbose=args.verbose))
-        if args.write_docs:
-            write_block(Path(args.write_docs), "peer", format_peer_report(preport) + "\n\n" + _skip_reason_table())
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

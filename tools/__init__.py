@@ -1,0 +1,1 @@
+"""Development tools that work in a checkout only (they read tests/ and write docs/)."""
