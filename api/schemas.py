@@ -16,7 +16,7 @@ import msgspec
 from msgspec import Meta
 
 from claims.models import Kind, Label, Period, Qualifier, Status
-from claims.store import CLAIM_WIDTH, CONFLICT_WIDTH, ClaimRow, ConflictRow, HistoryRow
+from claims.store import CLAIM_WIDTH, CONFLICT_WIDTH, ClaimRow, ConflictRow, HistoryRow, pair_of
 
 Limit = Annotated[int, Meta(ge=1, le=500, description="Page size (default 50, at most 500).")]
 NonEmpty = Annotated[str, Meta(min_length=1, max_length=500)]
@@ -244,28 +244,37 @@ def claim_out(row: ClaimRow) -> Claim:
 
 
 # Straight from row values to the contract Structs, positionally: for a page of 50 claims the
-# ClaimRow -> claim_out copy cost more CPU than the query's own client-side work.
+# ClaimRow -> claim_out copy cost more CPU than the query's own client-side work. The positions are
+# found by field name, once: `ClaimRow`/`ConflictRow` (the store's one definition of the columns)
+# on one side, the contract Structs on the other (tests/test_schemas_columns.py proves the paths agree).
 
-_CLAIM_HEAD = itemgetter(*range(4), *range(5, 19))
-"""The values of `Claim`'s fields `id` .. `as_of` in a claim row (`ClaimRow` order: that skips `published`)."""
+_ROW = {name: i for i, name in enumerate(ClaimRow.__struct_fields__)}
+_CLAIM_FIELDS = Claim.__struct_fields__
+_PERIOD = _CLAIM_FIELDS.index("period")
+_CLAIM_HEAD = itemgetter(*(_ROW[n] for n in _CLAIM_FIELDS[:_PERIOD]))
+_CLAIM_TAIL = itemgetter(*(_ROW[n] for n in _CLAIM_FIELDS[_PERIOD + 1 :]))
+_START, _END_ = _ROW["period_start"], _ROW["period_end"]
 
 
 def claim_from_values(v: Sequence[Any]) -> Claim:
     """`claim_out` of the `ClaimRow` these values (in its field order) would make, without making it."""
-    start, end = v[19], v[20]
+    start, end = v[_START], v[_END_]
     period = Period(start=start, end=end) if (start or end) else None
-    # attribution, extractor_version (skips context); mypy cannot count an itemgetter's values
-    return Claim(*_CLAIM_HEAD(v), period, v[21], v[23])  # type: ignore[call-arg]
+    return Claim(*_CLAIM_HEAD(v), period, *_CLAIM_TAIL(v))  # type: ignore[call-arg]  # itemgetter arity
 
 
+_KROW = {name: i for i, name in enumerate(ConflictRow.__struct_fields__)}
+_CONFLICT_FIELDS = Conflict.__struct_fields__
+_CLAIMS = _CONFLICT_FIELDS.index("claims")
+_CONFLICT_HEAD = itemgetter(*(_KROW[n] for n in _CONFLICT_FIELDS[:_CLAIMS]))
+_CONFLICT_TAIL = itemgetter(*(_KROW[n] for n in _CONFLICT_FIELDS[_CLAIMS + 1 :]))
 _A, _B, _END = CONFLICT_WIDTH, CONFLICT_WIDTH + CLAIM_WIDTH, CONFLICT_WIDTH + 2 * CLAIM_WIDTH
 
 
 def conflict_from_values(v: Sequence[Any]) -> Conflict:
     """`conflict_out` of a row of `store.list_conflicts_with_claims` (the conflict, then both claims)."""
     claims = [claim_from_values(v[i:j]) for i, j in ((_A, _B), (_B, _END)) if v[i] is not None]
-    # ConflictRow order: id, status, severity, reason, kind, subject, claim_a, claim_b, version, created_at, updated_at
-    return Conflict(v[0], v[1], v[2], v[3], v[4], v[5], claims, v[9], v[10], v[8])
+    return Conflict(*_CONFLICT_HEAD(v), claims, *_CONFLICT_TAIL(v))  # type: ignore[call-arg]  # itemgetter arity
 
 
 def conflict_out(row: ConflictRow, claims: dict[int, ClaimRow]) -> Conflict:
@@ -276,7 +285,7 @@ def conflict_out(row: ConflictRow, claims: dict[int, ClaimRow]) -> Conflict:
         reason=row.reason,
         kind=row.kind,  # type: ignore[arg-type]
         subject=row.subject,
-        claims=[claim_out(claims[i]) for i in (row.claim_a, row.claim_b) if i in claims],
+        claims=[claim_out(c) for c in pair_of(row, claims)],
         created_at=row.created_at,
         updated_at=row.updated_at,
         version=row.version,

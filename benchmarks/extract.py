@@ -13,7 +13,6 @@ It measures and prints; it is not a test.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import time
@@ -30,20 +29,20 @@ sys.path.insert(0, str(ROOT))
 def make_docs(n: int, window: int = 1500) -> list[tuple[str, str | None]]:
     """`n` (cleaned text, published) pairs cut from the seeds, varied by rotating paragraphs."""
     from claims.clean import clean_text
+    from claims.manifest import read_manifest
 
-    manifest = json.loads((ROOT / "seeds" / "manifest.json").read_text(encoding="utf-8"))
     chunks: list[tuple[str, str | None]] = []
-    for art in manifest["articles"]:
-        cleaned = clean_text((ROOT / "seeds" / art["file"]).read_text(encoding="utf-8"))
+    for art in read_manifest(ROOT / "seeds").articles:
+        cleaned = clean_text((ROOT / "seeds" / art.file).read_text(encoding="utf-8"))
         paras = [p for p in cleaned.split("\n") if p.strip()]
         buf: list[str] = []
         for p in paras:
             buf.append(p)
             if sum(len(b) for b in buf) >= window:
-                chunks.append(("\n\n".join(buf), art.get("published")))
+                chunks.append(("\n\n".join(buf), art.published))
                 buf = []
         if buf:
-            chunks.append(("\n\n".join(buf), art.get("published")))
+            chunks.append(("\n\n".join(buf), art.published))
     docs: list[tuple[str, str | None]] = []
     k = 0
     while len(docs) < n:

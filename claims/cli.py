@@ -25,6 +25,7 @@ import msgspec
 import psycopg
 
 from claims.errors import ClaimsError, InvalidInput
+from claims.manifest import ManifestEntry, has_manifest, read_manifest
 from claims.settings import Settings
 
 if TYPE_CHECKING:
@@ -36,19 +37,6 @@ log = logging.getLogger("claims")
 
 SEEDS_DIR = Path(str(resources.files("claims") / "seeds"))
 """The sample articles: package data (`claims/seeds` links to the repository's `seeds/`)."""
-
-
-class ManifestEntry(msgspec.Struct, frozen=True, kw_only=True):
-    file: str
-    source: str
-    title: str | None = None
-    author: str | None = None
-    published: str | None = None
-    url: str | None = None
-
-
-class Manifest(msgspec.Struct, frozen=True, kw_only=True):
-    articles: list[ManifestEntry]
 
 
 # --------------------------------------------------------------------------- inputs
@@ -65,11 +53,8 @@ def find_articles(paths: Sequence[Path], source: str | None) -> list[Entry]:
     path, a bad manifest or a missing `--source` stops here, before anything is stored."""
     found: list[Entry] = []
     for path in paths:
-        if path.is_dir() and (path / "manifest.json").is_file():
-            try:
-                manifest = msgspec.json.decode((path / "manifest.json").read_bytes(), type=Manifest)
-            except msgspec.DecodeError as exc:
-                raise InvalidInput(f"{path / 'manifest.json'}: {exc}") from None
+        if path.is_dir() and has_manifest(path):
+            manifest = read_manifest(path)
             found.extend((path / entry.file, entry.source, entry) for entry in manifest.articles)
         elif path.is_dir():
             files = sorted(p for p in path.iterdir() if p.suffix.lower() in {".txt", ".html", ".htm"})
@@ -210,7 +195,7 @@ async def print_conflicts(settings: Settings, *, status: str | None, limit: int)
     dsn = _dsn(settings)
     async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn:
         page = await store.list_conflicts(conn, store.ConflictFilters(status=status), limit=limit)
-        claims = await store.claims_by_ids(conn, [i for r in page.items for i in (r.claim_a, r.claim_b)])
+        claims = await store.claims_of(conn, page.items)
     print(format_conflicts(page.items, claims))
     return 0
 

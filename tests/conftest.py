@@ -194,20 +194,21 @@ class SeedArticle(msgspec.Struct, frozen=True):
 def seeded(client: httpx.Client, dsn: str) -> list[SeedArticle]:
     """The five seed articles ingested once through the API into an empty database."""
     truncate_all(dsn)
-    manifest = msgspec.json.decode((SEEDS / "manifest.json").read_bytes())
+    from claims.manifest import read_manifest
+
     out = []
-    for entry in manifest["articles"]:
+    for entry in read_manifest(SEEDS).articles:
         body = {
-            "source": entry["source"],
-            "title": entry["title"],
-            "author": entry["author"],
-            "published": entry["published"],
-            "url": entry["url"],
-            "text": (SEEDS / entry["file"]).read_text(encoding="utf-8"),
+            "source": entry.source,
+            "title": entry.title,
+            "author": entry.author,
+            "published": entry.published,
+            "url": entry.url,
+            "text": (SEEDS / entry.file).read_text(encoding="utf-8"),
         }
         r = client.post("/v1/articles", json=body)
         assert r.status_code == 201, r.text
-        out.append(SeedArticle(entry["file"], r.json()["id"], r.json()["claims"]))
+        out.append(SeedArticle(entry.file, r.json()["id"], r.json()["claims"]))
     return out
 
 

@@ -22,7 +22,7 @@ from claims.store import audit, corrections, feed
 
 
 async def _with_claims(conn: AsyncConnection[Any], rows: list[store.ConflictRow]) -> list[schemas.Conflict]:
-    claims = await store.claims_by_ids(conn, [i for r in rows for i in (r.claim_a, r.claim_b)])
+    claims = await store.claims_of(conn, rows)
     return [schemas.conflict_out(r, claims) for r in rows]
 
 
@@ -152,7 +152,7 @@ class ConflictController(Controller):
             raise Conflict(
                 f"conflict {conflict_id} is {row.status}: only a confirmed or resolved conflict is published"
             )
-        claims = await store.claims_by_ids(conn, [row.claim_a, row.claim_b])
+        claims = await store.claims_of(conn, [row])
         facts = await corrections.review_facts(conn, row)
         article_ids = {c.article_id for c in claims.values()} | {i for ids in facts.appearances.values() for i in ids}
         articles = await store.articles_by_ids(conn, sorted(article_ids))

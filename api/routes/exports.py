@@ -104,7 +104,7 @@ def _claims_fetch(filters: store.ClaimFilters, fmt: str) -> Fetch:
 def _conflicts_fetch(filters: store.ConflictFilters, fmt: str) -> Fetch:
     async def fetch(conn: AsyncConnection[Any], cursor: str | None) -> Chunk:
         page = await store.list_conflicts(conn, filters, limit=BATCH["conflicts"], cursor=cursor)
-        claims = await store.claims_by_ids(conn, [i for k in page.items for i in (k.claim_a, k.claim_b)])
+        claims = await store.claims_of(conn, page.items)
         if fmt == "csv":
             body = export.csv_lines(export.conflict_row(k, claims) for k in page.items).encode()
         else:
@@ -164,7 +164,7 @@ class ExportController(Controller):
 
         async def fetch(conn: AsyncConnection[Any], cursor: str | None) -> Chunk:
             page = await store.list_conflicts(conn, filters, limit=BATCH["claimreview"], cursor=cursor)
-            claims = await store.claims_by_ids(conn, [i for k in page.items for i in (k.claim_a, k.claim_b)])
+            claims = await store.claims_of(conn, page.items)
             facts = {k.id: await corrections.review_facts(conn, k) for k in page.items}
             article_ids = {c.article_id for c in claims.values()} | {
                 i for f in facts.values() for ids in f.appearances.values() for i in ids
@@ -175,7 +175,7 @@ class ExportController(Controller):
                 claimreview_json(
                     published_review(
                         k,
-                        [claims[i] for i in (k.claim_a, k.claim_b) if i in claims],
+                        store.pair_of(k, claims),
                         articles,
                         facts[k.id],
                         path=f"/v1/conflicts/{k.id}/claimreview",

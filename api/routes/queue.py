@@ -90,7 +90,7 @@ class BulkResult(msgspec.Struct, kw_only=True):
 
 
 async def _items(conn: Any, rows: list[queue.QueueRow]) -> list[QueueItem]:
-    claims = await store.claims_by_ids(conn, [i for r in rows for i in (r.claim_a, r.claim_b)])
+    claims = await store.claims_of(conn, rows)
     return [
         QueueItem(
             kind=r.kind,  # type: ignore[arg-type]
@@ -105,7 +105,7 @@ async def _items(conn: Any, rows: list[queue.QueueRow]) -> list[QueueItem]:
             source_count=r.source_count,
             assigned_to=Person(id=r.assignee_id, name=r.assignee or "") if r.assignee_id is not None else None,
             created_at=r.created_at,
-            claims=[schemas.claim_out(claims[i]) for i in (r.claim_a, r.claim_b) if i in claims],
+            claims=[schemas.claim_out(c) for c in store.pair_of(r, claims)],
         )
         for r in rows
     ]

@@ -151,7 +151,7 @@ async def render_event(conn: AsyncConnection[Any], d: newsroom.DueDelivery) -> b
     except NotFound:
         row = None
     if row is not None:
-        claims = await store.claims_by_ids(conn, [row.claim_a, row.claim_b])
+        claims = await store.claims_of(conn, [row])
         base = schemas.conflict_out(row, claims)
         history = schemas.history_out(await store.conflict_history(conn, row.id))
         detail = schemas.ConflictDetail(**{f: getattr(base, f) for f in base.__struct_fields__}, history=history)

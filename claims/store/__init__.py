@@ -36,6 +36,7 @@ from claims.store.conflicts import (
     CONFLICT_WIDTH,
     ConflictFilters,
     applied_migrations,
+    claims_of,
     conflict_history,
     conflict_versions,
     conflict_where,
@@ -43,6 +44,7 @@ from claims.store.conflicts import (
     get_conflict,
     list_conflicts,
     list_conflicts_with_claims,
+    pair_of,
     review_conflict,
 )
 from claims.store.matches import (
@@ -95,6 +97,7 @@ __all__ = [
     "block_members",
     "claim_where",
     "claims_by_ids",
+    "claims_of",
     "conflict_history",
     "conflict_versions",
     "conflict_where",
@@ -123,6 +126,7 @@ __all__ = [
     "lock_matching",
     "matches_of",
     "near_duplicate",
+    "pair_of",
     "replace_matches",
     "review_conflict",
     "row_maker",

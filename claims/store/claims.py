@@ -9,7 +9,7 @@ import msgspec
 from claims import partialdate
 from claims.errors import InvalidInput, NotFound
 from claims.store.paging import decode_cursor, keyset_page
-from claims.store.rows import ClaimRow, Page, T, fast_row
+from claims.store.rows import ClaimRow, Page, T, claim_columns, fast_row
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -103,22 +103,16 @@ async def write_keys(conn: AsyncConnection[Any], keys: Sequence[tuple[int, Seque
 
 # --------------------------------------------------------------------------- claims
 
-CLAIM_SELECT: LiteralString = """
-    SELECT c.id, c.article_id, c.source_id, s.name AS source, a.published, c.kind, c.text,
-           c.start_offset AS start, c.end_offset AS "end", c.sentence, c.value, c.low, c.high,
-           c.qualifier, c.unit, c.date, c.subject, c.about, c.as_of, c.period_start, c.period_end,
-           c.attribution, c.context, c.extractor_version, c.frame
+CLAIM_SELECT: LiteralString = f"""
+    SELECT {claim_columns()}
     FROM claims c
     JOIN sources s ON s.id = c.source_id
     JOIN articles a ON a.id = c.article_id
 """
 
 
-CLAIM_SELECT_BRIEF: LiteralString = """
-    SELECT c.id, c.article_id, c.source_id, s.name AS source, NULL::text AS published, c.kind, c.text,
-           c.start_offset AS start, c.end_offset AS "end", c.sentence, c.value, c.low, c.high,
-           c.qualifier, c.unit, c.date, c.subject, c.about, c.as_of, c.period_start, c.period_end,
-           c.attribution, NULL::text AS context, c.extractor_version, NULL::jsonb AS frame
+CLAIM_SELECT_BRIEF: LiteralString = f"""
+    SELECT {claim_columns(brief=True)}
     FROM claims c
     JOIN sources s ON s.id = c.source_id
 """

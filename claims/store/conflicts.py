@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, LiteralString
+from typing import TYPE_CHECKING, Any, LiteralString, Protocol
 
 import msgspec
 from psycopg.rows import class_row
 
 from claims.errors import NotFound, StaleWrite
-from claims.store.claims import id_of, row_maker
+from claims.store.claims import claims_by_ids, id_of, row_maker
 from claims.store.paging import decode_cursor, keyset_page
-from claims.store.rows import ClaimRow, ConflictRow, HistoryRow, Page, T, fast_row
+from claims.store.rows import ClaimRow, ConflictRow, HistoryRow, Page, T, claim_columns, fast_row
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -27,9 +27,10 @@ class ConflictFilters(msgspec.Struct, frozen=True, kw_only=True):
     min_severity: float | None = None
 
 
-CONFLICT_SELECT: LiteralString = """
-    SELECT k.id, k.status, k.severity, k.reason, k.kind, k.subject, k.claim_a, k.claim_b,
-           k.version, k.created_at, k.updated_at
+_CONFLICT_COLUMNS = ", ".join(f"k.{name}" for name in ConflictRow.__struct_fields__)
+
+CONFLICT_SELECT: LiteralString = f"""
+    SELECT {_CONFLICT_COLUMNS}
     FROM conflicts k
 """
 
@@ -84,17 +85,11 @@ async def list_conflicts(
 
 # Each conflict with both its claims, in one statement: per conflict row, index lookups of each
 # claim (with its source and article) instead of a second query for the page's claims.
-_CONFLICT_WITH_CLAIMS_SELECT: LiteralString = """
-    SELECT k.id, k.status, k.severity, k.reason, k.kind, k.subject, k.claim_a, k.claim_b,
-           k.version, k.created_at, k.updated_at,
-           ca.id, ca.article_id, ca.source_id, sa.name, aa.published, ca.kind, ca.text,
-           ca.start_offset, ca.end_offset, ca.sentence, ca.value, ca.low, ca.high, ca.qualifier,
-           ca.unit, ca.date, ca.subject, ca.about, ca.as_of, ca.period_start, ca.period_end,
-           ca.attribution, ca.context, ca.extractor_version, NULL::jsonb,
-           cb.id, cb.article_id, cb.source_id, sb.name, ab.published, cb.kind, cb.text,
-           cb.start_offset, cb.end_offset, cb.sentence, cb.value, cb.low, cb.high, cb.qualifier,
-           cb.unit, cb.date, cb.subject, cb.about, cb.as_of, cb.period_start, cb.period_end,
-           cb.attribution, cb.context, cb.extractor_version, NULL::jsonb
+
+_CONFLICT_WITH_CLAIMS_SELECT: LiteralString = f"""
+    SELECT {_CONFLICT_COLUMNS},
+           {claim_columns("ca", "sa", "aa", frame=False)},
+           {claim_columns("cb", "sb", "ab", frame=False)}
     FROM conflicts k
     LEFT JOIN (claims ca JOIN sources sa ON sa.id = ca.source_id JOIN articles aa ON aa.id = ca.article_id)
         ON ca.id = k.claim_a
@@ -102,17 +97,10 @@ _CONFLICT_WITH_CLAIMS_SELECT: LiteralString = """
         ON cb.id = k.claim_b
 """
 
-CONFLICT_BRIEF_COLUMNS: LiteralString = """
-    SELECT k.id, k.status, k.severity, k.reason, k.kind, k.subject, k.claim_a, k.claim_b,
-           k.version, k.created_at, k.updated_at,
-           ca.id, ca.article_id, ca.source_id, sa.name, NULL::text, ca.kind, ca.text,
-           ca.start_offset, ca.end_offset, ca.sentence, ca.value, ca.low, ca.high, ca.qualifier,
-           ca.unit, ca.date, ca.subject, ca.about, ca.as_of, ca.period_start, ca.period_end,
-           ca.attribution, NULL::text, ca.extractor_version, NULL::jsonb,
-           cb.id, cb.article_id, cb.source_id, sb.name, NULL::text, cb.kind, cb.text,
-           cb.start_offset, cb.end_offset, cb.sentence, cb.value, cb.low, cb.high, cb.qualifier,
-           cb.unit, cb.date, cb.subject, cb.about, cb.as_of, cb.period_start, cb.period_end,
-           cb.attribution, NULL::text, cb.extractor_version, NULL::jsonb
+CONFLICT_BRIEF_COLUMNS: LiteralString = f"""
+    SELECT {_CONFLICT_COLUMNS},
+           {claim_columns("ca", "sa", brief=True)},
+           {claim_columns("cb", "sb", brief=True)}
 """
 CONFLICT_BRIEF_FROM: LiteralString = """
     FROM conflicts k
@@ -255,3 +243,20 @@ async def review_conflict(
 async def applied_migrations(conn: AsyncConnection[Any]) -> set[str]:
     cur = await conn.execute("SELECT version FROM schema_migrations")
     return {str(r[0]) for r in await cur.fetchall()}
+
+
+class _Pair(Protocol):
+    @property
+    def claim_a(self) -> int: ...
+    @property
+    def claim_b(self) -> int: ...
+
+
+async def claims_of(conn: AsyncConnection[Any], pairs: Sequence[_Pair]) -> dict[int, ClaimRow]:
+    """Both claims of each of these conflicts (or queue items), by id, in one query."""
+    return await claims_by_ids(conn, [i for p in pairs for i in (p.claim_a, p.claim_b)])
+
+
+def pair_of(p: _Pair, claims: dict[int, ClaimRow]) -> list[ClaimRow]:
+    """The claims of one conflict found in `claims_of`'s answer, A first (a retired one is left out)."""
+    return [claims[i] for i in (p.claim_a, p.claim_b) if i in claims]

@@ -102,6 +102,26 @@ class ClaimRow(msgspec.Struct, frozen=True):  # positional too: see fast_row
         )
 
 
+_COLUMN_SQL = {"source": "{s}.name", "published": "{a}.published", "start": "{c}.start_offset", "end": "{c}.end_offset"}
+_BRIEF_NULLS = {"published": "NULL::text", "context": "NULL::text", "frame": "NULL::jsonb"}
+
+
+def claim_columns(c: str = "c", s: str = "s", a: str = "a", *, brief: bool = False, frame: bool = True) -> str:
+    """The select list of a `ClaimRow`, in its field order and named as its fields.
+
+    The one definition of a claim's columns in SQL: `c` is the claims alias, `s` its source's, `a`
+    its article's. `brief` leaves out what needs the articles join or is long (`published`,
+    `context`, `frame`: NULL in their places); `frame=False` leaves out only the frame.
+    """
+    out = []
+    for name in ClaimRow.__struct_fields__:
+        expr = _COLUMN_SQL.get(name, "{c}." + name).format(c=c, s=s, a=a)
+        if (brief and name in _BRIEF_NULLS) or (name == "frame" and not frame):
+            expr = _BRIEF_NULLS[name]
+        out.append(f'{expr} AS "{name}"')
+    return ", ".join(out)
+
+
 class MatchRow(msgspec.Struct, frozen=True, kw_only=True):
     claim_id: int
     other_id: int

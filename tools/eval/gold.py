@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from claims.manifest import NAME as MANIFEST
+from claims.manifest import has_manifest, read_manifest
 from claims.settings import PROJECT_ROOT
 
 if TYPE_CHECKING:
@@ -469,12 +471,10 @@ def load_inputs(
         with path.open(encoding="utf-8", newline="") as fh:  # offsets count characters as stored
             texts[file] = fh.read()
     manifest: dict[str, str | None] = {}
-    mpath = tdir / "manifest.json"
-    if mpath.is_file():
-        data = json.loads(mpath.read_text(encoding="utf-8"))
+    if has_manifest(tdir):
+        data = json.loads((tdir / MANIFEST).read_text(encoding="utf-8"))
         if isinstance(data, dict) and isinstance(data.get("articles"), list):
-            for item in data["articles"]:
-                manifest[str(item["file"])] = item.get("published")
+            manifest = {entry.file: entry.published for entry in read_manifest(tdir).articles}
         elif isinstance(data, dict):
             manifest = {str(k): (None if v is None else str(v)) for k, v in data.items() if k != "about"}
     return gold, texts, manifest
