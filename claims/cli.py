@@ -188,6 +188,7 @@ async def _in_process(nlp: Any, prepared: Iterator[Any]) -> AsyncGenerator[tuple
 
 
 async def print_conflicts(settings: Settings, *, status: str | None, limit: int) -> int:
+    """`claims conflicts`: the open (or given) conflicts with both sentences, as an editor reads them."""
     import psycopg
 
     from claims import store
@@ -232,6 +233,7 @@ def _num(x: float | None) -> str:
 
 
 async def rematch(settings: Settings) -> int:
+    """`claims rematch`: recompute every key and match after the matching rules changed."""
     import psycopg
 
     from claims.rematch import rematch as run
@@ -316,6 +318,7 @@ def _is_loopback(host: str) -> bool:
 
 
 def demo(settings: Settings, *, serve_api: bool = True) -> int:
+    """The Quick start's main job: ingest the seeds, print the conflicts, then serve the API."""
     asyncio.run(ingest_paths(settings, [SEEDS_DIR], None, 1))
     asyncio.run(print_conflicts(settings, status=None, limit=500))
     if not serve_api:
@@ -367,6 +370,7 @@ def _host(text: str) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The whole command line, in one parser (its help is the CLI's reference)."""
     parser = argparse.ArgumentParser(prog="claims", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("demo", help="embedded database, ingest seeds/, print conflicts, serve the API")
@@ -427,6 +431,7 @@ def _terminate(signum: int, _frame: object) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: bad input exits 2 with one line on stderr, never a traceback."""
     args = build_parser().parse_args(argv)
     _exit_on_sigterm()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")

@@ -77,10 +77,12 @@ def csv_lines(rows: Iterable[Sequence[Any]]) -> str:
 
 
 def claim_row(c: ClaimRow) -> tuple[Any, ...]:
+    """One CSV row of a claim, in `CLAIM_COLUMNS` order."""
     return tuple(getattr(c, name) for name in CLAIM_COLUMNS)
 
 
 def conflict_row(k: ConflictRow, claims: dict[int, ClaimRow]) -> tuple[Any, ...]:
+    """One CSV row of a conflict: its own columns, then side A's and side B's (empty when retired)."""
     head = (k.id, k.status, k.severity, k.reason, k.kind, k.subject, k.created_at, k.updated_at)
     sides: list[Any] = []
     for claim_id in (k.claim_a, k.claim_b):

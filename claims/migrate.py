@@ -34,6 +34,7 @@ class Migration(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def discover(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+    """The numbered SQL files in order, each with its checksum (an applied file that changed is refused)."""
     found = []
     for path in sorted(directory.glob("*.sql")):
         m = _FILE.match(path.name)

@@ -45,6 +45,7 @@ class KeyRow(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def key_hash(key: str) -> bytes:
+    """Keys are stored hashed: a leaked table does not leak working keys."""
     return hashlib.sha256(key.encode()).digest()
 
 
@@ -70,6 +71,7 @@ def _check_role(role: str) -> None:
 
 
 async def create_account(conn: AsyncConnection[Any], name: str, role: str, *, actor: Actor) -> AccountRow:
+    """A named account with a role, recorded in the audit log."""
     _check_role(role)
     name = name.strip()
     if not name or len(name) > 200 or "\x00" in name:
@@ -91,6 +93,7 @@ async def create_account(conn: AsyncConnection[Any], name: str, role: str, *, ac
 
 
 async def get_account(conn: AsyncConnection[Any], account_id: int) -> AccountRow:
+    """One account by id (NotFound otherwise)."""
     async with conn.cursor(row_factory=class_row(AccountRow)) as cur:
         await cur.execute("SELECT id, name, role, created_at FROM accounts WHERE id = %(id)s", {"id": account_id})
         row = await cur.fetchone()
@@ -100,6 +103,7 @@ async def get_account(conn: AsyncConnection[Any], account_id: int) -> AccountRow
 
 
 async def account_by_name(conn: AsyncConnection[Any], name: str) -> AccountRow:
+    """One account by its unique name (NotFound otherwise)."""
     async with conn.cursor(row_factory=class_row(AccountRow)) as cur:
         await cur.execute(
             "SELECT id, name, role, created_at FROM accounts WHERE lower(name) = lower(%(name)s)", {"name": name}
@@ -111,6 +115,7 @@ async def account_by_name(conn: AsyncConnection[Any], name: str) -> AccountRow:
 
 
 async def list_accounts(conn: AsyncConnection[Any]) -> list[AccountRow]:
+    """Every account, oldest first (an admin's view; accounts are few)."""
     async with conn.cursor(row_factory=class_row(AccountRow)) as cur:
         await cur.execute("SELECT id, name, role, created_at FROM accounts ORDER BY id")
         return await cur.fetchall()
@@ -177,6 +182,7 @@ async def authenticate(conn: AsyncConnection[Any], token: str) -> Actor | None:
 
 
 async def any_active_key(conn: AsyncConnection[Any]) -> bool:
+    """Whether any key is live: with none, the API runs keyless (a fresh install)."""
     cur = await conn.execute("SELECT EXISTS (SELECT 1 FROM api_keys WHERE revoked_at IS NULL)")
     row = await cur.fetchone()
     return bool(row and row[0])

@@ -29,6 +29,7 @@ ARTICLE_SELECT: LiteralString = """
 
 
 async def upsert_source(conn: AsyncConnection[Any], name: str) -> int:
+    """The id of the source with this name, created on first use."""
     cur = await conn.execute(
         """
         INSERT INTO sources (name) VALUES (%(name)s)
@@ -127,12 +128,14 @@ async def article_by_hash(conn: AsyncConnection[Any], content_hash: str) -> tupl
 
 
 async def articles_by_ids(conn: AsyncConnection[Any], ids: Sequence[int]) -> dict[int, ArticleRow]:
+    """Articles by id, for pages that show several claims' articles at once."""
     async with conn.cursor(row_factory=class_row(ArticleRow)) as cur:
         await cur.execute(ARTICLE_SELECT + " WHERE a.id = ANY(%(ids)s)", {"ids": list(ids)})
         return {r.id: r for r in await cur.fetchall()}
 
 
 async def get_article(conn: AsyncConnection[Any], article_id: int) -> tuple[ArticleRow, str]:
+    """One article and its stored (cleaned) text."""
     async with conn.cursor(row_factory=class_row(ArticleRow)) as cur:
         await cur.execute(ARTICLE_SELECT + " WHERE a.id = %(id)s", {"id": article_id})
         row = await cur.fetchone()
@@ -153,6 +156,7 @@ async def list_articles(
     limit: int = 50,
     cursor: str | None = None,
 ) -> Page[ArticleRow]:
+    """A keyset page of articles, filtered by source and publication date."""
     where: list[LiteralString] = ["a.id > %(after)s"]
     params: dict[str, Any] = {"after": decode_cursor(cursor), "limit": limit + 1}
     if source is not None:
@@ -174,6 +178,7 @@ async def list_articles(
 
 
 async def get_source(conn: AsyncConnection[Any], source_id: int) -> SourceRow:
+    """One source with its article and claim counts."""
     page = await list_sources(conn, only_id=source_id)
     if not page.items:
         raise NotFound(f"source {source_id} does not exist")
@@ -183,6 +188,7 @@ async def get_source(conn: AsyncConnection[Any], source_id: int) -> SourceRow:
 async def list_sources(
     conn: AsyncConnection[Any], *, limit: int = 50, cursor: str | None = None, only_id: int | None = None
 ) -> Page[SourceRow]:
+    """A keyset page of sources with their counts."""
     params: dict[str, Any] = {"after": decode_cursor(cursor), "limit": limit + 1, "only": only_id}
     async with conn.cursor(row_factory=class_row(SourceRow)) as cur:
         await cur.execute(

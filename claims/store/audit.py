@@ -20,6 +20,7 @@ ROLES: tuple[str, ...] = ("reader", "reviewer", "editor", "admin")
 
 
 def role_rank(role: str) -> int:
+    """Roles are ordered: a check asks for at least one role, not one of a list."""
     return ROLES.index(role)
 
 

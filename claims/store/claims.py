@@ -134,6 +134,7 @@ class ClaimFilters(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def claim_where(f: ClaimFilters, params: dict[str, Any]) -> list[LiteralString]:
+    """The WHERE fragments of these filters (values into `params`); shared by lists and feeds."""
     where: list[LiteralString] = []
     if f.kind is not None:
         where.append("c.kind = %(kind)s")
@@ -168,6 +169,7 @@ def claim_where(f: ClaimFilters, params: dict[str, Any]) -> list[LiteralString]:
 async def list_claims(
     conn: AsyncConnection[Any], filters: ClaimFilters, *, limit: int = 50, cursor: str | None = None
 ) -> Page[ClaimRow]:
+    """A keyset page of claims as `ClaimRow`s."""
     return await list_claims_as(conn, filters, _claim_row, limit=limit, cursor=cursor)
 
 
@@ -204,6 +206,7 @@ async def list_claims_as(
 
 
 def id_of(row: Any) -> int:
+    """The keyset key of a claim page's row."""
     return int(row.id)
 
 
@@ -218,12 +221,14 @@ def row_maker(make: Callable[[Sequence[Any]], T]) -> Any:
 
 
 async def claims_by_ids(conn: AsyncConnection[Any], ids: Sequence[int]) -> dict[int, ClaimRow]:
+    """Claims by id, in one query."""
     async with conn.cursor(row_factory=fast_row(ClaimRow)) as cur:
         await cur.execute(CLAIM_SELECT + " WHERE c.id = ANY(%(ids)s)", {"ids": list(ids)})
         return {r.id: r for r in await cur.fetchall()}
 
 
 async def get_claim(conn: AsyncConnection[Any], claim_id: int) -> ClaimRow:
+    """One claim (NotFound otherwise)."""
     found = await claims_by_ids(conn, [claim_id])
     if claim_id not in found:
         raise NotFound(f"claim {claim_id} does not exist")

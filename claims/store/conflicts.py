@@ -74,6 +74,7 @@ def conflict_where(f: ConflictFilters, params: dict[str, Any]) -> list[LiteralSt
 async def list_conflicts(
     conn: AsyncConnection[Any], f: ConflictFilters, *, limit: int = 50, cursor: str | None = None
 ) -> Page[ConflictRow]:
+    """A keyset page of conflicts, without their claims."""
     params: dict[str, Any] = {"after": decode_cursor(cursor), "limit": limit + 1}
     where = ["k.id > %(after)s", *conflict_where(f, params)]
     query: LiteralString = CONFLICT_SELECT + " WHERE " + " AND ".join(where) + " ORDER BY k.id LIMIT %(limit)s"
@@ -180,6 +181,7 @@ async def conflicts_with_claims_by_ids(
 
 
 async def get_conflict(conn: AsyncConnection[Any], conflict_id: int) -> ConflictRow:
+    """One conflict (NotFound otherwise)."""
     async with conn.cursor(row_factory=fast_row(ConflictRow)) as cur:
         await cur.execute(CONFLICT_SELECT + " WHERE k.id = %(id)s", {"id": conflict_id})
         row = await cur.fetchone()
@@ -189,6 +191,7 @@ async def get_conflict(conn: AsyncConnection[Any], conflict_id: int) -> Conflict
 
 
 async def conflict_history(conn: AsyncConnection[Any], conflict_id: int) -> list[HistoryRow]:
+    """A conflict's history, oldest first: who changed its status, when and why."""
     async with conn.cursor(row_factory=class_row(HistoryRow)) as cur:
         await cur.execute(
             "SELECT at, status, note, reviewer FROM conflict_history WHERE conflict_id = %(id)s ORDER BY id",
@@ -241,6 +244,7 @@ async def review_conflict(
 
 
 async def applied_migrations(conn: AsyncConnection[Any]) -> set[str]:
+    """The migration versions this database has, for `/ready`."""
     cur = await conn.execute("SELECT version FROM schema_migrations")
     return {str(r[0]) for r in await cur.fetchall()}
 

@@ -42,6 +42,7 @@ class ClaimState(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def article_state(conn: AsyncConnection[Any], article_id: int) -> ArticleState:
+    """Where an article stands in corrections: withdrawn, superseded, its claims retired."""
     async with conn.cursor(row_factory=class_row(ArticleState)) as cur:
         await cur.execute(
             """
@@ -60,6 +61,7 @@ async def article_state(conn: AsyncConnection[Any], article_id: int) -> ArticleS
 
 
 async def claim_state(conn: AsyncConnection[Any], claim_id: int) -> ClaimState:
+    """Whether a claim is retired (its article corrected) or marked wrong."""
     async with conn.cursor(row_factory=class_row(ClaimState)) as cur:
         await cur.execute("SELECT id, article_id, retired_at, wrong_at FROM claims WHERE id = %(id)s", {"id": claim_id})
         row = await cur.fetchone()
@@ -120,6 +122,7 @@ async def retire_for_correction(conn: AsyncConnection[Any], actor: Actor, articl
 async def link_correction(
     conn: AsyncConnection[Any], actor: Actor, old: ArticleState, new_id: int, closed: list[int], note: str | None
 ) -> ArticleState:
+    """Link the old and new versions of a corrected article both ways, and record both in the audit log."""
     await conn.execute("UPDATE articles SET superseded_by = %(new)s WHERE id = %(old)s", {"new": new_id, "old": old.id})
     await conn.execute("UPDATE articles SET supersedes = %(old)s WHERE id = %(new)s", {"new": new_id, "old": old.id})
     after = await article_state(conn, old.id)
@@ -140,6 +143,7 @@ async def link_correction(
 async def withdraw(
     conn: AsyncConnection[Any], actor: Actor, article_id: int, note: str | None
 ) -> tuple[ArticleState, list[int]]:
+    """Withdraw an article: its claims leave matching and their open conflicts close, with the reason."""
     async with conn.transaction():
         before = await lock_article(conn, article_id)
         await conn.execute("UPDATE articles SET withdrawn_at = now() WHERE id = %(id)s", {"id": article_id})
@@ -210,6 +214,7 @@ class ReviewFacts(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def review_facts(conn: AsyncConnection[Any], conflict: store.ConflictRow) -> ReviewFacts:
+    """What ClaimReview needs about a conflict: its verdict, reviewer and how often each side is contradicted."""
     pair = [conflict.claim_a, conflict.claim_b]
     cur = await conn.execute("SELECT id, wrong_at IS NOT NULL FROM claims WHERE id = ANY(%(ids)s)", {"ids": pair})
     wrong = {int(r[0]): bool(r[1]) for r in await cur.fetchall()}

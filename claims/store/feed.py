@@ -68,6 +68,7 @@ class FeedPage(msgspec.Struct, Generic[T], frozen=True, kw_only=True):
 
 
 def encode_cursor(at: datetime, row_id: int) -> str:
+    """The cursor of a feed page ending at (time, id), in microseconds so no precision is lost."""
     micros = (at - _EPOCH) // _MICRO
     return encode_opaque(("u", micros, row_id))
 
@@ -104,6 +105,7 @@ def as_utc(value: datetime) -> datetime:
 
 
 async def window(conn: AsyncConnection[Any], since: datetime, cursor: str | None) -> Window:
+    """The horizon of one feed page: every row before it is final (see the module's docstring)."""
     after = decode_cursor(cursor)
     cur = await conn.execute(HORIZON)
     row = await cur.fetchone()
@@ -121,7 +123,8 @@ def _bounds(column: LiteralString, id_column: LiteralString, w: Window, params: 
     return where
 
 
-def keyset_page(rows: list[tuple[T, datetime, int]], limit: int, until: datetime) -> FeedPage[T]:
+def feed_page(rows: list[tuple[T, datetime, int]], limit: int, until: datetime) -> FeedPage[T]:
+    """The first `limit` rows with the cursor of the last and the horizon."""
     cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
@@ -159,7 +162,7 @@ async def claims(
     async with conn.cursor(row_factory=_keyed(make), binary=True) as cur:
         await cur.execute(query, params)
         rows = await cur.fetchall()
-    return keyset_page(rows, limit, w.until)
+    return feed_page(rows, limit, w.until)
 
 
 async def conflicts_with_claims(
@@ -184,7 +187,7 @@ async def conflicts_with_claims(
     async with conn.cursor(row_factory=_keyed(make), binary=True) as cur:
         await cur.execute(query, params)
         rows = await cur.fetchall()
-    return keyset_page(rows, limit, w.until)
+    return feed_page(rows, limit, w.until)
 
 
 async def conflict_versions(
@@ -201,7 +204,7 @@ async def conflict_versions(
     async with conn.cursor(row_factory=_keyed(_pair), binary=True) as cur:
         await cur.execute(query, params)
         rows = await cur.fetchall()
-    return keyset_page(rows, limit, w.until)
+    return feed_page(rows, limit, w.until)
 
 
 def _pair(v: Sequence[Any]) -> tuple[int, int]:
@@ -243,4 +246,4 @@ async def articles(
     async with conn.cursor(row_factory=_keyed(make)) as cur:
         await cur.execute(query, params)
         rows = await cur.fetchall()
-    return keyset_page(rows, limit, w.until)
+    return feed_page(rows, limit, w.until)

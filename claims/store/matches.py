@@ -169,6 +169,7 @@ async def set_blocks(
 
 
 async def matches_of(conn: AsyncConnection[Any], claim_id: int) -> list[MatchRow]:
+    """Every match of one claim, either side, for its detail page."""
     async with conn.cursor(row_factory=class_row(MatchRow)) as cur:
         await cur.execute(
             """

@@ -82,6 +82,7 @@ _WEBHOOK_COLUMNS: LiteralString = "id, url, events, description, active, created
 async def create_webhook(
     conn: AsyncConnection[Any], *, url: str, secret: str, events: Sequence[str], description: str | None
 ) -> WebhookRow:
+    """A subscription: the receiver's URL, its events and its signing secret."""
     async with conn.cursor(row_factory=class_row(WebhookRow)) as cur:
         await cur.execute(
             "INSERT INTO webhooks (url, secret, events, description)"
@@ -97,6 +98,7 @@ async def create_webhook(
 async def list_webhooks(
     conn: AsyncConnection[Any], *, limit: int = 50, cursor: str | None = None
 ) -> store.Page[WebhookRow]:
+    """A keyset page of subscriptions."""
     async with conn.cursor(row_factory=class_row(WebhookRow)) as cur:
         await cur.execute(
             "SELECT " + _WEBHOOK_COLUMNS + " FROM webhooks WHERE id > %(after)s ORDER BY id LIMIT %(limit)s",
@@ -107,6 +109,7 @@ async def list_webhooks(
 
 
 async def get_webhook(conn: AsyncConnection[Any], webhook_id: int) -> WebhookRow:
+    """One subscription (NotFound otherwise)."""
     async with conn.cursor(row_factory=class_row(WebhookRow)) as cur:
         await cur.execute("SELECT " + _WEBHOOK_COLUMNS + " FROM webhooks WHERE id = %(id)s", {"id": webhook_id})
         row = await cur.fetchone()
@@ -125,6 +128,7 @@ async def delete_webhook(conn: AsyncConnection[Any], webhook_id: int) -> None:
 async def list_deliveries(
     conn: AsyncConnection[Any], webhook_id: int, *, limit: int = 50, cursor: str | None = None
 ) -> store.Page[DeliveryRow]:
+    """A keyset page of one subscription's delivery attempts, oldest first."""
     await get_webhook(conn, webhook_id)
     async with conn.cursor(row_factory=class_row(DeliveryRow)) as cur:
         await cur.execute(

@@ -161,10 +161,12 @@ def _queue_where(f: QueueFilters, params: dict[str, Any]) -> list[LiteralString]
 
 
 def encode_offset(offset: int) -> str:
+    """The queue sorts by computed columns, so it pages by offset (in a tagged cursor)."""
     return store.encode_tagged("queue", offset)
 
 
 def decode_offset(cursor: str | None) -> int:
+    """The offset in a queue cursor (0 for none); any other cursor is bad input."""
     return store.decode_tagged(cursor, "queue", high=10_000_000, issuer="this queue")
 
 
@@ -190,6 +192,7 @@ async def queue(
 
 
 async def queue_item(conn: AsyncConnection[Any], kind: str, item_id: int) -> QueueRow:
+    """One queue item by kind and id (NotFound otherwise), for an action on it."""
     params: dict[str, Any] = {"limit": 1, "offset": 0, "kind": kind, "item": item_id}
     query = sql.SQL(_QUEUE).format(where=sql.SQL("i.kind = %(kind)s AND i.id = %(item)s"), order=sql.SQL("i.id"))
     async with conn.cursor(row_factory=class_row(QueueRow)) as cur:
