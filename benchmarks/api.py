@@ -8,17 +8,21 @@ synthetic archive of benchmarks/load_api_data.py in `--data-dir` (default /tmp/c
 loading it first when it is missing (1M claims and 10k conflicts; `--quick` loads 100k and 2k
 into a separate folder, which takes a few seconds).
 
-For each worker count it starts, one at a time on a loopback port:
+For each worker count it starts, side by side on loopback ports (an idle one costs nothing):
 - the reference (benchmarks/reference_app.py: a bare Litestar app that imports nothing of the
   project, on granian with uvloop, the same worker count): `ref /trivial` and `ref /page`, the
   50 claims after a random id with the source join;
 - the product exactly as users run it, `python -m claims.cli serve --workers N`, once per server
-  in `--servers` (CLAIMS_SERVER; default: both, the default server first).
-Every endpoint is driven by wrk at each connection count; each request picks its URL at random
+  in `--servers` (CLAIMS_SERVER; default: both, the default server first); with
+  `--access-log-cost` also each with CLAIMS_ACCESS_LOG=1 (lines written to a file, as a
+  deployment would), for `/health` and `/v1/claims`.
+Then, for each endpoint, `--rounds` times (default 3): the reference's anchor (`ref /page`, or
+`ref /trivial` for `/health`) and the endpoint on every product server, one after the other, the
+order alternating between rounds. The `vs ref` column is the median over rounds of the
+endpoint's throughput over its anchor's in the same round: pairs minutes apart on a shared
+machine drifted by more than the differences measured. Each request picks its URL at random
 from a few hundred (random keyset cursors deep in the data, random ids), so no single page stays
-hot in a cache. The ratio column is each product endpoint's throughput over the reference's
-page (`/health` over the reference's trivial endpoint). `--access-log-cost` adds runs of `/health`
-and `/v1/claims` with CLAIMS_ACCESS_LOG=1 (the lines written to a file, as a deployment would).
+hot in a cache.
 
 It prints the stack each server ran on (server, event loop, HTTP parser, versions) and first
 compares the installed packages with what a fresh install of pyproject.toml resolves to today
@@ -43,6 +47,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -305,6 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--conns", default=None, help="comma-separated connection counts (default 32,128)")
     ap.add_argument("--duration", type=float, default=None, help="seconds per wrk run (default 10)")
     ap.add_argument("--threads", type=int, default=2, help="wrk threads")
+    ap.add_argument("--rounds", type=int, default=None, help="repeat every server this often, medians (default 3)")
     ap.add_argument("--data-dir", default=None)
     ap.add_argument("--access-log-cost", action="store_true", help="also run /health and /v1/claims with the log on")
     ap.add_argument(
@@ -341,14 +347,13 @@ def main(argv: list[str] | None = None) -> int:
     workers = [int(w) for w in (args.workers or ("1" if args.quick else "1,2")).split(",")]
     conns = [int(c) for c in (args.conns or ("32" if args.quick else "32,128")).split(",")]
     duration = args.duration or (2.0 if args.quick else 10.0)
+    args.rounds = args.rounds or 3
     n_claims, n_conflicts = (100_000, 2_000) if args.quick else (1_000_000, 10_000)
     from benchmarks.load_api_data import DEFAULT_DIR
 
     data_dir = args.data_dir or (DEFAULT_DIR + "-quick" if args.quick else DEFAULT_DIR)
     dsn = ensure_data(data_dir, n_claims, n_conflicts)
     endpoints = endpoint_paths(dsn)
-    ref_names = [n for n in endpoints if n.startswith("ref ")]
-    product_names = [n for n in endpoints if not n.startswith("ref ")]
     summary: dict[str, str] = {}
     print(
         f"claims={n_claims} conflicts={n_conflicts} cpus={os.cpu_count()} duration={duration}s "
@@ -364,65 +369,91 @@ def main(argv: list[str] | None = None) -> int:
             files[name] = Path(tmp) / f"paths{i}.txt"
             files[name].write_text("\n".join(paths) + "\n")
 
-        def drive(server: Server, names: list[str]) -> dict[tuple[str, int], dict[str, float]]:
-            out: dict[tuple[str, int], dict[str, float]] = {}
-            try:
-                for c in conns:
-                    for name in names:
-                        run_wrk(server.base, files[name], c, min(1.0, duration), args.threads)  # warm-up
-                        out[(name, c)] = run_wrk(server.base, files[name], c, duration, args.threads)
-            finally:
-                server.peak = max(server.peak, server.rss())
-                server.stop()
-            return out
-
         for w in workers:
-            ref_server = reference(dsn, w)
-            ref = drive(ref_server, ref_names)
-            runs: list[tuple[str, Server, dict[tuple[str, int], dict[str, float]]]] = [("reference", ref_server, ref)]
-            for s in servers:
-                srv = product(dsn, s, w, args.rate_limit, args.render_cache, access_log=False)
-                runs.append((s, srv, drive(srv, product_names)))
-                if args.access_log_cost and w == workers[0]:
-                    srv = product(dsn, s, w, args.rate_limit, args.render_cache, access_log=True)
-                    runs.append((f"{s}+access-log", srv, drive(srv, ["/health", "/v1/claims"])))
-            print(f"\nworkers={w}{'  (foreign environment)' if 'FOREIGN' in env_note else ''}")
+            servers_up: dict[str, Server] = {}
+            try:
+                servers_up["reference"] = reference(dsn, w)
+                for s in servers:
+                    servers_up[s] = product(dsn, s, w, args.rate_limit, args.render_cache, False)
+                    if args.access_log_cost and w == workers[0]:
+                        servers_up[f"{s}+access-log"] = product(dsn, s, w, args.rate_limit, args.render_cache, True)
+                cells = measure(servers_up, files, conns, duration, args.threads, args.rounds)
+            finally:
+                for srv in servers_up.values():
+                    srv.peak = max(srv.peak, srv.rss())
+                    srv.stop()
+            print(
+                f"\nworkers={w}  medians of {args.rounds} round(s)"
+                f"{'  (foreign environment)' if 'FOREIGN' in env_note else ''}"
+            )
             print(
                 f"{'server':<20} {'endpoint':<28} {'conns':>5} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
                 f"{'vs ref':>6} {'errors':>6}"
             )
-            for label, srv, results in runs:
+            c0 = conns[0]
+            for label, srv in servers_up.items():
                 worst_ratio, worst_p99 = 9e9, 0.0
-                for c in conns:
-                    for name in [n for n in endpoints if (n, c) in results]:
-                        r = results[(name, c)]
-                        anchor = ref[("ref /trivial" if name in ("/health", "ref /trivial") else "ref /page", c)]
-                        ratio = r["rps"] / anchor["rps"]
-                        if name.startswith("/v1/"):
-                            worst_ratio = min(worst_ratio, ratio)
-                            if c == conns[0]:
-                                worst_p99 = max(worst_p99, r["p99"])
-                        print(
-                            f"{label:<20} {name:<28} {c:>5} {r['rps']:>8.0f} {r['p50']:>7.1f} {r['p99']:>7.1f} "
-                            f"{ratio:>6.2f} {int(r['non2xx'] + r['timeouts']):>6}"
-                        )
+                for (lab, name, c), r in cells.items():
+                    if lab != label:
+                        continue
+                    if name.startswith("/v1/"):
+                        worst_ratio = min(worst_ratio, r["ratio"])
+                        if c == c0:
+                            worst_p99 = max(worst_p99, r["p99"])
+                    print(
+                        f"{label:<20} {name:<28} {c:>5} {r['rps']:>8.0f} {r['p50']:>7.1f} {r['p99']:>7.1f} "
+                        f"{r['ratio']:>6.2f} {int(r['errors']):>6}"
+                    )
                 print(f"{label:<20} RSS idle={srv.idle / 2**20:.0f} MB peak={srv.peak / 2**20:.0f} MB")
                 key = f"{label}_w{w}"
-                c0 = conns[0]
                 if label == "reference":
-                    summary[f"{key}_page_rps"] = f"{results[('ref /page', c0)]['rps']:.0f}"
-                    summary[f"{key}_trivial_rps"] = f"{results[('ref /trivial', c0)]['rps']:.0f}"
+                    summary[f"{key}_page_rps"] = f"{cells[(label, 'ref /page', c0)]['rps']:.0f}"
                     continue
-                summary[f"{key}_health_vs_ref"] = (
-                    f"{results[('/health', c0)]['rps'] / ref[('ref /trivial', c0)]['rps']:.2f}"
-                )
+                summary[f"{key}_health_vs_ref"] = f"{cells[(label, '/health', c0)]['ratio']:.2f}"
                 if worst_ratio < 9e9:
                     summary[f"{key}_min_list_vs_ref"] = f"{worst_ratio:.2f}"
                     summary[f"{key}_max_p99_ms_c{c0}"] = f"{worst_p99:.1f}"
-                summary[f"{key}_claims_rps"] = f"{results[('/v1/claims', c0)]['rps']:.0f}"
+                summary[f"{key}_claims_vs_ref"] = f"{cells[(label, '/v1/claims', c0)]['ratio']:.2f}"
     print(f"load_avg_after={os.getloadavg()[0]:.1f}")
     print(" ".join(f"{k}={v}" for k, v in summary.items()))
     return 0
+
+
+def measure(
+    servers: dict[str, Server], files: dict[str, Path], conns: list[int], duration: float, threads: int, rounds: int
+) -> dict[tuple[str, str, int], dict[str, float]]:
+    """Every server's endpoints, each beside its anchor on the reference, paired in time.
+
+    For each endpoint and round: the reference's anchor (`ref /page`, or `ref /trivial` for
+    `/health`) and that endpoint on every product server, one after the other in an order that
+    alternates between rounds, so the machine's drifting load falls on all alike. A cell's ratio is
+    the median over the rounds of its throughput over the anchor's in the same round.
+    """
+    ref = servers["reference"]
+    runs: dict[tuple[str, str, int], list[dict[str, float]]] = {}
+    ratios: dict[tuple[str, str, int], list[float]] = {}
+    product_names = [n for n in files if not n.startswith("ref ")]
+    for c in conns:
+        for name in product_names:
+            anchor = "ref /trivial" if name == "/health" else "ref /page"
+            group = [("reference", ref, anchor)]
+            group += [(label, srv, name) for label, srv in servers.items() if label != "reference"]
+            group = [g for g in group if "+access-log" not in g[0] or name in ("/health", "/v1/claims")]
+            for _, srv, endpoint in group:  # warm-up
+                run_wrk(srv.base, files[endpoint], c, min(1.0, duration), threads)
+            for i in range(rounds):
+                got = {}
+                for label, srv, endpoint in group if i % 2 == 0 else group[::-1]:
+                    got[label] = run_wrk(srv.base, files[endpoint], c, duration, threads)
+                    runs.setdefault((label, endpoint, c), []).append(got[label])
+                for label, _, endpoint in group:
+                    ratios.setdefault((label, endpoint, c), []).append(got[label]["rps"] / got["reference"]["rps"])
+    out: dict[tuple[str, str, int], dict[str, float]] = {}
+    for key, cells in runs.items():
+        out[key] = {m: statistics.median(x[m] for x in cells) for m in ("rps", "p50", "p99")}
+        out[key]["errors"] = sum(x["non2xx"] + x["timeouts"] for x in cells)
+        out[key]["ratio"] = statistics.median(ratios[key])
+    return out
 
 
 def check_environment(allow_foreign: bool) -> str | None:
