@@ -20,7 +20,11 @@ Then, for each endpoint, `--rounds` times (default 3): the reference's anchor (`
 `ref /trivial` for `/health`) and the endpoint on every product server, one after the other, the
 order alternating between rounds. The `vs ref` column is the median over rounds of the
 endpoint's throughput over its anchor's in the same round: pairs minutes apart on a shared
-machine drifted by more than the differences measured. Each request picks its URL at random
+machine drifted by more than the differences measured. `cpu us` is the CPU time the server's
+process tree (PostgreSQL's not included) spent per request, and `cpu/ref` its ratio to the
+anchor's: unlike throughput it hardly moves when other jobs take the cores, so it is the figure
+to compare servers by on a shared machine (a server saturating a core of its own serves about
+1e6 / cpu-us requests a second). Each request picks its URL at random
 from a few hundred (random keyset cursors deep in the data, random ids), so no single page stays
 hot in a cache.
 
@@ -148,6 +152,7 @@ def run_wrk(base: str, paths_file: Path, conns: int, duration: float, threads: i
         "p99": p99,
         "non2xx": float(bad.group(1)) if bad else 0.0,
         "timeouts": float(errors.group(1)) if errors else 0.0,
+        "requests": float(re.search(r"(\d+) requests in", out).group(1)),  # type: ignore[union-attr]
     }
 
 
@@ -200,6 +205,17 @@ class Server:
             return sum(p.memory_info().rss for p in procs if p.is_running())
         except psutil.NoSuchProcess:
             return 0
+
+    def cpu(self) -> float:
+        """CPU seconds (user + system) used so far by the server's process tree (not PostgreSQL's)."""
+        import psutil
+
+        try:
+            proc = psutil.Process(self.proc.pid)
+            procs = [proc, *proc.children(recursive=True)]
+            return sum(sum(p.cpu_times()[:2]) for p in procs if p.is_running())
+        except psutil.NoSuchProcess:
+            return 0.0
 
     def _sample(self) -> None:
         while not self._stop.wait(0.5):
@@ -388,7 +404,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             print(
                 f"{'server':<20} {'endpoint':<28} {'conns':>5} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
-                f"{'vs ref':>6} {'errors':>6}"
+                f"{'vs ref':>6} {'cpu us':>7} {'cpu/ref':>7} {'errors':>6}"
             )
             c0 = conns[0]
             for label, srv in servers_up.items():
@@ -402,7 +418,7 @@ def main(argv: list[str] | None = None) -> int:
                             worst_p99 = max(worst_p99, r["p99"])
                     print(
                         f"{label:<20} {name:<28} {c:>5} {r['rps']:>8.0f} {r['p50']:>7.1f} {r['p99']:>7.1f} "
-                        f"{r['ratio']:>6.2f} {int(r['errors']):>6}"
+                        f"{r['ratio']:>6.2f} {r['cpu_us']:>7.0f} {r['cpu_ratio']:>7.2f} {int(r['errors']):>6}"
                     )
                 print(f"{label:<20} RSS idle={srv.idle / 2**20:.0f} MB peak={srv.peak / 2**20:.0f} MB")
                 key = f"{label}_w{w}"
@@ -414,6 +430,8 @@ def main(argv: list[str] | None = None) -> int:
                     summary[f"{key}_min_list_vs_ref"] = f"{worst_ratio:.2f}"
                     summary[f"{key}_max_p99_ms_c{c0}"] = f"{worst_p99:.1f}"
                 summary[f"{key}_claims_vs_ref"] = f"{cells[(label, '/v1/claims', c0)]['ratio']:.2f}"
+                summary[f"{key}_health_cpu_us"] = f"{cells[(label, '/health', c0)]['cpu_us']:.0f}"
+                summary[f"{key}_claims_cpu_us"] = f"{cells[(label, '/v1/claims', c0)]['cpu_us']:.0f}"
     print(f"load_avg_after={os.getloadavg()[0]:.1f}")
     print(" ".join(f"{k}={v}" for k, v in summary.items()))
     return 0
@@ -432,6 +450,7 @@ def measure(
     ref = servers["reference"]
     runs: dict[tuple[str, str, int], list[dict[str, float]]] = {}
     ratios: dict[tuple[str, str, int], list[float]] = {}
+    cpu_ratios: dict[tuple[str, str, int], list[float]] = {}
     product_names = [n for n in files if not n.startswith("ref ")]
     for c in conns:
         for name in product_names:
@@ -444,15 +463,20 @@ def measure(
             for i in range(rounds):
                 got = {}
                 for label, srv, endpoint in group if i % 2 == 0 else group[::-1]:
+                    before = srv.cpu()
                     got[label] = run_wrk(srv.base, files[endpoint], c, duration, threads)
+                    got[label]["cpu_us"] = (srv.cpu() - before) / max(1.0, got[label]["requests"]) * 1e6
                     runs.setdefault((label, endpoint, c), []).append(got[label])
                 for label, _, endpoint in group:
                     ratios.setdefault((label, endpoint, c), []).append(got[label]["rps"] / got["reference"]["rps"])
+                    cpu = got[label]["cpu_us"] / max(1e-9, got["reference"]["cpu_us"])
+                    cpu_ratios.setdefault((label, endpoint, c), []).append(cpu)
     out: dict[tuple[str, str, int], dict[str, float]] = {}
     for key, cells in runs.items():
-        out[key] = {m: statistics.median(x[m] for x in cells) for m in ("rps", "p50", "p99")}
+        out[key] = {m: statistics.median(x[m] for x in cells) for m in ("rps", "p50", "p99", "cpu_us")}
         out[key]["errors"] = sum(x["non2xx"] + x["timeouts"] for x in cells)
         out[key]["ratio"] = statistics.median(ratios[key])
+        out[key]["cpu_ratio"] = statistics.median(cpu_ratios[key])
     return out
 
 

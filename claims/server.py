@@ -13,6 +13,8 @@ whatever else happens to be installed. benchmarks/README.md has the measurements
 from __future__ import annotations
 
 import importlib.metadata
+import os
+import signal
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -73,6 +75,7 @@ def _run_granian(settings: Settings, workers: int) -> int:
     from granian.log import LogLevels
     from granian.server import Server
 
+    os.register_at_fork(after_in_child=_plain_signals)
     header_ms = max(1, min(60_000, round(settings.header_timeout * 1000)))
     server = Server(
         APP,
@@ -94,6 +97,17 @@ def _run_granian(settings: Settings, workers: int) -> int:
     except SystemExit as stop:  # granian exits 1 when a worker failed (its lifespan startup, say)
         return stop.code if isinstance(stop.code, int) else 1
     return 0
+
+
+def _plain_signals() -> None:
+    """In a new worker: SIGTERM ends it and SIGINT interrupts it until granian sets its own handlers.
+
+    A worker inherits the main process's handlers, which only set a flag in the main process's
+    memory; granian replaces them after the app is imported and built (seconds). A SIGTERM in
+    between was lost: the worker started serving and the main process waited for it for ever.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _run_uvicorn(settings: Settings, workers: int) -> int:
