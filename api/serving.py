@@ -4,26 +4,34 @@
   `Settings.allowed_hosts` (default: localhost, 127.0.0.1, [::1] and the bind host), so a
   DNS-rebinding page (`evil.example` re-pointed at 127.0.0.1) cannot talk to a keyless local
   instance. `/health` and `/ready` are exempt: orchestrator probes send the pod's address.
-- `uvicorn_options`: `X-Forwarded-For`/`-Proto` are believed only from `Settings.forwarded_allow_ips`
-  (uvicorn by default trusts 127.0.0.1, which let any local client pick its rate-limit address),
-  and `HeaderTimeoutProtocol` closes a connection whose request headers are not complete within
-  `Settings.header_timeout` seconds (a slowloris client holding connections one byte at a time).
+- `create_served_app`: what `claims serve` runs, by import string, on granian or uvicorn:
+  `X-Forwarded-For`/`-Proto` are believed only from `Settings.forwarded_allow_ips` (uvicorn by
+  default trusts 127.0.0.1, which let any local client pick its rate-limit address; granian reads
+  none), by one middleware whatever the server.
+- A deadline on request headers (a slowloris client holding connections one byte at a time):
+  granian has it built in (claims/server.py sets it); for uvicorn, `HeaderTimeoutHttpToolsProtocol`
+  (httptools, what `claims serve --server uvicorn` runs) and `HeaderTimeoutProtocol` (h11, the
+  tests' in-process server) close a connection whose headers are not complete within
+  `Settings.header_timeout` seconds.
+- `AccessFormatter`: uvicorn's access line in the same shape as granian's (claims/server.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from typing import TYPE_CHECKING, Any
 
 import h11
 import msgspec
 from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from claims.settings import Settings
 
 if TYPE_CHECKING:
     from litestar.types import ASGIApp, HTTPResponseBodyEvent, HTTPResponseStartEvent, Receive, Scope, Send
-
-    from claims.settings import Settings
 
 EXEMPT_PATHS = frozenset({"/health", "/ready"})
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
@@ -132,3 +140,82 @@ def uvicorn_options(settings: Settings, *, picklable: bool = False) -> dict[str,
         "forwarded_allow_ips": trusted or "127.0.0.1",
         "http": HeaderTimeoutProtocol if picklable else header_timeout_protocol(settings.header_timeout),
     }
+
+
+class HeaderTimeoutHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with the same deadline on each request's headers.
+
+    Armed when the connection opens and after each response (unless pipelined requests wait),
+    disarmed once httptools has every header; if it fires while no request is being answered, the
+    connection is closed (uvicorn's keep-alive timer is cancelled by the first byte received).
+    """
+
+    header_timeout: float = float(os.environ.get("CLAIMS_HEADER_TIMEOUT") or 10.0)
+    _header_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def on_headers_complete(self) -> None:
+        self._disarm()
+        super().on_headers_complete()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if not self.transport.is_closing() and not self.pipeline:
+            self._arm()
+
+    def _arm(self) -> None:
+        self._disarm()
+        self._header_timer = self.loop.call_later(self.header_timeout, self._headers_too_slow)
+
+    def _disarm(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+
+    def _headers_too_slow(self) -> None:
+        self._header_timer = None
+        answering = self.cycle is not None and not self.cycle.response_complete
+        if not answering and not self.pipeline and not self.transport.is_closing():
+            self.transport.close()
+
+
+ACCESS_DATEFMT = "%Y-%m-%d %H:%M:%S %z"
+
+
+class AccessFormatter(logging.Formatter):
+    """uvicorn's access records as granian's line (claims.server.GRANIAN_ACCESS_FORMAT): time, client
+    address, method, path without its query string, protocol, status."""
+
+    def __init__(self, fmt: str | None = None, datefmt: str | None = None, style: Any = "%", **_: Any) -> None:
+        super().__init__("%(message)s", ACCESS_DATEFMT)
+
+    def format(self, record: logging.LogRecord) -> str:
+        client, method, path, version, status = record.args  # type: ignore[misc]
+        addr = str(client).rsplit(":", 1)[0] if str(client).count(":") == 1 else str(client)
+        when = self.formatTime(record, self.datefmt)
+        return f'[{when}] {addr} "{method} {str(path).split("?", 1)[0]} HTTP/{version}" {status}'
+
+
+def create_served_app() -> ASGIApp:
+    """The app `claims serve` runs in each worker (settings from the environment), by import string.
+
+    Forwarded headers are handled here rather than by the server, so both servers believe them
+    only from `Settings.forwarded_allow_ips` and in the same way (uvicorn's middleware: the
+    right-most address that is not a trusted proxy).
+    """
+    from api.app import create_app
+
+    settings = Settings.from_env()
+    app: Any = create_app(settings)
+    if settings.forwarded_allow_ips:
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        app = ProxyHeadersMiddleware(app, trusted_hosts=list(settings.forwarded_allow_ips))
+    return app  # type: ignore[no-any-return]

@@ -274,38 +274,24 @@ async def users(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def serve(settings: Settings, host: str, port: int, workers: int = 1) -> int:
-    """Serve the API; with `workers` > 1, that many processes share the port.
+    """Serve the API on the production server (`Settings.server`), `workers` processes sharing the port.
 
-    Workers import the app factory by name and read their settings from the environment, so the
-    embedded database is started (and migrated) here first and handed to them as DATABASE_URL:
-    one server, one migration run, whatever the number of workers.
+    Workers import the app by name and read their settings from the environment, so the embedded
+    database is started (and migrated) here first and handed to them as DATABASE_URL: one server,
+    one migration run, whatever the number of workers; it stops when this process exits.
     """
-    import uvicorn
-
-    from api.app import create_app
-    from api.serving import uvicorn_options
+    from claims import server
 
     if not _is_loopback(host) and not settings.api_keys:
         raise InvalidInput(f"refusing to listen on {host} without API keys: set CLAIMS_API_KEYS or use 127.0.0.1")
     if workers < 1:
         raise InvalidInput("--workers must be at least 1")
-    log_level = settings.log_level.lower()
     settings = msgspec.structs.replace(settings, host=host, port=port)  # the bind host is an allowed Host
-    if workers == 1:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, **uvicorn_options(settings))
-        return 0
     os.environ["DATABASE_URL"] = _dsn(settings)
     os.environ["CLAIMS_HOST"] = host
-    uvicorn.run(
-        "api.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level=log_level,
-        **uvicorn_options(settings, picklable=True),
-    )
-    return 0
+    os.environ["CLAIMS_PORT"] = str(port)
+    print(f"serving on {server.stack(settings.server).describe()}, {workers} worker(s)", file=sys.stderr)
+    return server.run(settings, workers)
 
 
 def _is_loopback(host: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import msgspec
 
@@ -33,6 +33,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     comma-separated addresses or networks, `*` for any); none by default."""
     header_timeout: float = 10.0
     """Seconds a client gets to send a request's line and headers (CLAIMS_HEADER_TIMEOUT)."""
+    server: Literal["granian", "uvicorn"] = "granian"
+    """The HTTP server `claims serve` runs (CLAIMS_SERVER): granian (the faster, measured in
+    benchmarks/README.md) or uvicorn with uvloop and httptools. The app behaves the same on both."""
+    access_log: bool = False
+    """One line per request on stdout (CLAIMS_ACCESS_LOG): off by default, since the reverse proxy in
+    front usually logs requests already and the line costs throughput (benchmarks/README.md)."""
     pool_min_size: int = 1
     pool_max_size: int = 10
     pool_timeout: float = 10.0
@@ -107,6 +113,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             ("CLAIMS_POOL_TIMEOUT", "pool_timeout"),
             ("CLAIMS_STATEMENT_TIMEOUT", "statement_timeout"),
             ("CLAIMS_HEADER_TIMEOUT", "header_timeout"),
+            ("CLAIMS_SERVER", "server"),
+            ("CLAIMS_ACCESS_LOG", "access_log"),
             ("CLAIMS_POOL_RECONNECT_TIMEOUT", "pool_reconnect_timeout"),
             ("CLAIMS_RATE_LIMIT", "rate_limit"),
             ("CLAIMS_RENDER_CACHE_SIZE", "render_cache_size"),
