@@ -1,23 +1,12 @@
-"""The review page (`/review`): open conflicts side by side, filters, confirm/dismiss/resolve, history,
-and the timeline of one measured thing. Server-rendered Jinja, plain HTML forms, no script.
-
-Writes need the API key whenever keys are configured, like the REST API. A browser signs in once
-with a small form (`/review/login`): the server checks the key and sets an HttpOnly,
-SameSite=Strict cookie holding an HMAC of the key (never the key itself), so changing or removing
-that key ends every session made with it. SameSite=Strict plus an Origin check on every POST keep
-other sites from submitting the forms (CSRF). `Authorization: Bearer <key>` works too, for tools.
-Reading the page is open, as reads of the API are.
-"""
+"""The review pages' HTML routes: the queue, one conflict with its form, sign-in and the timeline.
+Server-rendered Jinja, plain HTML forms, no script (see `api/review/auth.py` for sign-in)."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote, unquote, urlencode, urlsplit
+from urllib.parse import urlencode
 
-import msgspec
 from litestar import Controller, Request, Response, Router, get, post
 from litestar.datastructures import CacheControlHeader, Cookie, State
 from litestar.di import Provide
@@ -26,185 +15,16 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
-from psycopg import AsyncConnection
 
-from api import schemas
 from api.deps import Conn, Id, provide_conn
-from api.errors import problems
+from api.review.auth import COOKIE, REVIEWER_COOKIE, _safe_next, reviewer_cookie, same_origin, session_token, signed_in
+from api.review.chart import chart, points
+from api.review.views import PAGE_SIZE, LoginForm, ReviewForm, _conflict_views, _page, _timeline_row, _version
 from api.security import key_matches, refuse_nul_path, refuse_unstorable_query
 from claims import store, store_newsroom
 from claims.errors import NotFound, StaleWrite
 from claims.models import STATUSES
 from claims.settings import Settings
-from claims.timeline import Point, chart, number, points
-
-COOKIE = "claims_review"
-REVIEWER_COOKIE = "claims_reviewer"
-MAX_VERSION = 2**31 - 1
-"""Conflict versions are PostgreSQL integers."""
-PAGE_SIZE = 20
-REVIEW_ACTIONS = (("confirmed", "Confirm"), ("dismissed", "Dismiss"), ("resolved", "Resolve"), ("open", "Reopen"))
-
-
-# --------------------------------------------------------------------------- auth
-
-
-def session_token(key: str) -> str:
-    """What the cookie holds for a key: an HMAC of it, so the browser never stores the key."""
-    return hmac.new(key.encode(), b"claims-review-session-v1", hashlib.sha256).hexdigest()
-
-
-def signed_in(request: Request[Any, Any, Any], settings: Settings) -> bool:
-    keys = settings.api_keys
-    if not keys:
-        return True
-    scheme, _sep, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and key_matches(token.strip(), keys):
-        return True
-    cookie = request.cookies.get(COOKIE, "")
-    return bool(cookie) and key_matches(cookie, tuple(session_token(k) for k in keys))
-
-
-def same_origin(request: Request[Any, Any, Any]) -> bool:
-    """A browser POST from another site carries its Origin; refuse those (no Origin: not a browser form)."""
-    origin = request.headers.get("origin")
-    if origin is None:
-        return True
-    return urlsplit(origin).netloc == request.headers.get("host", "")
-
-
-def _safe_next(target: str | None) -> str:
-    """Only redirect back into the review pages (no open redirect)."""
-    if target and target.startswith("/review") and not target.startswith("//"):
-        return target
-    return "/review"
-
-
-# --------------------------------------------------------------------------- view models
-
-
-class ReviewForm(msgspec.Struct, kw_only=True):
-    status: str = ""
-    note: str = ""
-    reviewer: str = ""
-    version: str = ""
-    next: str = ""
-
-
-class LoginForm(msgspec.Struct, kw_only=True):
-    key: str = ""
-    next: str = ""
-
-
-def _interval(c: store.ClaimRow) -> str:
-    if c.low is None and c.high is None:
-        return ""
-    if c.low == c.high:
-        return number(c.low)
-    return f"{number(c.low) if c.low is not None else '−∞'} to {number(c.high) if c.high is not None else '∞'}"
-
-
-def _parts(c: store.ClaimRow, sentence_start: int | None) -> tuple[str, str, str]:
-    """The sentence split around the figure (before, figure, after), from the article offsets."""
-    s = c.sentence
-    at = c.start - sentence_start if sentence_start is not None else -1
-    if not (0 <= at and s[at : at + len(c.text)] == c.text):
-        at = s.find(c.text)
-    if at < 0:
-        return s, "", ""
-    return s[:at], s[at : at + len(c.text)], s[at + len(c.text) :]
-
-
-def _claim_view(c: store.ClaimRow, sentence_start: int | None, article: store.ArticleRow | None) -> dict[str, Any]:
-    before, figure, after = _parts(c, sentence_start)
-    return {
-        "id": c.id,
-        "source": c.source,
-        "published": c.published,
-        "title": article.title if article else None,
-        "url": article.url if article else None,
-        "article_id": c.article_id,
-        "before": before,
-        "figure": figure,
-        "after": after,
-        "kind": c.kind,
-        "value": number(c.value) if c.value is not None else None,
-        "interval": _interval(c),
-        "qualifier": c.qualifier,
-        "unit": c.unit,
-        "date": c.date,
-        "as_of": c.as_of,
-        "period": f"{c.period_start or '…'} to {c.period_end or '…'}" if (c.period_start or c.period_end) else None,
-        "attribution": c.attribution,
-        "about": c.about,
-    }
-
-
-async def _conflict_views(conn: AsyncConnection[Any], rows: list[store.ConflictRow]) -> list[dict[str, Any]]:
-    claim_ids = [i for r in rows for i in (r.claim_a, r.claim_b)]
-    claims = await store.claims_by_ids(conn, claim_ids)
-    starts = await store_newsroom.sentence_starts(conn, claim_ids)
-    articles = await store.articles_by_ids(conn, sorted({c.article_id for c in claims.values()}))
-    views = []
-    for r in rows:
-        pair = [claims[i] for i in (r.claim_a, r.claim_b) if i in claims]
-        views.append(
-            {
-                "id": r.id,
-                "status": r.status,
-                "severity": r.severity,
-                "reason": r.reason,
-                "kind": r.kind,
-                "subject": r.subject,
-                "version": r.version,
-                "created_at": r.created_at,
-                "claims": [_claim_view(c, starts.get(c.id), articles.get(c.article_id)) for c in pair],
-            }
-        )
-    return views
-
-
-def reviewer_cookie(name: str) -> str:
-    """The reviewer's name as a cookie value: percent-encoded UTF-8, so any name ("Łukasz", "李四")
-    fits the Latin-1 header (a raw one raised after the review was saved)."""
-    return quote(name, safe="")
-
-
-def reviewer_from_cookie(value: str) -> str:
-    name = unquote(value, errors="replace")
-    return "" if "\x00" in name else name[:200]
-
-
-def _version(raw: str) -> int | None:
-    """The form's version: ASCII digits within PostgreSQL's integer, else None (refused)."""
-    raw = raw.strip()
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 10 or int(raw) > MAX_VERSION:
-        return None
-    return int(raw)
-
-
-def _page(request: Request[Any, Any, Any], template: str, status_code: int = 200, **context: Any) -> Template:
-    settings: Settings = request.app.state.settings
-    return Template(
-        template_name=template,
-        context={
-            "signed_in": signed_in(request, settings),
-            "keys_required": bool(settings.api_keys),
-            "statuses": STATUSES,
-            "actions": REVIEW_ACTIONS,
-            "reviewer": reviewer_from_cookie(request.cookies.get(REVIEWER_COOKIE, "")),
-            **context,
-        },
-        status_code=status_code,
-        headers={"Cache-Control": "no-store", "Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff"},
-    )
-
-
-CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-)
-"""The pages load only their own stylesheet: no script, no CDN, and forms only post here."""
-
 
 # --------------------------------------------------------------------------- routes
 
@@ -387,73 +207,10 @@ class ReviewController(Controller):
         )
 
 
-def _timeline_row(p: Point, c: store.ClaimRow, label: str | None, is_origin: bool) -> dict[str, Any]:
-    return {
-        "id": c.id,
-        "source": c.source,
-        "at": p.at,
-        "value": number(p.value) if p.value is not None else (c.date or "–"),
-        "interval": _interval(c),
-        "text": c.text,
-        "sentence": c.sentence,
-        "label": "this claim" if is_origin else (label or "linked through another claim").replace("_", " "),
-        "article_id": c.article_id,
-    }
-
-
-# --------------------------------------------------------------------------- JSON timeline
-
-
-class TimelinePoint(msgspec.Struct, kw_only=True):
-    at: str | None
-    """As-of date (partial ISO), else the article's publication date."""
-    claim: schemas.Claim
-
-
-class TimelineEdge(msgspec.Struct, kw_only=True):
-    claim_a: int
-    claim_b: int
-    label: str
-    score: float
-    reason: str
-
-
-class Timeline(msgspec.Struct, kw_only=True):
-    claim_id: int
-    kind: str
-    unit: str | None
-    subject: str | None
-    about: str | None
-    points: list[TimelinePoint]
-    """Sorted by date, then value."""
-    edges: list[TimelineEdge]
-
-
-class TimelineController(Controller):
-    path = "/claims"
-    tags = ["claims"]
-
-    @get("/{claim_id:int}/timeline", operation_id="GetClaimTimeline", responses=problems(400, 404))
-    async def get_timeline(self, claim_id: Id, conn: Conn) -> Timeline:
-        """The claim and every claim linked to it by matches (transitively, within its block), by as-of
-        date: what a chart of this measured thing over time needs, with the match labels between them."""
-        rows, edges = await store_newsroom.timeline(conn, claim_id)
-        by_id = {r.id: r for r in rows}
-        origin = by_id[claim_id]
-        return Timeline(
-            claim_id=claim_id,
-            kind=origin.kind,
-            unit=origin.unit,
-            subject=origin.subject,
-            about=origin.about,
-            points=[TimelinePoint(at=p.at, claim=schemas.claim_out(by_id[p.claim_id])) for p in points(rows)],
-            edges=[msgspec.convert(e, TimelineEdge, from_attributes=True) for e in edges],
-        )
-
-
 # --------------------------------------------------------------------------- registration
 
 HERE = Path(__file__).resolve().parent.parent
+"""The `api` folder, where `templates/` and `static/` live."""
 
 review_router = Router(
     path="/",

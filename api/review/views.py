@@ -1,0 +1,147 @@
+"""View models of the review pages: conflicts, claims and timeline rows as the templates show them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Request
+from litestar.response import Template
+from psycopg import AsyncConnection
+
+from api.review.auth import REVIEWER_COOKIE, reviewer_from_cookie, signed_in
+from api.review.chart import Point, number
+from claims import store, store_newsroom
+from claims.models import STATUSES
+from claims.settings import Settings
+
+MAX_VERSION = 2**31 - 1
+"""Conflict versions are PostgreSQL integers."""
+PAGE_SIZE = 20
+REVIEW_ACTIONS = (("confirmed", "Confirm"), ("dismissed", "Dismiss"), ("resolved", "Resolve"), ("open", "Reopen"))
+
+
+class ReviewForm(msgspec.Struct, kw_only=True):
+    status: str = ""
+    note: str = ""
+    reviewer: str = ""
+    version: str = ""
+    next: str = ""
+
+
+class LoginForm(msgspec.Struct, kw_only=True):
+    key: str = ""
+    next: str = ""
+
+
+def _interval(c: store.ClaimRow) -> str:
+    if c.low is None and c.high is None:
+        return ""
+    if c.low == c.high:
+        return number(c.low)
+    return f"{number(c.low) if c.low is not None else '−∞'} to {number(c.high) if c.high is not None else '∞'}"
+
+
+def _parts(c: store.ClaimRow, sentence_start: int | None) -> tuple[str, str, str]:
+    """The sentence split around the figure (before, figure, after), from the article offsets."""
+    s = c.sentence
+    at = c.start - sentence_start if sentence_start is not None else -1
+    if not (0 <= at and s[at : at + len(c.text)] == c.text):
+        at = s.find(c.text)
+    if at < 0:
+        return s, "", ""
+    return s[:at], s[at : at + len(c.text)], s[at + len(c.text) :]
+
+
+def _claim_view(c: store.ClaimRow, sentence_start: int | None, article: store.ArticleRow | None) -> dict[str, Any]:
+    before, figure, after = _parts(c, sentence_start)
+    return {
+        "id": c.id,
+        "source": c.source,
+        "published": c.published,
+        "title": article.title if article else None,
+        "url": article.url if article else None,
+        "article_id": c.article_id,
+        "before": before,
+        "figure": figure,
+        "after": after,
+        "kind": c.kind,
+        "value": number(c.value) if c.value is not None else None,
+        "interval": _interval(c),
+        "qualifier": c.qualifier,
+        "unit": c.unit,
+        "date": c.date,
+        "as_of": c.as_of,
+        "period": f"{c.period_start or '…'} to {c.period_end or '…'}" if (c.period_start or c.period_end) else None,
+        "attribution": c.attribution,
+        "about": c.about,
+    }
+
+
+async def _conflict_views(conn: AsyncConnection[Any], rows: list[store.ConflictRow]) -> list[dict[str, Any]]:
+    claim_ids = [i for r in rows for i in (r.claim_a, r.claim_b)]
+    claims = await store.claims_by_ids(conn, claim_ids)
+    starts = await store_newsroom.sentence_starts(conn, claim_ids)
+    articles = await store.articles_by_ids(conn, sorted({c.article_id for c in claims.values()}))
+    views = []
+    for r in rows:
+        pair = [claims[i] for i in (r.claim_a, r.claim_b) if i in claims]
+        views.append(
+            {
+                "id": r.id,
+                "status": r.status,
+                "severity": r.severity,
+                "reason": r.reason,
+                "kind": r.kind,
+                "subject": r.subject,
+                "version": r.version,
+                "created_at": r.created_at,
+                "claims": [_claim_view(c, starts.get(c.id), articles.get(c.article_id)) for c in pair],
+            }
+        )
+    return views
+
+
+def _version(raw: str) -> int | None:
+    """The form's version: ASCII digits within PostgreSQL's integer, else None (refused)."""
+    raw = raw.strip()
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 10 or int(raw) > MAX_VERSION:
+        return None
+    return int(raw)
+
+
+def _page(request: Request[Any, Any, Any], template: str, status_code: int = 200, **context: Any) -> Template:
+    settings: Settings = request.app.state.settings
+    return Template(
+        template_name=template,
+        context={
+            "signed_in": signed_in(request, settings),
+            "keys_required": bool(settings.api_keys),
+            "statuses": STATUSES,
+            "actions": REVIEW_ACTIONS,
+            "reviewer": reviewer_from_cookie(request.cookies.get(REVIEWER_COOKIE, "")),
+            **context,
+        },
+        status_code=status_code,
+        headers={"Cache-Control": "no-store", "Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff"},
+    )
+
+
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+"""The pages load only their own stylesheet: no script, no CDN, and forms only post here."""
+
+
+def _timeline_row(p: Point, c: store.ClaimRow, label: str | None, is_origin: bool) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "source": c.source,
+        "at": p.at,
+        "value": number(p.value) if p.value is not None else (c.date or "–"),
+        "interval": _interval(c),
+        "text": c.text,
+        "sentence": c.sentence,
+        "label": "this claim" if is_origin else (label or "linked through another claim").replace("_", " "),
+        "article_id": c.article_id,
+    }
