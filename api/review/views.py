@@ -9,11 +9,11 @@ from litestar import Request
 from litestar.response import Template
 from psycopg import AsyncConnection
 
-from api.review.auth import REVIEWER_COOKIE, reviewer_from_cookie, signed_in
+from api.review.auth import REVIEWER_COOKIE, Viewer, reviewer_from_cookie
 from api.review.chart import Point, number
-from claims import store, store_newsroom
+from api.review.why import gap_words, why
+from claims import store, store_newsroom, workflow
 from claims.models import STATUSES
-from claims.settings import Settings
 
 MAX_VERSION = 2**31 - 1
 """Conflict versions are PostgreSQL integers."""
@@ -27,11 +27,17 @@ class ReviewForm(msgspec.Struct, kw_only=True):
     reviewer: str = ""
     version: str = ""
     next: str = ""
+    csrf: str = ""
+    reason: str = ""
 
 
 class LoginForm(msgspec.Struct, kw_only=True):
     key: str = ""
     next: str = ""
+
+
+class TokenForm(msgspec.Struct, kw_only=True):
+    csrf: str = ""
 
 
 def _interval(c: store.ClaimRow) -> str:
@@ -96,10 +102,47 @@ async def _conflict_views(conn: AsyncConnection[Any], rows: list[store.ConflictR
                 "subject": r.subject,
                 "version": r.version,
                 "created_at": r.created_at,
+                "why": why(r.reason, "conflict", r.severity),
                 "claims": [_claim_view(c, starts.get(c.id), articles.get(c.article_id)) for c in pair],
             }
         )
     return views
+
+
+KIND_NAMES = {"conflict": "Conflict", "suggestion": "Suggestion", "different_scope": "Different scope"}
+
+
+async def queue_views(conn: AsyncConnection[Any], rows: list[workflow.QueueRow]) -> list[dict[str, Any]]:
+    """Queue items as the queue page shows them: both sentences with the figures marked, the "Why"
+    in words, who it is assigned to."""
+    claim_ids = [i for r in rows for i in (r.claim_a, r.claim_b)]
+    claims = await store.claims_by_ids(conn, claim_ids)
+    starts = await store_newsroom.sentence_starts(conn, claim_ids)
+    articles = await store.articles_by_ids(conn, sorted({c.article_id for c in claims.values()}))
+    return [
+        {
+            "key": f"{r.kind}:{r.id}",
+            "kind": r.kind,
+            "kind_name": KIND_NAMES.get(r.kind, r.kind),
+            "id": r.id,
+            "status": r.status,
+            "severity": r.severity,
+            "label": r.label,
+            "subject": r.subject,
+            "sources": sorted({r.source_a, r.source_b}),
+            "source_count": r.source_count,
+            "assignee": r.assignee,
+            "created_at": r.created_at,
+            "why": why(r.reason, r.label, r.severity),
+            "gap": gap_words(r.severity),
+            "claims": [
+                _claim_view(claims[i], starts.get(i), articles.get(claims[i].article_id))
+                for i in (r.claim_a, r.claim_b)
+                if i in claims
+            ],
+        }
+        for r in rows
+    ]
 
 
 def _version(raw: str) -> int | None:
@@ -110,13 +153,15 @@ def _version(raw: str) -> int | None:
     return int(raw)
 
 
-def _page(request: Request[Any, Any, Any], template: str, status_code: int = 200, **context: Any) -> Template:
-    settings: Settings = request.app.state.settings
+def _page(
+    request: Request[Any, Any, Any], viewer: Viewer, template: str, status_code: int = 200, **context: Any
+) -> Template:
     return Template(
         template_name=template,
         context={
-            "signed_in": signed_in(request, settings),
-            "keys_required": bool(settings.api_keys),
+            "viewer": viewer,
+            "signed_in": viewer.can_review,
+            "keys_required": viewer.keys_required,
             "statuses": STATUSES,
             "actions": REVIEW_ACTIONS,
             "reviewer": reviewer_from_cookie(request.cookies.get(REVIEWER_COOKIE, "")),
