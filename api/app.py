@@ -30,14 +30,14 @@ from api.errors import EXCEPTION_HANDLERS
 from api.querycheck import unknown_query_middleware
 from api.ratelimit import rate_limit_middleware
 from api.rendered import RenderCache
+from api.review.routes import review_router, static_files, template_config
 from api.routes.articles import ArticleController
-from api.routes.claims import ClaimController, claim_filters
+from api.routes.claims import ClaimController, TimelineController, claim_filters
 from api.routes.conflicts import ConflictController
 from api.routes.corrections import CorrectionController
 from api.routes.exports import ExportController
 from api.routes.ops import health, ready
 from api.routes.queue import QueueController
-from api.routes.review import TimelineController, review_router, static_files, template_config
 from api.routes.sources import SourceController
 from api.routes.users import UserController
 from api.routes.webhooks import WebhookController, webhook_lifespan

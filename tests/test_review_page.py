@@ -6,6 +6,7 @@ the page's access rules (key required for writes, no cross-site posts) and acces
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from typing import Any
@@ -179,17 +180,27 @@ def test_review_posts_need_a_key_and_the_same_origin(
     cookie = r.headers["set-cookie"]
     assert "HttpOnly" in cookie and "samesite=strict" in cookie.lower() and API_KEY not in cookie
     session = cookie.split(";")[0]
+    page = nanon.get(f"/review/conflicts/{navy_id}", headers={"Cookie": session}).text
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page)
+    assert csrf, "every form of a session carries its CSRF token"
+    form["csrf"] = csrf[1]
     r = nanon.post(
         f"/review/conflicts/{navy_id}",
         data=form,
         headers={"Cookie": session, "Origin": "https://evil.example"},
     )
     assert r.status_code == 403
+    r = nanon.post(f"/review/conflicts/{navy_id}", data={**form, "csrf": "0" * 40}, headers={"Cookie": session})
+    assert r.status_code == 403 and "expired" in r.text  # the session's cookie without its form token
     assert nclient.get(f"/v1/conflicts/{navy_id}").json()["status"] == "open"
     r = nanon.post(f"/review/conflicts/{navy_id}", data={**form, "version": "999"}, headers={"Cookie": session})
     assert r.status_code == 409 and "Reload" in r.text  # a stale form does not overwrite a review
     r = nanon.post(f"/review/conflicts/{navy_id}", data={**form, "status": "bogus"}, headers={"Cookie": session})
     assert r.status_code == 400
+    r = nanon.post(f"/review/conflicts/{navy_id}", data={**form, "note": ""}, headers={"Cookie": session})
+    assert r.status_code == 422  # a dismissal needs a reason or a note
+    forged = session[:-4] + ("0000" if not session.endswith("0000") else "1111")
+    assert "Sign out" not in nanon.get("/review", headers={"Cookie": forged}).text  # the MAC is checked
     assert nanon.get("/review/conflicts/987654").status_code == 404
     css = nanon.get("/static/review.css")
     assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from claims.timeline import MAX_Y_TICKS, Point, chart
+from api.review.chart import MAX_Y_TICKS, Point, chart
 from tests.conftest import API_KEY
 from tests.newsroom_fixtures import *  # noqa: F403
 from tests.newsroom_fixtures import claims_of, ingest, link, make_conflict, reset

@@ -68,4 +68,4 @@ def test_select_list_names_every_field_in_order() -> None:
     names = [part.rsplit(" AS ", 1)[1].strip('"') for part in claim_columns().split(", ")]
     assert tuple(names) == ClaimRow.__struct_fields__
     brief = claim_columns(brief=True)
-    assert "NULL::text AS \"published\"" in brief and "a.published" not in brief
+    assert 'NULL::text AS "published"' in brief and "a.published" not in brief

@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
+from api.review.chart import chart, number, points
 from claims.store import ClaimRow
-from claims.timeline import chart, number, points
 from tests.conftest import link
 from tests.newsroom_fixtures import *  # noqa: F403
 from tests.newsroom_fixtures import claims_of, ingest, reset

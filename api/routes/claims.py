@@ -5,18 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Controller, get
 from litestar.datastructures import State
 from litestar.params import FromQuery, QueryParameter
 from psycopg import AsyncConnection
 
 from api import schemas
-from api.deps import ArticleFilter, Cursor, Id, Limit, UpdatedSince
+from api.deps import ArticleFilter, Conn, Cursor, Id, Limit, UpdatedSince
 from api.errors import problems
+from api.review.chart import points
 from claims import store
 from claims.errors import NotFound
 from claims.models import Kind
-from claims.store import feed
+from claims.store import feed, newsroom
 
 PartialDate = Annotated[
     str | None, QueryParameter(description="YYYY, YYYY-MM or YYYY-MM-DD; on the claim's date or as-of date")
@@ -117,4 +119,54 @@ class ClaimController(Controller):
                 for m in matches
                 if m.other_id in found
             ],
+        )
+
+
+# --------------------------------------------------------------------------- JSON timeline
+
+
+class TimelinePoint(msgspec.Struct, kw_only=True):
+    at: str | None
+    """As-of date (partial ISO), else the article's publication date."""
+    claim: schemas.Claim
+
+
+class TimelineEdge(msgspec.Struct, kw_only=True):
+    claim_a: int
+    claim_b: int
+    label: str
+    score: float
+    reason: str
+
+
+class Timeline(msgspec.Struct, kw_only=True):
+    claim_id: int
+    kind: str
+    unit: str | None
+    subject: str | None
+    about: str | None
+    points: list[TimelinePoint]
+    """Sorted by date, then value."""
+    edges: list[TimelineEdge]
+
+
+class TimelineController(Controller):
+    path = "/claims"
+    tags = ["claims"]
+
+    @get("/{claim_id:int}/timeline", operation_id="GetClaimTimeline", responses=problems(400, 404))
+    async def get_timeline(self, claim_id: Id, conn: Conn) -> Timeline:
+        """The claim and every claim linked to it by matches (transitively, within its block), by as-of
+        date: what a chart of this measured thing over time needs, with the match labels between them."""
+        rows, edges = await newsroom.timeline(conn, claim_id)
+        by_id = {r.id: r for r in rows}
+        origin = by_id[claim_id]
+        return Timeline(
+            claim_id=claim_id,
+            kind=origin.kind,
+            unit=origin.unit,
+            subject=origin.subject,
+            about=origin.about,
+            points=[TimelinePoint(at=p.at, claim=schemas.claim_out(by_id[p.claim_id])) for p in points(rows)],
+            edges=[msgspec.convert(e, TimelineEdge, from_attributes=True) for e in edges],
         )

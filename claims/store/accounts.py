@@ -186,3 +186,17 @@ async def any_active_key(conn: AsyncConnection[Any]) -> bool:
     cur = await conn.execute("SELECT EXISTS (SELECT 1 FROM api_keys WHERE revoked_at IS NULL)")
     row = await cur.fetchone()
     return bool(row and row[0])
+
+
+async def active_key(conn: AsyncConnection[Any], prefix: str) -> tuple[bytes, Actor] | None:
+    """The stored hash of the unrevoked key with this prefix and its account, or None: what a
+    browser session made with that key is checked against (revoking the key ends the session)."""
+    cur = await conn.execute(
+        "SELECT k.hash, a.id, a.name, a.role FROM api_keys k JOIN accounts a ON a.id = k.account_id"
+        " WHERE k.prefix = %(prefix)s AND k.revoked_at IS NULL",
+        {"prefix": prefix},
+    )
+    row = await cur.fetchone()
+    if row is None:
+        return None
+    return bytes(row[0]), Actor(account_id=int(row[1]), name=str(row[2]), role=str(row[3]))

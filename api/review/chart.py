@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from claims import partialdate
+from claims import partialdate, rates
 from claims.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -236,3 +236,42 @@ def _date_ticks(d0: float, d1: float, x: Callable[[float], float]) -> list[Tick]
         i += 1
         month += 1
     return ticks
+
+
+class Converted(msgspec.Struct, frozen=True, kw_only=True):
+    """The points on one currency axis, and what was done to each figure not already in it."""
+
+    points: list[Point]
+    currency: str
+    notes: dict[int, str]
+    """Claim id -> how its figure was converted (the rate and its date), or why it was left off."""
+
+
+def one_currency(pts: Sequence[Point], units: dict[int, str | None], target: str) -> Converted:
+    """Money figures in other currencies converted into `target` at the ECB reference rate of
+    each point's own date (never one rate for every year), so a $130m figure is not drawn on a
+    euro axis as 130m euros. A figure with no rate for its currency or date keeps its place in
+    the table but gets no value on the chart, and its note says why."""
+    target = target.upper()
+    out: list[Point] = []
+    notes: dict[int, str] = {}
+    for p in pts:
+        unit = (units.get(p.claim_id) or "").upper()
+        if not unit or unit == target or p.value is None:
+            out.append(p)
+            continue
+        conv = rates.conversion(unit, target, p.at) if p.at else None
+        if conv is None:
+            why = f"no ECB reference rate for {unit} to {target}" + (f" at {p.at}" if p.at else " (no date)")
+            notes[p.claim_id] = f"not converted: {why}; left off the chart"
+            out.append(msgspec.structs.replace(p, value=None, low=None, high=None))
+            continue
+
+        factor = conv.rate
+
+        def f(x: float | None, r: float = factor) -> float | None:
+            return None if x is None else x * r
+
+        notes[p.claim_id] = f"{number(p.value)} {unit} = {number(f(p.value))} {target} at {rates.describe(conv)}"
+        out.append(msgspec.structs.replace(p, value=f(p.value), low=f(p.low), high=f(p.high)))
+    return Converted(points=out, currency=target, notes=notes)

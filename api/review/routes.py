@@ -1,0 +1,485 @@
+"""The review pages' HTML routes: the work queue with bulk actions, the conflicts, one conflict with
+its form, sign-in and the timeline. Server-rendered Jinja, plain HTML forms, no script (see
+`api/review/auth.py` for sign-in and CSRF)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote, unquote, urlencode
+
+from litestar import Controller, Request, Response, Router, get, post
+from litestar.datastructures import CacheControlHeader, Cookie, State
+from litestar.di import Provide
+from litestar.params import FromQuery, QueryParameter, URLEncodedBody
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.response import Redirect, Template
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from api.deps import Conn, Id, provide_conn
+from api.review.auth import COOKIE, REVIEWER_COOKIE, Viewer, _safe_next, form_refusal, reviewer_cookie, viewer_of
+from api.review.auth import sign_in as sign_in_with
+from api.review.chart import chart, one_currency, points
+from api.review.views import (
+    PAGE_SIZE,
+    LoginForm,
+    ReviewForm,
+    TokenForm,
+    _conflict_views,
+    _page,
+    _timeline_row,
+    _version,
+    queue_views,
+)
+from api.security import refuse_nul_path, refuse_unstorable_query
+from claims import store
+from claims.errors import ClaimsError, NotFound, StaleWrite
+from claims.models import STATUSES
+from claims.store import audit, newsroom, queue
+from claims.subjects import canonical
+
+FLASH_COOKIE = "claims_flash"
+QUEUE_STATUSES = ("open", "confirmed", "dismissed", "resolved", "accepted", "any")
+SEVERITIES = (
+    ("", "any gap"),
+    ("0.2", "clearly apart or more"),
+    ("0.5", "far apart or more"),
+    ("0.75", "very far apart"),
+)
+SORTS = (("severity", "most severe first"), ("date", "newest first"), ("sources", "most sources first"))
+DISMISS_REASONS = (
+    ("compatible", "The figures are compatible"),
+    ("different_scope", "They measure different things"),
+    ("different_subject", "They are about different subjects"),
+    ("duplicate", "A duplicate of another item"),
+    ("extraction_error", "A figure was extracted wrongly"),
+    ("not_newsworthy", "Not worth a fact-check"),
+    ("other", "Other (say why in the note)"),
+)
+BULK_ACTIONS = (
+    ("confirm", "Confirm"),
+    ("resolve", "Resolve"),
+    ("dismiss", "Dismiss"),
+    ("reopen", "Reopen"),
+    ("accept", "Accept"),
+    ("reject", "Reject"),
+    ("assign", "Assign to me"),
+    ("unassign", "Unassign"),
+)
+MAX_ITEMS = 500
+
+
+def _error(request: Request[Any, Any, Any], viewer: Viewer, status: int, message: str, **extra: Any) -> Template:
+    return _page(request, viewer, "review/error.html.j2", status_code=status, message=message, **extra)
+
+
+def _refused(request: Request[Any, Any, Any], viewer: Viewer, token: str, back: str) -> Template | None:
+    """The error page for a POST that may not write (cross-site, not signed in, read-only), else None."""
+    refusal = form_refusal(request, viewer, token)
+    if refusal is not None:
+        return _error(request, viewer, 403, refusal)
+    if viewer.actor is None:
+        login = f"/review/login?{urlencode({'next': back})}"
+        return _error(request, viewer, 401, "Sign in with your API key to review.", login=login)
+    if not viewer.can_review:
+        return _error(request, viewer, 403, f"{viewer.actor.name} has the {viewer.actor.role} role: it can read only.")
+    return None
+
+
+def _day(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _flash(response: Response[Any], message: str) -> Response[Any]:
+    """A one-shot message for the page the redirect leads to (a cookie, not the URL: nobody can
+    link to a page that shows a message of their choosing)."""
+    response.set_cookie(
+        FLASH_COOKIE, quote(message[:600], safe=""), httponly=True, samesite="strict", path="/review", max_age=60
+    )
+    return response
+
+
+class ReviewController(Controller):
+    path = "/review"
+    include_in_schema = False
+
+    @get("/", name="review")
+    async def conflicts(
+        self,
+        request: Request[Any, Any, Any],
+        conn: Conn,
+        status: Annotated[str, QueryParameter(max_length=20)] = "open",
+        subject: Annotated[str | None, QueryParameter(max_length=200)] = None,
+        source: Annotated[str | None, QueryParameter(max_length=200)] = None,
+        cursor: Annotated[str | None, QueryParameter(max_length=300)] = None,
+    ) -> Template:
+        """Conflicts, newest first and within one ingest the most severe first, with filters."""
+        viewer = await viewer_of(request, conn)
+        status_filter = status if status in STATUSES else None
+        filters = newsroom.ReviewFilters(
+            status=status_filter, subject=(subject or "").strip() or None, source=(source or "").strip() or None
+        )
+        page = await newsroom.review_queue(conn, filters, limit=PAGE_SIZE, cursor=cursor or None)
+        choices = await newsroom.filter_choices(conn)
+        query = {k: v for k, v in (("status", status), ("subject", subject), ("source", source)) if v}
+        older = f"/review?{urlencode({**query, 'cursor': page.next_cursor})}" if page.next_cursor else None
+        return _page(
+            request,
+            viewer,
+            "review/conflicts.html.j2",
+            conflicts=await _conflict_views(conn, page.items),
+            filters={
+                "status": status_filter or "all",
+                "subject": filters.subject or "",
+                "source": filters.source or "",
+            },
+            choices=choices,
+            older=older,
+            first_page=cursor is None,
+        )
+
+    @get("/queue", name="review-queue")
+    async def queue(
+        self,
+        request: Request[Any, Any, Any],
+        conn: Conn,
+        status: Annotated[str, QueryParameter(max_length=20)] = "open",
+        kind: Annotated[str, QueryParameter(max_length=20)] = "",
+        severity: Annotated[str, QueryParameter(max_length=10)] = "",
+        since: Annotated[str, QueryParameter(max_length=10)] = "",
+        until: Annotated[str, QueryParameter(max_length=10)] = "",
+        source: Annotated[str, QueryParameter(max_length=200)] = "",
+        subject: Annotated[str, QueryParameter(max_length=200)] = "",
+        assigned: Annotated[str, QueryParameter(max_length=10)] = "",
+        sort: Annotated[str, QueryParameter(max_length=10)] = "severity",
+        cursor: Annotated[str | None, QueryParameter(max_length=300)] = None,
+    ) -> Template:
+        """Everything that needs a person (open conflicts, suggestions, different_scope pairs), as
+        GET /v1/queue lists it, with its filters, one form for bulk actions and one note."""
+        viewer = await viewer_of(request, conn)
+        notices: list[str] = []
+        status = status if status in QUEUE_STATUSES else "open"
+        sort = sort if sort in queue.SORTS else "severity"
+        min_severity = next((float(v) for v, _ in SEVERITIES if v and v == severity), None)
+        since_day, until_day = _day(since), _day(until)
+        for raw, day in ((since, since_day), (until, until_day)):
+            if raw and day is None:
+                notices.append(f"{raw!r} is not a date (YYYY-MM-DD): that filter is ignored.")
+        searched = subject.strip()
+        resolved = canonical(searched) if searched else ""
+        if resolved and resolved.casefold() != searched.casefold():
+            notices.append(f"Subject {searched!r} is an alias of {resolved!r}: showing {resolved}.")
+        assignee = None
+        if assigned == "mine":
+            if viewer.actor is not None and viewer.actor.account_id is not None:
+                assignee = viewer.actor.account_id
+            else:
+                notices.append("Sign in with your own account to see the items assigned to you.")
+        filters = queue.QueueFilters(
+            status=None if status == "any" else status,
+            kind=kind if kind in queue.KINDS else None,
+            min_severity=min_severity,
+            since=since_day,
+            until=until_day,
+            source=source.strip() or None,
+            subject=resolved or None,
+            assigned_to=assignee,
+            unassigned=assigned == "none",
+            sort=sort,
+        )
+        try:
+            page = await queue.queue(conn, filters, limit=PAGE_SIZE, cursor=cursor or None)
+        except ClaimsError:  # a cursor from another list: start again
+            page = await queue.queue(conn, filters, limit=PAGE_SIZE)
+        query = {
+            "status": status,
+            "kind": filters.kind or "",
+            "severity": severity if min_severity is not None else "",
+            "since": since_day.isoformat() if since_day else "",
+            "until": until_day.isoformat() if until_day else "",
+            "source": source.strip(),
+            "subject": searched,
+            "assigned": assigned if assigned in ("mine", "none") else "",
+            "sort": sort,
+        }
+        here = "/review/queue?" + urlencode({k: v for k, v in query.items() if v})
+        more = f"{here}&{urlencode({'cursor': page.next_cursor})}" if page.next_cursor else None
+        flash = unquote(request.cookies.get(FLASH_COOKIE, ""), errors="replace")[:600]
+        template = _page(
+            request,
+            viewer,
+            "review/queue.html.j2",
+            items=await queue_views(conn, page.items),
+            filters=query,
+            here=here,
+            more=more,
+            first_page=cursor is None,
+            notices=notices,
+            flash=flash,
+            choices=await newsroom.filter_choices(conn),
+            queue_statuses=QUEUE_STATUSES,
+            kinds=queue.KINDS,
+            severities=SEVERITIES,
+            sorts=SORTS,
+            reasons=DISMISS_REASONS,
+            bulk_actions=BULK_ACTIONS,
+        )
+        if flash:
+            template.delete_cookie(FLASH_COOKIE, path="/review")
+        return template
+
+    @post("/queue", name="review-queue-act", status_code=303)
+    async def act(self, request: Request[Any, Any, Any], conn: Conn) -> Response[Any]:
+        """One action, with one note (and a reason for a dismissal), on the ticked items or on the
+        one item whose own button was pressed; every change is recorded under the signed-in account."""
+        viewer = await viewer_of(request, conn)
+        form = await request.form()
+        back = _safe_next(str(form.get("back") or "/review/queue"))
+        refused = _refused(request, viewer, str(form.get("csrf") or ""), back)
+        if refused is not None:
+            return refused
+        assert viewer.actor is not None
+        single = str(form.get("single") or "")
+        if single:
+            action, _sep, target = single.partition(":")
+            targets = [target]
+        else:
+            action = str(form.get("action") or "")
+            targets = [str(v) for v in form.getall("item")] if "item" in form else []
+        note = str(form.get("note") or "").strip() or None
+        reason = str(form.get("reason") or "") or None
+        if action not in queue.ACTIONS:
+            return _error(request, viewer, 400, "Choose an action.", back=back)
+        if not targets:
+            return _error(request, viewer, 400, "Tick at least one item first.", back=back)
+        if len(targets) > MAX_ITEMS or (note and (len(note) > 2000 or "\x00" in note)):
+            return _error(request, viewer, 400, "Too many items, or the note is too long.", back=back)
+        try:
+            if action == "dismiss":
+                queue.dismissal_note(reason, note)
+        except ClaimsError as exc:
+            return _error(request, viewer, 422, f"{exc}.", back=back)
+        assignee = viewer.actor.account_id if action == "assign" else None
+        if action == "assign" and assignee is None:
+            return _error(request, viewer, 422, "Only a named account can take items: sign in with yours.", back=back)
+        done, failed = 0, []
+        for target in targets:
+            kind, _sep, raw_id = target.partition(":")
+            if kind not in queue.KINDS or not (raw_id.isascii() and raw_id.isdigit() and len(raw_id) < 10):
+                failed.append(f"{target[:40]}: not a queue item")
+                continue
+            try:
+                await queue.apply(
+                    conn, viewer.actor, kind, int(raw_id), action, note=note, reason=reason, assignee=assignee
+                )
+            except ClaimsError as exc:
+                failed.append(f"{kind.replace('_', ' ')} {raw_id}: {exc}")
+                continue
+            done += 1
+        verb = dict(BULK_ACTIONS)[action].lower()
+        message = f"{verb.capitalize()}: {done} item{'' if done == 1 else 's'} done"
+        if failed:
+            message += f"; {len(failed)} not: " + "; ".join(failed[:3])
+        return _flash(Redirect(path=back, status_code=303), message + ".")
+
+    @get("/conflicts/{conflict_id:int}", name="review-conflict")
+    async def conflict(
+        self,
+        request: Request[Any, Any, Any],
+        conflict_id: Id,
+        conn: Conn,
+        saved: FromQuery[str | None] = None,
+    ) -> Template:
+        """One conflict with its review form and its history."""
+        viewer = await viewer_of(request, conn)
+        try:
+            row = await store.get_conflict(conn, conflict_id)
+        except NotFound:
+            return _page(request, viewer, "review/missing.html.j2", status_code=404, what=f"Conflict {conflict_id}")
+        (view,) = await _conflict_views(conn, [row])
+        history = await store.conflict_history(conn, conflict_id)
+        return _page(
+            request,
+            viewer,
+            "review/conflict.html.j2",
+            conflict=view,
+            history=history,
+            saved=saved in STATUSES and saved,
+        )
+
+    @post("/conflicts/{conflict_id:int}", name="review-submit", status_code=303)
+    async def submit(
+        self,
+        request: Request[Any, Any, Any],
+        conflict_id: Id,
+        data: URLEncodedBody[ReviewForm],
+        conn: Conn,
+    ) -> Response[Any]:
+        """Record a review as PATCH /v1/conflicts/{id} does: under the signed-in account, audited."""
+        viewer = await viewer_of(request, conn)
+        back = f"/review/conflicts/{conflict_id}"
+        refused = _refused(request, viewer, data.csrf, back)
+        if refused is not None:
+            return refused
+        assert viewer.actor is not None
+        if data.status not in STATUSES:
+            return _error(request, viewer, 400, "Choose a review action.")
+        if len(data.note) > 2000 or len(data.reviewer) > 200:
+            return _error(request, viewer, 400, "The note or name is too long.")
+        if "\x00" in data.note or "\x00" in data.reviewer:  # PostgreSQL text cannot hold NUL
+            return _error(request, viewer, 400, "The note or name has a NUL.")
+        if data.status == "dismissed":
+            try:
+                queue.dismissal_note(data.reason or None, data.note.strip() or None)
+            except ClaimsError as exc:
+                return _error(request, viewer, 422, f"{exc}.", back=back)
+        version = _version(data.version) if data.version.strip() else None
+        if data.version.strip() and version is None:
+            return _error(request, viewer, 400, "The form's version is invalid.")
+        typed = data.reviewer.strip()
+        reviewer = viewer.actor.name if viewer.named else (typed or None)
+        note = data.note.strip() or None
+        if data.status == "dismissed" and data.reason:
+            note = queue.dismissal_note(data.reason, note)
+        try:
+            async with conn.transaction():
+                before = await store.get_conflict(conn, conflict_id)
+                row = await store.review_conflict(
+                    conn,
+                    conflict_id,
+                    status=data.status,
+                    note=note,
+                    reviewer=reviewer,
+                    expected_version=version,
+                    account_id=viewer.actor.account_id,
+                )
+                await audit.record(
+                    conn, viewer.actor, "conflict.review", "conflict", conflict_id, before=before, after=row, note=note
+                )
+        except NotFound:
+            return _page(request, viewer, "review/missing.html.j2", status_code=404, what=f"Conflict {conflict_id}")
+        except StaleWrite:
+            message = "Someone reviewed this conflict after you opened it. Reload it and review again."
+            return _error(request, viewer, 409, message, back=back)
+        response: Response[Any] = Redirect(path=f"{back}?{urlencode({'saved': data.status})}", status_code=303)
+        if typed and not viewer.named:  # remember a typed name for the next form
+            response.set_cookie(
+                REVIEWER_COOKIE, reviewer_cookie(typed[:200]), httponly=True, samesite="strict", path="/review"
+            )
+        return response
+
+    @get("/login", name="review-login")
+    async def login_form(
+        self, request: Request[Any, Any, Any], conn: Conn, next: FromQuery[str | None] = None
+    ) -> Template:
+        viewer = await viewer_of(request, conn)
+        return _page(request, viewer, "review/login.html.j2", next=_safe_next(next), error=None)
+
+    @post("/login", name="review-login-submit", status_code=303)
+    async def login(
+        self, request: Request[Any, Any, Any], data: URLEncodedBody[LoginForm], state: State, conn: Conn
+    ) -> Response[Any]:
+        """Check the key, then set the session cookie (see `api/review/auth.py`)."""
+        viewer = await viewer_of(request, conn)
+        target = _safe_next(data.next)
+        refusal = form_refusal(request, Viewer(actor=None), "")  # no session yet: the Origin check
+        if refusal is not None:
+            return _error(request, viewer, 403, refusal)
+        if not viewer.keys_required:
+            return Redirect(path=target, status_code=303)
+        key = data.key.strip()
+        made = await sign_in_with(conn, state.settings, key) if 0 < len(key) <= 200 else None
+        if made is None:
+            return _page(
+                request, viewer, "review/login.html.j2", status_code=401, next=target, error="That key is not valid."
+            )
+        response: Response[Any] = Redirect(path=target, status_code=303)
+        response.set_cookie(
+            Cookie(
+                key=COOKIE,
+                value=made[0],
+                httponly=True,
+                samesite="strict",
+                secure=request.url.scheme == "https",
+                path="/review",
+                max_age=12 * 3600,
+            )
+        )
+        return response
+
+    @post("/logout", name="review-logout", status_code=303)
+    async def logout(
+        self, request: Request[Any, Any, Any], data: URLEncodedBody[TokenForm], conn: Conn
+    ) -> Response[Any]:
+        """End the session: the cookie is cleared (the key stays valid; revoke it to end every session)."""
+        viewer = await viewer_of(request, conn)
+        refusal = form_refusal(request, viewer, data.csrf)
+        if refusal is not None:
+            return _error(request, viewer, 403, refusal)
+        response: Response[Any] = Redirect(path="/review", status_code=303)
+        response.delete_cookie(COOKIE, path="/review")
+        return response
+
+    @get("/claims/{claim_id:int}/timeline", name="review-timeline")
+    async def timeline(self, request: Request[Any, Any, Any], claim_id: Id, conn: Conn) -> Template:
+        """Every claim linked to this one, by as-of date and value, so growth reads as growth; money
+        in other currencies converted to this claim's currency at each figure's own date."""
+        viewer = await viewer_of(request, conn)
+        try:
+            rows, edges = await newsroom.timeline(conn, claim_id)
+        except NotFound:
+            return _page(request, viewer, "review/missing.html.j2", status_code=404, what=f"Claim {claim_id}")
+        origin = next(r for r in rows if r.id == claim_id)
+        pts = points(rows)
+        notes: dict[int, str] = {}
+        if origin.kind == "money" and origin.unit:
+            converted = one_currency(pts, {r.id: r.unit for r in rows}, origin.unit)
+            pts, notes = converted.points, converted.notes
+        labels: dict[int, str] = {}
+        for e in edges:
+            for one, other in ((e.claim_a, e.claim_b), (e.claim_b, e.claim_a)):
+                if one == claim_id:
+                    labels[other] = e.label
+        by_id = {r.id: r for r in rows}
+        table = [_timeline_row(p, by_id[p.claim_id], labels.get(p.claim_id), p.claim_id == claim_id) for p in pts]
+        for row in table:
+            row["conversion"] = notes.get(row["id"])
+        return _page(
+            request,
+            viewer,
+            "review/timeline.html.j2",
+            origin=origin,
+            chart=chart(pts),
+            rows=table,
+            unit=origin.unit.upper() if origin.kind == "money" and origin.unit else origin.unit,
+            converted=bool(notes),
+        )
+
+
+# --------------------------------------------------------------------------- registration
+
+HERE = Path(__file__).resolve().parent.parent
+"""The `api` folder, where `templates/` and `static/` live."""
+
+review_router = Router(
+    path="/",
+    route_handlers=[ReviewController],
+    dependencies={"conn": Provide(provide_conn)},
+    guards=[refuse_unstorable_query],
+    include_in_schema=False,
+)
+"""The review pages, outside /v1 (HTML, not part of the REST contract)."""
+
+static_files = create_static_files_router(
+    path="/static",
+    directories=[HERE / "static"],
+    cache_control=CacheControlHeader(max_age=3600),
+    guards=[refuse_nul_path],
+)
+
+template_config = TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine)
