@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import spacy
 
-    from claims.extract import EXTRACTOR_VERSION, extract_many
+    from claims.extraction import EXTRACTOR_VERSION, extract_many
     from claims.nlp import get_nlp
     from claims.settings import Settings
 

@@ -9,7 +9,7 @@
      (`get_nlp`: the same model plus the claims_ rule components) over the same texts, rounds
      interleaved, best of each;
    - claim rules + frame: `_extraction` over the claims pipeline's Docs (frames and topic timed
-     apart by wrapping `frame_of` and `topic_of` as `claims.extract` calls them);
+     apart by wrapping `frame_of` and `topic_of` as `claims.extraction` calls them);
    - storage and matching: `store_article` of each article into a fresh embedded PostgreSQL,
      one after the other; `_match_new`, `_candidates` and `match_claims` and `embed` are wrapped
      with timers (exclusive times are reported: storage = store_article - _match_new, etc.).
@@ -149,8 +149,8 @@ def main(argv: list[str] | None = None) -> int:
 
     logging.getLogger("pgserver").setLevel(logging.WARNING)
 
-    # the modules themselves (`claims.extract` is also the name of a function of the package)
-    extract_mod = importlib.import_module("claims.extract")
+    # the modules themselves, to wrap their functions
+    extract_mod = importlib.import_module("claims.extraction")
     ingest_mod = importlib.import_module("claims.ingest")
     match_mod = importlib.import_module("claims.match")
     from benchmarks.gen_articles import generate

@@ -23,7 +23,7 @@ import msgspec
 from claims import duplicates, partialdate, store
 from claims.clean import clean_html, clean_text
 from claims.errors import InvalidInput
-from claims.extract import extract_many
+from claims.extraction import extract_many
 from claims.fetch import web_url
 from claims.lru import LRU
 from claims.match import BLOCK_WINDOW, CLAIM_CACHE_SIZE, block_key, block_keys, match_claims

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from claims.errors import InvalidInput
-from claims.extract import EXTRACTOR_VERSION, extract, extract_many
+from claims.extraction import EXTRACTOR_VERSION, extract, extract_many
 from claims.models import Extraction
 from claims.nlp import build_pipeline, get_nlp
 from claims.settings import PROJECT_ROOT

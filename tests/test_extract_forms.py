@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from claims.extract import extract
+from claims.extraction import extract
 from claims.models import Period
 from claims.units import to_canonical
 from tests.nlp_fixtures import find

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from claims.extract import extract
+from claims.extraction import extract
 
 if TYPE_CHECKING:
     from spacy.language import Language

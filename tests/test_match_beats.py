@@ -53,7 +53,7 @@ def _nlp() -> Any:
 
 
 def _extract(passage: dict[str, Any]) -> Any:
-    from claims.extract import extract
+    from claims.extraction import extract
 
     kwargs: dict[str, Any] = {"published": passage.get("published"), "nlp": _nlp()}
     if "title" in inspect.signature(extract).parameters:

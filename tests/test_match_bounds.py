@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
-from claims.extract import extract
+from claims.extraction import extract
 from claims.match import MAX_PAIRS_IN_ARTICLE
 from tools.eval.relations import match_corpus
 

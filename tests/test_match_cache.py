@@ -22,7 +22,7 @@ import pytest
 
 from benchmarks.gen_articles import generate
 from claims import cli, ingest, match, match_cues
-from claims.extract import extract
+from claims.extraction import extract
 from claims.match import block_key, match_claims
 from claims.models import ClaimRef, MatchResult
 from claims.nlp import get_nlp

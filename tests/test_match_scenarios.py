@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import pytest
 
-from claims.extract import extract
+from claims.extraction import extract
 from claims.match import block_key, match_claims
 from claims.models import ClaimRef, MatchResult
 from claims.nlp import get_nlp

@@ -36,9 +36,9 @@ from api.review.views import (
 from api.security import refuse_nul_path, refuse_unstorable_query
 from claims import store
 from claims.errors import ClaimsError, NotFound, StaleWrite
+from claims.frame.entities import canonical
 from claims.models import STATUSES
 from claims.store import audit, newsroom, queue
-from claims.subjects import canonical
 
 FLASH_COOKIE = "claims_flash"
 QUEUE_STATUSES = ("open", "confirmed", "dismissed", "resolved", "accepted", "any")

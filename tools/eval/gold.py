@@ -420,7 +420,7 @@ def summarise(articles: list[ArticleScore]) -> EvalReport:
 
 
 def _default_extractor(nlp: Language | None) -> Extractor:
-    from claims.extract import extract
+    from claims.extraction import extract
 
     def run(raw: str, published: str | None) -> Extraction:
         return extract(raw, published=published, nlp=nlp)
@@ -439,7 +439,7 @@ def evaluate(
     """Extract every gold article from its RAW text and score it (see docs/EVAL.md).
 
     `texts` maps file name to raw text, `manifest` file name to publication date. `extractor`
-    replaces `claims.extract.extract` (tests use a fake one).
+    replaces `claims.extraction.extract` (tests use a fake one).
     """
     run = extractor or _default_extractor(nlp)
     negatives: Mapping[str, Sequence[str]] = gold.get("negatives", {})

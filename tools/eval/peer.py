@@ -690,7 +690,7 @@ def _clean(text: str) -> str:
 
 def run_peer_cases(cases: Sequence[PeerCase], nlp: Language, *, batch_size: int = 64) -> Iterator[PeerOutcome]:
     """Extract all cases in one `extract_many` pass and judge each."""
-    from claims.extract import extract_many
+    from claims.extraction import extract_many
 
     items = [(_clean(c.input), c.published) for c in cases]
     for case, extraction in zip(cases, extract_many(nlp, items, batch_size=batch_size), strict=True):

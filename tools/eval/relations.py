@@ -110,7 +110,7 @@ def evaluate_relations(
     *,
     nlp: Language | None,
 ) -> RelationsReport:
-    from claims.extract import extract
+    from claims.extraction import extract
 
     order = list(gold["articles"])
     extractions = {f: extract(texts[f], published=manifest.get(f), nlp=nlp) for f in order}

@@ -1,0 +1,116 @@
+"""Named entities of a parsed doc: aliases, people's full names, nationalities.
+
+Aliases (capitals for governments, spelling variants of leaders' names) and regions are data:
+`claims/data/aliases.json`, read once.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+
+@functools.cache
+def _alias_data() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(resources.files("claims").joinpath("data", "aliases.json").read_text("utf-8"))
+    return data
+
+
+_ENTITY_LABELS = frozenset({"PERSON", "GPE", "ORG", "NORP", "LOC", "FAC"})
+
+
+NATIONALITIES: dict[str, str] = {
+    "japanese": "Japan",
+    "russian": "Russia",
+    "ukrainian": "Ukraine",
+    "chinese": "China",
+    "american": "United States",
+    "british": "United Kingdom",
+    "german": "Germany",
+    "french": "France",
+    "taiwanese": "Taiwan",
+    "korean": "South Korea",
+    "indian": "India",
+    "european": "European Union",
+}
+
+
+@functools.cache
+def aliases() -> dict[str, str]:
+    """Lowercased alias -> canonical name (`tokyo` -> `Japan`)."""
+    return {k.lower(): v for k, v in _alias_data()["aliases"].items()}
+
+
+@functools.cache
+def regions() -> dict[str, str]:
+    """Lowercased region -> the state that claims it (`hokkaido` -> `Japan`)."""
+    return {k.lower(): v for k, v in _alias_data().get("regions", {}).items()}
+
+
+def canonical(name: str, people: dict[str, str] | None = None) -> str:
+    """Resolve an alias (`Tokyo` -> `Japan`, `Zelensky` -> `Volodymyr Zelenskyy`)."""
+    s = re.sub(r"^(?:the|The)\s+", "", name.strip())
+    s = re.sub(r"(?:'s|’s|'|’)$", "", s).strip()
+    key = s.lower()
+    table = aliases()
+    if key in table:
+        return table[key]
+    if people and key in people:
+        full = people[key]
+        return table.get(full.lower(), full)
+    return s
+
+
+def people_of(doc: Doc) -> dict[str, str]:
+    """Surname -> full name for PERSON entities of two or more words in the document."""
+    out: dict[str, str] = {}
+    for ent in doc.ents:
+        if ent.label_ == "PERSON" and len(ent) >= 2 and all(t.is_alpha or t.text in "-." for t in ent):
+            out.setdefault(ent[-1].text.lower(), ent.text)
+            out.setdefault(ent[0].text.lower(), ent.text)  # `Ishiba Shigeru` order too
+    return out
+
+
+def entity_text(tok: Token) -> str | None:
+    """The whole entity a token is part of (a nationality as its state), or None."""
+    if tok.ent_type_ not in _ENTITY_LABELS:
+        return None
+    doc = tok.doc
+    start, end = tok.i, tok.i + 1
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    text = doc[start:end].text
+    if tok.ent_type_ == "NORP":
+        return NATIONALITIES.get(text.lower(), text)
+    return text
+
+
+def nationality(tok: Token) -> str | None:
+    """`Japanese` -> Japan (whether or not the NER tagged it), a GPE -> its name."""
+    if tok.lower_ in NATIONALITIES:
+        return NATIONALITIES[tok.lower_]
+    return entity_text(tok) if tok.ent_type_ in ("GPE", "NORP") else None
+
+
+def name_of(tok: Token) -> str | None:
+    """The entity a subject token stands for: itself, a possessor, or a nationality modifier."""
+    if (name := entity_text(tok)) is not None:
+        return name
+    for child in tok.children:
+        if child.dep_ == "poss" and (name := entity_text(child)):
+            return name
+    for child in tok.children:
+        if child.dep_ in ("compound", "amod") and (name := entity_text(child)):
+            return name
+    if tok.pos_ == "PROPN":  # a name the NER missed (`Kyiv`): the proper-noun compound
+        parts = [c for c in tok.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
+        return " ".join([*(c.text for c in parts), tok.text])
+    return None
