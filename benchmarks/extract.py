@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 def make_docs(n: int, window: int = 1500) -> list[tuple[str, str | None]]:
     """`n` (cleaned text, published) pairs cut from the seeds, varied by rotating paragraphs."""
-    from claims.clean import clean_text
+    from claims.text.clean import clean_text
 
     manifest = json.loads((ROOT / "seeds" / "manifest.json").read_text(encoding="utf-8"))
     chunks: list[tuple[str, str | None]] = []
@@ -82,8 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     import spacy
 
     from claims.extract import EXTRACTOR_VERSION, extract_many
-    from claims.nlp import get_nlp
     from claims.settings import Settings
+    from claims.text.nlp import get_nlp
 
     model = Settings().spacy_model
     bare = spacy.load(model)

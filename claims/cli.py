@@ -129,7 +129,7 @@ async def ingest_paths(settings: Settings, paths: Sequence[Path], source: str | 
     from tqdm import tqdm
 
     from claims import ingest
-    from claims.nlp import get_nlp
+    from claims.text.nlp import get_nlp
 
     entries = find_articles(paths, source)
     dsn = _dsn(settings)
@@ -342,7 +342,7 @@ def demo(settings: Settings, *, serve_api: bool = True) -> int:
 def evaluate(gold: Path, texts: Path, verbose: bool, settings: Settings, *, as_json: bool = False) -> int:
     from claims import evaluate as ev
     from claims.evaluate_relations import evaluate_relations, format_relations
-    from claims.nlp import get_nlp
+    from claims.text.nlp import get_nlp
 
     if _is_passages_corpus(gold):
         from claims.evaluate_dev import evaluate_dev, format_dev_report

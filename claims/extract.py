@@ -9,15 +9,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, NamedTuple
 
-from claims.clean import clean_html, clean_text
-from claims.components.common import SPAN_KEY
-from claims.dates import DateRef, earlier_time, part_period, resolve
 from claims.errors import InvalidInput
 from claims.frame import Topic, frame_of, measure_phrase, topic_of
 from claims.frame.measure import measure_words, subject_for
 from claims.models import Claim, Extraction, Frame, Period
-from claims.nlp import get_nlp
-from claims.partialdate import normalise_published, reference_day
 from claims.subjects import (
     about_of,
     attribution_of,
@@ -27,6 +22,12 @@ from claims.subjects import (
     people_of,
     subject_of,
 )
+from claims.text.clean import clean_html, clean_text
+from claims.text.components.common import SPAN_KEY
+from claims.text.dateresolve import earlier_time, resolve
+from claims.text.dates import DateRef, part_period
+from claims.text.nlp import get_nlp
+from claims.text.partialdate import normalise_published, reference_day
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator

@@ -30,8 +30,9 @@ from typing import TYPE_CHECKING, Any, Generic, LiteralString, TypeVar
 
 import msgspec
 
-from claims import partialdate, store
+from claims import store
 from claims.errors import InvalidInput
+from claims.text import partialdate
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence

@@ -434,7 +434,7 @@ _DIMENSION_FORMS: dict[str, str] = {
     "Megabit": "Mb",
     "Megabyte": "MB",
 }
-"""Recognizers unit name -> a form `claims.units.to_canonical` reads. `Ton` is read as the metric
+"""Recognizers unit name -> a form `claims.text.units.to_canonical` reads. `Ton` is read as the metric
 tonne, as the extractor reads `tons` (the specs' `Ton` is the unit's name, not a short ton)."""
 
 
@@ -454,7 +454,7 @@ def _dimension_skip(inp: str, text: str, unit: str) -> str | None:
 
 
 def _select_dimension(i: int, case: Mapping[str, Any]) -> _Selected:
-    from claims.units import to_canonical
+    from claims.text.units import to_canonical
 
     inp = str(case["Input"])
     results = list(case["Results"])
@@ -620,7 +620,7 @@ and shares; `29 years old` is none of them), so none may overlap an age span."""
 
 def _duration_matches(exp: PeerExpect, c: Claim) -> str | None:
     """The same value in the same unit, or the same number of days (`two decades` = 20 years)."""
-    from claims.synonyms import lexicon
+    from claims.text.synonyms import lexicon
 
     if c.kind != "duration":
         return f"kind {c.kind}"
@@ -683,7 +683,7 @@ def judge_case(case: PeerCase, extraction: Extraction) -> PeerOutcome:
 
 
 def _clean(text: str) -> str:
-    from claims.clean import clean_text
+    from claims.text.clean import clean_text
 
     return clean_text(text)
 
@@ -704,8 +704,8 @@ def peer_report(
 ) -> PeerReport:
     """Run the selected Recognizers-Text cases of `files` and collect pass rates per file."""
     if nlp is None:
-        from claims.nlp import get_nlp
         from claims.settings import Settings
+        from claims.text.nlp import get_nlp
 
         nlp = get_nlp(Settings().spacy_model)
     selected: dict[str, tuple[list[PeerCase], Counter[str], int]] = {}

@@ -15,9 +15,10 @@ from psycopg import sql
 from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 
-from claims import duplicates, partialdate
+from claims import duplicates
 from claims.errors import InvalidInput, NotFound, StaleWrite
 from claims.models import Claim, ClaimRef, Frame, MatchResult, Period
+from claims.text import partialdate
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence

@@ -6,8 +6,8 @@ import pytest
 
 from claims.evaluate import load_inputs
 from claims.evaluate_relations import _connected, _named, evaluate_relations, format_relations
-from claims.nlp import get_nlp
 from claims.settings import PROJECT_ROOT
+from claims.text.nlp import get_nlp
 
 GOLD = PROJECT_ROOT / "tests" / "gold" / "seeds.gold.json"
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from spacy.language import Language
 
-from claims.components.common import (
+from claims.text.components.common import (
     NAME_LABELS,
     SPAN_KEY,
     add_span,
@@ -25,8 +25,8 @@ from claims.components.common import (
     overlaps_any,
     taken,
 )
-from claims.currencies import ambiguous_family, country_mentions, resolve_family
-from claims.normalise import (
+from claims.text.currencies import ambiguous_family, country_mentions, resolve_family
+from claims.text.normalise import (
     QUALIFIER_PATTERN,
     ambiguous_codes,
     currency_code,
@@ -39,7 +39,7 @@ from claims.normalise import (
     postfix_symbols,
     qualifier_of,
 )
-from claims.numbers import (
+from claims.text.numbers import (
     BARE_FRACTIONS,
     DURATION_UNITS,
     FRACTIONS,
@@ -56,7 +56,7 @@ from claims.numbers import (
     singular,
     trie_pattern,
 )
-from claims.units import GLUED_ONLY, GLUED_PATTERN, UNIT_PATTERN, canonical_name, convert, unit_of, written_step
+from claims.text.units import GLUED_ONLY, GLUED_PATTERN, UNIT_PATTERN, canonical_name, convert, unit_of, written_step
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -317,7 +317,7 @@ class QuantityFinder:
                 span._.claims_unit = resolve_family(family, default, mentions)
 
     def _dimensions(self, doc: Doc, text: str, used: list[tuple[int, int]]) -> None:
-        """Physical quantities, converted to their dimension's canonical unit (`claims.units`)."""
+        """Physical quantities, converted to their dimension's canonical unit (`claims.text.units`)."""
         for m in self.quake.finditer(text):
             if overlaps_any(m.start(), m.end(), used):
                 continue
