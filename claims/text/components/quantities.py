@@ -23,9 +23,10 @@ from claims.text.components.common import (
     overlaps_any,
     taken,
 )
+from claims.text.components.durations import halves, merge_compounds
 from claims.text.components.figure_patterns import build_patterns
 from claims.text.components.shapes import dimensions, drop_anaphora, fractions, merge_bounds, shares, vague_amounts
-from claims.text.components.vetoes import counted, is_score, looks_like_year, plausible_number
+from claims.text.components.vetoes import counted, is_score, looks_like_year, plausible_number, pounds_are_weight
 from claims.text.currencies import ambiguous_family, country_mentions, resolve_family
 from claims.text.normalise import (
     currency_code,
@@ -38,10 +39,12 @@ from claims.text.numbers import (
     DURATION_UNITS,
     MEASURE_UNITS,
     WORD_NUMBER,
+    is_fraction_number,
     magnitude_of,
     parse_number,
     rounding_step,
 )
+from claims.text.units import canonical_name, convert, unit_of, written_step
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -105,9 +108,11 @@ class QuantityFinder:
         dimensions(self, doc, text, used)
         fractions(self, doc, text, used)
         shares(self, doc, text, used)
+        halves(self, doc, text, used)
         for m in self.patterns.pattern.finditer(text):
             self._figure(doc, text, m, used)
         vague_amounts(self, doc, text, used)
+        merge_compounds(doc, text)
         merge_bounds(doc, text)
         drop_anaphora(doc, text)
         if self._pending and SPAN_KEY in doc.spans:
@@ -250,6 +255,14 @@ class QuantityFinder:
         if minor:  # `50 cents` -> USD 0.50 (the article's dollar), `50p` -> GBP 0.50
             currency, mag = minor[0], mag * minor[1]
             family = ("dollar", "USD") if minor[0] == "USD" else None
+        if currency == "GBP" and (cur_word or "").lower().startswith("pound"):
+            if pounds_are_weight(text, start, end, mag):
+                lb = unit_of("lbs")
+                assert lb is not None
+                v = interval(number * mag, qualifier, rounding_step(n_text, mag) or written_step(n_text))
+                value, low, high = convert(v, lb)
+                self.add(doc, start, end, used, "quantity", value, low, high, qualifier, canonical_name(lb.dimension))
+                return
         if currency:
             step = rounding_step(n_text, mag)
             value, low, high = interval(number * mag, qualifier, step)
@@ -283,6 +296,8 @@ class QuantityFinder:
             value, low, high = interval(number * mag, qualifier, rounding_step(n_text, mag))
             self.add(doc, start, end + q.end("u"), used, "quantity", value, low, high, qualifier, unit)
             return
+        if mag == 1.0 and parse_number(n_text) < 1 and is_fraction_number(n_text):
+            return  # `3/4`, `½` with no unit after them: a share, a date or a score, not a count
         if mag == 1.0 and not g["qual"] and looks_like_year(n_text):
             return  # a bare year the date finder chose not to take: not a count either
         step = rounding_step(n_text, mag)

@@ -20,10 +20,12 @@ _NAME_NUMBER_BEFORE = re.compile(r"(?:\b(?:No|Nos|no|nos|Number|Art|Vol|Ch|Fig|p
 _NOT_A_COUNT_AFTER = re.compile(
     r"^(?:\s?(?:a\.m\.|p\.m\.|am|pm)(?![\w])|:\d|/\d|\s(?:plus|minus)\b|-(?:plus|minus)-"
     r"|\s?(?:GMT|UTC|BST|EST|EDT|PST|PDT|CET|CEST|IST|JST|o['’]clock|hours?\s(?:GMT|local))\b|\s?°"
-    r"|\s(?:most|least)\b"
+    r"|\s(?:most|least)\b|\s?(?:yo|y/o|y\.o\.)(?![\w/])"
     r"|-(?!fold\b|(?:year|month|week|day|hour|decade|minute)s?\b)\w)",
     re.IGNORECASE,
 )
+#: After `one`: a duration (`jailed for one year`), unlike `one day` (an idiom) or `one of`.
+_ONE_DURATION = re.compile(r"\s(?:hour|week|month|year|decade|century)\b")
 #: Before a number: an age (`aged 34`, `younger than 5`, `under the age of 18`).
 _AGE_BEFORE = re.compile(
     r"\b(?:aged?|ages|younger\sthan|older\sthan|under\sthe\sage\sof|over\sthe\sage\sof|the\sage\sof)\s$",
@@ -76,8 +78,8 @@ def plausible_number(
     if is_word_number(n_text):
         if n_text[:1].isupper() and not at_sentence_start(text, n_start):
             return False  # `Group of Seven`
-        if n_text.lower() == "one" and not (g["qual"] or mag_text):
-            return False  # `one day`, `one of`: too often not a figure
+        if n_text.lower() == "one" and not (g["qual"] or mag_text) and not _ONE_DURATION.match(text[end : end + 12]):
+            return False  # `one day`, `one of`: too often not a figure (`one week`, `one year`: durations)
         if n_text.lower() == "two" and not g["qual"] and _PAIR_BEFORE.search(text[max(0, start - 7) : start]):
             return False  # `the two countries`: the pair already named
     elif not g["qual"] and not mag_text:
@@ -161,3 +163,39 @@ def counted_from_parse(span: Span) -> str | None:
     if last.pos_ == "PROPN" or not last.lemma_:
         return singular(last.text)
     return last.lemma_.lower()
+
+
+#: Before `N pounds`: it is a weight (`weighed 7 pounds`, `a baby of 9 pounds`, `lost 20 pounds`).
+_WEIGHT_BEFORE = re.compile(
+    r"\b(?:weigh(?:s|ed|ing)?|weight|heavy|heavier|lighter|scales\sat|tipped\sthe\sscales"
+    r"|(?:lost|lose|loses|losing|gained|gain|gains|gaining|shed|sheds|shedding|put\son|puts\son)(?:\s\w+){0,2})"
+    r"(?:\s(?:in|at|by|out|only|just|about|around|roughly|almost|nearly|some|over|under|more\sthan|less\sthan"
+    r"|at\sleast|up\sto|an\sestimated))*\s$",
+    re.IGNORECASE,
+)
+#: After `N pounds`: `5 pounds of cocaine` is a weight, `5 million pounds of public money` is not.
+_WEIGHT_AFTER = re.compile(
+    r"^\s(?:of\s(?!(?:public|taxpayers|taxpayers['’]|funding|investment|money|cash|aid|spending|debt|savings|"
+    r"revenue|profit|losses|damage|support|extra|new|additional|government|state)\b)|in\sweight\b)",
+    re.IGNORECASE,
+)
+
+
+def pounds_are_weight(text: str, start: int, end: int, magnitude: float) -> bool:
+    """`N pounds` written with the word (never `£N`, never `pounds sterling`): a weight when its
+    context says so, else money.
+
+    Weight: a weighing word before it (`weighed 7 1/2 pounds`, `heavier by 3 pounds`), a word of
+    losing or gaining before an amount without a magnitude (`lost 20 pounds`; `lost 5 million
+    pounds` is money), or `of` and a material after it (`5 pounds of cocaine`; `of public money`
+    stays money). Money otherwise: news copy that names a currency word without a weight cue means
+    the currency (`fined 5 pounds`, `a 5 pounds ticket`).
+    """
+    before = text[max(0, start - 40) : start]
+    if _WEIGHT_AFTER.match(text[end : end + 40]):
+        return True
+    m = _WEIGHT_BEFORE.search(before)
+    if m is None:
+        return False
+    losing = re.match(r"(?i:lost|lose|loses|losing|gain|gained|gains|gaining|shed|put)", m.group(0).lstrip())
+    return not losing or magnitude == 1.0
