@@ -44,8 +44,8 @@ from api.routes.webhooks import WebhookController, webhook_lifespan
 from api.security import WRITE_METHODS, check_v1_request
 from api.serving import HostAllowList, allowed_hosts
 from claims import db, migrate
-from claims.nlp import get_nlp
 from claims.settings import Settings
+from claims.text.nlp import get_nlp
 
 log = logging.getLogger(__name__)
 

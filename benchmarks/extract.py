@@ -28,8 +28,8 @@ sys.path.insert(0, str(ROOT))
 
 def make_docs(n: int, window: int = 1500) -> list[tuple[str, str | None]]:
     """`n` (cleaned text, published) pairs cut from the seeds, varied by rotating paragraphs."""
-    from claims.clean import clean_text
     from claims.manifest import read_manifest
+    from claims.text.clean import clean_text
 
     chunks: list[tuple[str, str | None]] = []
     for art in read_manifest(ROOT / "seeds").articles:
@@ -81,8 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     import spacy
 
     from claims.extraction import EXTRACTOR_VERSION, extract_many
-    from claims.nlp import get_nlp
     from claims.settings import Settings
+    from claims.text.nlp import get_nlp
 
     model = Settings().spacy_model
     bare = spacy.load(model)

@@ -74,7 +74,7 @@ _NEAR_MONTH = re.compile(rf"(?:{_MONTHS})\s*$|^\s*(?:{_MONTHS})")
 
 def seed_paragraphs() -> list[list[str]]:
     """Cleaned paragraphs of each seed (long enough to say something)."""
-    from claims.clean import clean_text
+    from claims.text.clean import clean_text
 
     manifest = json.loads((ROOT / "seeds" / "manifest.json").read_text(encoding="utf-8"))
     out = []

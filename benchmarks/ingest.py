@@ -38,7 +38,7 @@ import asyncio, json, sys, time
 from pathlib import Path
 from claims.settings import Settings
 from claims import cli
-from claims.nlp import get_nlp
+from claims.text.nlp import get_nlp
 import claims.embed
 settings = Settings.from_env()
 get_nlp(settings.spacy_model)

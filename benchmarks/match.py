@@ -50,7 +50,7 @@ from claims import match, match_cues
 from claims.embed import model
 from claims.match import BLOCK_WINDOW, block_keys, match_claims
 from claims.models import Claim, ClaimRef, Frame, Kind
-from claims.synonyms import _canonicalise
+from claims.text.synonyms import _canonicalise
 
 ROOT = Path(__file__).resolve().parents[1]
 WIDTHS = (10, 9, 9, 9, 8, 8, 9, 10)

@@ -158,9 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     from claims.cli import collect_articles
     from claims.embed import model
     from claims.lru import LRU
-    from claims.nlp import get_nlp
-    from claims.partialdate import normalise_published
     from claims.settings import Settings
+    from claims.text.nlp import get_nlp
+    from claims.text.partialdate import normalise_published
 
     settings = Settings.from_env()
     model()  # loaded once per process, before the clock (as in a batch job)

@@ -114,7 +114,7 @@ async def ingest_paths(settings: Settings, paths: Sequence[Path], source: str | 
     from tqdm import tqdm
 
     from claims import ingest
-    from claims.nlp import get_nlp
+    from claims.text.nlp import get_nlp
 
     entries = find_articles(paths, source)
     dsn = _dsn(settings)

@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING
 
 from claims import rates
 from claims.errors import InvalidInput
-from claims.partialdate import bounds, overlaps
-from claims.synonyms import lexicon
+from claims.text.partialdate import bounds, overlaps
+from claims.text.synonyms import lexicon
 from claims.tolerance import Span, date_severity, overlap, span, value_severity
 
 if TYPE_CHECKING:

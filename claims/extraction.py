@@ -9,9 +9,6 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from claims.clean import clean_html, clean_text
-from claims.components.common import SPAN_KEY
-from claims.dates import DateRef, resolve
 from claims.errors import InvalidInput
 from claims.frame.attribute import attribute_of, counted_phrase_end
 from claims.frame.clauses import clause_tokens, context_of
@@ -21,8 +18,11 @@ from claims.frame.scope import date_is_claim, earlier_as_of, period_of, scope_fo
 from claims.frame.subjects import attribution_of, subject_of
 from claims.frame.topic import Topic, topic_of
 from claims.models import Claim, Extraction, Period
-from claims.nlp import get_nlp
-from claims.partialdate import normalise_published, reference_day
+from claims.text.clean import clean_html, clean_text
+from claims.text.components.common import SPAN_KEY
+from claims.text.dateresolve import resolve
+from claims.text.nlp import get_nlp
+from claims.text.partialdate import normalise_published, reference_day
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
 
     from claims.settings import Settings
+    from claims.text.dates import DateRef
 
 EXTRACTOR_VERSION = "rules-4"
 

@@ -20,14 +20,15 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from claims import duplicates, partialdate, store
-from claims.clean import clean_html, clean_text
+from claims import duplicates, store
 from claims.errors import InvalidInput
 from claims.extraction import extract_many
 from claims.fetch import web_url
 from claims.lru import LRU
 from claims.match import BLOCK_WINDOW, CLAIM_CACHE_SIZE, block_key, block_keys, match_claims
 from claims.models import ArticleIn, ClaimRef, Extraction, IngestResult
+from claims.text import partialdate
+from claims.text.clean import clean_html, clean_text
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, Iterable, Iterator, Sequence
@@ -127,7 +128,7 @@ def analyse(nlp: Language, prepared: Iterable[Prepared], *, n_process: int = 1) 
 
 def _extract_chunk(model: str, items: list[tuple[str, str | None, str | None]], batch_size: int) -> bytes:
     """Worker side of `analyse_parallel`: the whole extraction, returned as msgpack."""
-    from claims.nlp import get_nlp
+    from claims.text.nlp import get_nlp
 
     nlp = get_nlp(model)  # already built in the parent when forked; built once per worker otherwise
     return msgspec.msgpack.encode(list(extract_many(nlp, items, batch_size=batch_size)))

@@ -44,8 +44,8 @@ from rapidfuzz import fuzz, process
 from claims.compare import compare
 from claims.errors import InvalidInput
 from claims.models import MatchResult
-from claims.partialdate import bounds
-from claims.synonyms import CueKind, Cues, Lexicon, lexicon
+from claims.text.partialdate import bounds
+from claims.text.synonyms import CueKind, Cues, Lexicon, lexicon
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from claims.errors import InvalidInput
-from claims.partialdate import bounds
+from claims.text.partialdate import bounds
 
 if TYPE_CHECKING:
     from currency_converter import CurrencyConverter

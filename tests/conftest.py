@@ -19,8 +19,8 @@ import pytest
 import uvicorn
 
 from claims import db, migrate
-from claims.nlp import get_nlp
 from claims.settings import PROJECT_ROOT, Settings
+from claims.text.nlp import get_nlp
 from tests.nlp_fixtures import MODEL
 
 if TYPE_CHECKING:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from claims.clean import clean_html, clean_text
+from claims.text.clean import clean_html, clean_text
 
 ARTICLE = "Japan has provided 11 billion euros in aid to Ukraine."
 

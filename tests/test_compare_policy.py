@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 from claims.compare import compare, coverage_of, is_monotone
 from claims.models import Claim, ClaimRef, Period
-from claims.normalise import currency_code, interval, qualifier_of
-from claims.numbers import magnitude_of, parse_number, rounding_step
 from claims.rates import conversion, describe, rate
+from claims.text.normalise import currency_code, interval, qualifier_of
+from claims.text.numbers import magnitude_of, parse_number, rounding_step
 
 _FIG = re.compile(
     r"^(?P<q>more than|at least|about|around|nearly|some|roughly|an estimated|less than|up to|over|under)?\s*"

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from claims.dates import DATE_PATTERN, ref_from_match, resolve, span_of
+from claims.text.dateresolve import resolve
+from claims.text.dates import DATE_PATTERN, ref_from_match, span_of
 
 PATTERN = re.compile(DATE_PATTERN)
 
@@ -91,7 +92,7 @@ def test_resolve(ref: dict[str, object], published: str | None, hint: int | None
 
 
 def test_relative_months_resolve_against_the_reference() -> None:
-    from claims.dates import resolve
+    from claims.text.dateresolve import resolve
 
     assert resolve({"month": 6, "rel": "month:6:next"}, "2016-11-07") == "2017-06"
     assert resolve({"month": 9, "rel": "month:9:last"}, "2016-11-07") == "2016-09"

@@ -208,8 +208,8 @@ def test_gold_copy_matches_the_seed_texts() -> None:
 @pytest.mark.model
 def test_seed_scores_meet_project_targets() -> None:
     """The real extractor on the five seed articles: the figures the project commits to."""
-    from claims.nlp import get_nlp
     from claims.settings import Settings
+    from claims.text.nlp import get_nlp
 
     gold, texts, manifest = load_inputs(GOLD, SEEDS)
     report = evaluate(gold, texts, manifest, nlp=get_nlp(Settings().spacy_model))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from claims.nlp import get_nlp
 from claims.settings import PROJECT_ROOT
+from claims.text.nlp import get_nlp
 from tools.eval.gold import load_inputs
 from tools.eval.relations import _connected, _named, evaluate_relations, format_relations
 

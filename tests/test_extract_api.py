@@ -10,8 +10,8 @@ import pytest
 from claims.errors import InvalidInput
 from claims.extraction import EXTRACTOR_VERSION, extract, extract_many
 from claims.models import Extraction
-from claims.nlp import build_pipeline, get_nlp
 from claims.settings import PROJECT_ROOT
+from claims.text.nlp import build_pipeline, get_nlp
 from tests.nlp_fixtures import MODEL
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from claims.extraction import extract
 from claims.models import Period
-from claims.units import to_canonical
+from claims.text.units import to_canonical
 from tests.nlp_fixtures import find
 
 if TYPE_CHECKING:
@@ -206,7 +206,7 @@ def test_from_to_after_a_change_verb_is_two_levels(
 
 def test_change_signal_is_set_on_the_span(blank_nlp: Language) -> None:
     """The first figure of `<verb> X to Y` carries `Span._.claims_change` for the frame code."""
-    from claims.components.common import SPAN_KEY
+    from claims.text.components.common import SPAN_KEY
 
     doc = blank_nlp("The index fell 0.4 per cent to 4,120.")
     spans = sorted(doc.spans[SPAN_KEY], key=lambda s: s.start_char)

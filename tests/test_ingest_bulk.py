@@ -18,8 +18,8 @@ import pytest
 
 from benchmarks.gen_articles import generate
 from claims import cli, ingest
-from claims.nlp import get_nlp
 from claims.settings import Settings
+from claims.text.nlp import get_nlp
 from tests.conftest import truncate_all
 
 pytestmark = pytest.mark.model

@@ -46,8 +46,8 @@ def figure_span(text: str, figure: list[Any]) -> tuple[int, int] | None:
 # -- running the project's pipeline (kept thin: adapt here if extract/match_corpus change) ------
 @cache
 def _nlp() -> Any:
-    from claims.nlp import get_nlp
     from claims.settings import Settings
+    from claims.text.nlp import get_nlp
 
     return get_nlp(Settings.from_env().spacy_model)
 

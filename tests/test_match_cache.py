@@ -25,8 +25,8 @@ from claims import cli, ingest, match, match_cues
 from claims.extraction import extract
 from claims.match import block_key, match_claims
 from claims.models import ClaimRef, MatchResult
-from claims.nlp import get_nlp
-from claims.synonyms import lexicon
+from claims.text.nlp import get_nlp
+from claims.text.synonyms import lexicon
 from tests.test_match_scenarios import SCENARIOS
 
 if TYPE_CHECKING:

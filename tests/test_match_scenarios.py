@@ -18,7 +18,7 @@ import pytest
 from claims.extraction import extract
 from claims.match import block_key, match_claims
 from claims.models import ClaimRef, MatchResult
-from claims.nlp import get_nlp
+from claims.text.nlp import get_nlp
 
 # the frame judge's score components, and the event-cue judge's (claims/match_cues.py)
 _FRAME_SCORES = {"measure", "similarity", "words", "story"}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from claims.normalise import currency_code, interval, qualifier_of
-from claims.numbers import magnitude_of, parse_number, rounding_step, singular
+from claims.text.normalise import currency_code, interval, qualifier_of
+from claims.text.numbers import magnitude_of, parse_number, rounding_step, singular
 
 
 @pytest.mark.parametrize(
@@ -203,7 +203,7 @@ def test_currency_code_forms(token: str, code: str | None) -> None:
 def test_trie_pattern_matches_exactly_its_words() -> None:
     import re
 
-    from claims.numbers import trie_pattern
+    from claims.text.numbers import trie_pattern
 
     words = ["more than", "more than or equal to", "over", "at least"]
     pat = re.compile(trie_pattern(words))

@@ -154,8 +154,8 @@ def test_judge_case_requires_overlap_and_value() -> None:
 
 @pytest.fixture(scope="module")
 def report() -> PeerReport:
-    from claims.nlp import get_nlp
     from claims.settings import Settings
+    from claims.text.nlp import get_nlp
 
     return peer_report(get_nlp(Settings().spacy_model))
 

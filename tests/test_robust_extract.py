@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from claims import extract
 from claims.models import KINDS, QUALIFIERS
-from claims.nlp import get_nlp
 from claims.settings import Settings
+from claims.text.nlp import get_nlp
 
 pytestmark = [pytest.mark.model, pytest.mark.filterwarnings("ignore::hypothesis.errors.NonInteractiveExampleWarning")]
 

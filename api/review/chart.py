@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from claims import partialdate, rates
+from claims import rates
 from claims.errors import InvalidInput
+from claims.text import partialdate
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence

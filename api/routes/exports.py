@@ -24,9 +24,10 @@ from api.claimreview import encode as claimreview_json
 from api.claimreview import published_review
 from api.deps import ArticleFilter, Severity
 from api.errors import problems
-from claims import export, partialdate, store
+from claims import export, store
 from claims.models import Kind, Status
 from claims.store import corrections
+from claims.text import partialdate
 
 CSV = "text/csv"
 """Litestar adds `; charset=utf-8` to every text/* type itself (it was sent twice when given here)."""

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from claims.frame.names import entity_key
 from claims.frame.topic import TOPIC_LABELS, Topic
 from claims.models import Frame
-from claims.units import dimension_of_unit
+from claims.text.units import dimension_of_unit
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

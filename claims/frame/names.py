@@ -34,7 +34,7 @@ def entity_key(name: str | None) -> str | None:
         return None
     short = text.strip().removeprefix("the ")
     if len(short) <= 6:  # abbreviations only ("US", "U.K.", "EU"); capitals are places, not aliases
-        from claims.synonyms import lexicon
+        from claims.text.synonyms import lexicon
 
         canonical = lexicon().canonical_subject(short)
         if canonical and canonical.casefold() != short:

@@ -7,9 +7,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, NamedTuple
 
-from claims.dates import DateRef, earlier_time, part_period, resolve
 from claims.frame.clauses import governing_verb
 from claims.models import Period
+from claims.text.dateresolve import earlier_time, resolve
+from claims.text.dates import DateRef, part_period
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token

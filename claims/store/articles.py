@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING, Any, LiteralString
 from psycopg import sql
 from psycopg.rows import class_row
 
-from claims import duplicates, partialdate
+from claims import duplicates
 from claims.errors import NotFound
 from claims.store.paging import decode_cursor, keyset_page
 from claims.store.rows import ArticleRow, Page, SourceRow
+from claims.text import partialdate
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

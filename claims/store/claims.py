@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING, Any, LiteralString
 
 import msgspec
 
-from claims import partialdate
 from claims.errors import InvalidInput, NotFound
 from claims.store.paging import decode_cursor, keyset_page
 from claims.store.rows import ClaimRow, Page, T, claim_columns, fast_row
+from claims.text import partialdate
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence

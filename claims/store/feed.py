@@ -28,12 +28,13 @@ from typing import TYPE_CHECKING, Any, Generic, LiteralString, TypeVar
 
 import msgspec
 
-from claims import partialdate, store
+from claims import store
 from claims.errors import InvalidInput
 from claims.store.articles import ARTICLE_SELECT
 from claims.store.claims import CLAIM_SELECT_BRIEF
 from claims.store.conflicts import CONFLICT_BRIEF_COLUMNS, CONFLICT_BRIEF_FROM
 from claims.store.paging import decode_opaque, encode_opaque
+from claims.text import partialdate
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence

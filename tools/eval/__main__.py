@@ -52,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _docs(settings: Settings, gold: Path, texts: Path | None, verbose: bool, doc: Path | None) -> int:
     """The seeds' extraction report and the peer suites, written into docs/EVAL.md when asked."""
-    from claims.nlp import get_nlp
+    from claims.text.nlp import get_nlp
 
     gold_doc, raw, manifest = load_inputs(gold, texts)
     report = evaluate(gold_doc, raw, manifest, nlp=get_nlp(settings.spacy_model))
@@ -63,7 +63,7 @@ def _docs(settings: Settings, gold: Path, texts: Path | None, verbose: bool, doc
 
 
 def _peer(settings: Settings, verbose: bool, doc: Path | None) -> int:
-    from claims.nlp import get_nlp
+    from claims.text.nlp import get_nlp
     from tools.eval.peer import format_peer_report, peer_report, skip_reason_table
 
     preport = peer_report(get_nlp(settings.spacy_model))

@@ -381,7 +381,7 @@ def normalise_subject(subject: str) -> str:
 
 
 def _default_canonical(subject: str) -> str | None:
-    from claims.synonyms import lexicon
+    from claims.text.synonyms import lexicon
 
     return lexicon().canonical_subject(subject)
 
@@ -665,7 +665,7 @@ def _sent(c: StoredClaim | None) -> str:
 
 def evaluate_dev(path: str | Path, settings: Settings, nlp: Language | None = None) -> DevReport:
     """Load the corpus, ingest it into a fresh database, score it; `seconds` is the whole run."""
-    from claims.nlp import get_nlp
+    from claims.text.nlp import get_nlp
 
     started = time.perf_counter()
     corpus = load_corpus(path)

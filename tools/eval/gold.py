@@ -181,8 +181,8 @@ def check_normalisation(gold: Mapping[str, Any], pred: Claim) -> str | None:
         return f"date {got_date!r} != {want!r}"
     qual = gold.get("qualifier", "exact")
     if gold.get("kind") == "quantity":
-        # quantities are stored in their dimension's canonical unit (claims.units): so is the gold
-        from claims.units import to_canonical
+        # quantities are stored in their dimension's canonical unit (claims.text.units): so is the gold
+        from claims.text.units import to_canonical
 
         keys = ("value", "low", "high")
         conv = to_canonical(tuple(_num(gold.get(k)) for k in keys), gold.get("unit"))

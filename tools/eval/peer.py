@@ -83,10 +83,10 @@ SKIP_REASONS: dict[str, str] = {
     "`half year`, `a fortnight`, `a couple of days`): the selection is numeric durations",
     "shorthand-unit": "time units abbreviated or glued to the number (`3h`, `3 hrs`, `3 min`, "
     "`123.45 sec`, `3day`, `3-min`): chat shorthand; news copy spells units of time out",
-    "seconds": "durations in seconds: timings (race times, delays), outside the extractor's "
-    "duration units (minutes to centuries)",
-    "compound-duration": "several units or number parts joined in one duration (`1 year 1 month "
-    "21 days`, `an hour and a half`, `two and a half hours`, `twenty and four hours`)",
+    "seconds": "durations in seconds written in shorthand (`123.45 sec`); `3.5 seconds` is run",
+    "compound-duration": "number parts joined in ways news copy does not write (`twenty and four "
+    "hours`, `an hour and half`, `2 days 1 month`); `an hour and a half`, `two and a half hours` "
+    "and descending compounds (`1 year 1 month 21 days`, judged in days) are run",
 }
 
 _UNIT_ISO: dict[str, tuple[str, ...]] = {
@@ -434,7 +434,7 @@ _DIMENSION_FORMS: dict[str, str] = {
     "Megabit": "Mb",
     "Megabyte": "MB",
 }
-"""Recognizers unit name -> a form `claims.units.to_canonical` reads. `Ton` is read as the metric
+"""Recognizers unit name -> a form `claims.text.units.to_canonical` reads. `Ton` is read as the metric
 tonne, as the extractor reads `tons` (the specs' `Ton` is the unit's name, not a short ton)."""
 
 
@@ -454,7 +454,7 @@ def _dimension_skip(inp: str, text: str, unit: str) -> str | None:
 
 
 def _select_dimension(i: int, case: Mapping[str, Any]) -> _Selected:
-    from claims.units import to_canonical
+    from claims.text.units import to_canonical
 
     inp = str(case["Input"])
     results = list(case["Results"])
@@ -504,6 +504,26 @@ _FULL_TIME_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", 
 _DIGITS_OR_WORDS = re.compile(r"\d|" + _NUMWORD)
 
 
+_TIMEX_DAYS = {"Y": 365.25, "M": 30.44, "W": 7.0, "D": 1.0}
+
+
+def _compound_days(timex: str) -> float | None:
+    """`P1Y1M21D` -> its length in days."""
+    parts = re.findall(r"([\d.]+)([YMWD])", timex)
+    if not re.fullmatch(r"P(?:[\d.]+[YMWD])+", timex) or len(parts) < 2:
+        return None
+    return sum(float(n) * _TIMEX_DAYS[u] for n, u in parts)
+
+
+def _descending(text: str) -> bool:
+    """The units of a compound are written largest first (`1 year 1 month`, not `2 days 1 month`)."""
+    ranks = [_RANK[w.removesuffix("s")] for w in re.findall(r"[a-z]+", text) if w.removesuffix("s") in _RANK]
+    return len(ranks) > 1 and ranks == sorted(ranks)
+
+
+_RANK = {"year": 0, "month": 1, "week": 2, "day": 3}
+
+
 def _select_duration(i: int, case: Mapping[str, Any]) -> _Selected:
     inp = str(case["Input"])
     published = _published(case)
@@ -516,21 +536,30 @@ def _select_duration(i: int, case: Mapping[str, Any]) -> _Selected:
     for r in results:
         text = str(r["Text"])
         timex = str((r.get("Value") or {}).get("Timex", ""))
+        low = text.lower()
         m = re.fullmatch(r"P(T?)([\d.]+)([YMWDHS])", timex)
         if m is None:
-            return None, "compound-duration" if re.fullmatch(r"PT?([\d.]+[A-Z])+", timex) else "no-number"
-        low = text.lower()
-        if re.search(r"\band\b", low):
+            days = _compound_days(timex) if re.fullmatch(r"[\w\s]+", low) and _descending(low) else None
+            if days is None or not _DIGITS_OR_WORDS.search(low):
+                return None, "compound-duration" if re.fullmatch(r"PT?([\d.]+[A-Z])+", timex) else "no-number"
+            s, e = _span(inp, r, end_inclusive=False)
+            expects.append(PeerExpect(text=text, start=s, end=e, value=days, units=("day",)))
+            continue
+        # `an hour and a half`, `two and a half hours`, `half an hour`: halves news copy writes
+        halves = re.fullmatch(
+            r"an? (?:hour|day|week|month|year) and a half|\w+ and a half \w+|half (?:an hour|a \w+)", low
+        )
+        if re.search(r"\band\b", low) and not halves:
             return None, "compound-duration"
-        if not _DIGITS_OR_WORDS.search(low) or re.search(r"\bhalf\b", low):
+        if (not _DIGITS_OR_WORDS.search(low) or re.search(r"\bhalf\b", low)) and not halves:
             return None, "no-number"
         unit = (_TIMEX_TIME_UNITS if m.group(1) else _TIMEX_UNITS)[m.group(3)]
-        written = re.search(r"([a-z]+)\s*$", text.lower())
+        written = re.search(r"([a-z]+)\s*$", low.removesuffix(" and a half"))
         if written is None or written.group(1).removesuffix("s") not in _FULL_TIME_UNITS:
             return None, "shorthand-unit"
         if re.search(r"\d[a-z]|\d-[a-z]+$", text.lower()) and written.group(1) not in ("minutes", "hours"):
             return None, "shorthand-unit"
-        if unit == "second":
+        if unit == "second" and not low.endswith(("second", "seconds")):
             return None, "seconds"
         s, e = _span(inp, r, end_inclusive=False)
         expects.append(PeerExpect(text=text, start=s, end=e, value=float(m.group(2)), units=(unit,)))
@@ -620,7 +649,7 @@ and shares; `29 years old` is none of them), so none may overlap an age span."""
 
 def _duration_matches(exp: PeerExpect, c: Claim) -> str | None:
     """The same value in the same unit, or the same number of days (`two decades` = 20 years)."""
-    from claims.synonyms import lexicon
+    from claims.text.synonyms import lexicon
 
     if c.kind != "duration":
         return f"kind {c.kind}"
@@ -683,7 +712,7 @@ def judge_case(case: PeerCase, extraction: Extraction) -> PeerOutcome:
 
 
 def _clean(text: str) -> str:
-    from claims.clean import clean_text
+    from claims.text.clean import clean_text
 
     return clean_text(text)
 
@@ -704,8 +733,8 @@ def peer_report(
 ) -> PeerReport:
     """Run the selected Recognizers-Text cases of `files` and collect pass rates per file."""
     if nlp is None:
-        from claims.nlp import get_nlp
         from claims.settings import Settings
+        from claims.text.nlp import get_nlp
 
         nlp = get_nlp(Settings().spacy_model)
     selected: dict[str, tuple[list[PeerCase], Counter[str], int]] = {}

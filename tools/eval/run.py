@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 def run(gold: Path, texts: Path | None, verbose: bool, settings: Settings, *, as_json: bool = False) -> int:
     """Score extraction (and relations, where the gold has them) against one gold file; print the report."""
-    from claims.nlp import get_nlp
+    from claims.text.nlp import get_nlp
     from tools.eval import gold as ev
     from tools.eval.relations import evaluate_relations, format_relations
 

@@ -124,11 +124,27 @@ _W_COMPOUND = (
 )
 #: Fractions that scale a magnitude word: `half million`, `a quarter million`, `three quarters billion`.
 _W_FRACTION = r"(?:(?:a\s|one\s|three\s)?(?:half|quarters?))(?=\s(?:million|billion|trillion)\b)"
-WORD_NUMBER = rf"(?:{_W_COMPOUND}|{_W_HUNDRED}|{_W_FRACTION}|{_W_SMALL}|a dozen|dozen|a thousand)"
+#: `two and a half`, `one and a quarter`, `six and three quarters` (`two and a half hours`).
+_W_AND_PART = rf"(?:{_W_SMALL}\sand\s(?:a\s(?:half|quarter)|three\squarters)(?![\w-]))"
+WORD_NUMBER = rf"(?:{_W_AND_PART}|{_W_COMPOUND}|{_W_HUNDRED}|{_W_FRACTION}|{_W_SMALL}|a dozen|dozen|a thousand)"
+#: Fractions written with a slash or a vulgar-fraction sign, with their values. Only the fractions
+#: measures use (halves to eighths, numerator below denominator): `24/7`, `9/11` are no fractions.
+SLASH_FRACTIONS: dict[str, float] = {
+    f"{a}/{b}": a / b for b in (2, 3, 4, 8) for a in range(1, b) if (a, b) not in ((2, 4), (2, 8), (4, 8), (6, 8))
+}
+VULGAR_FRACTIONS: dict[str, float] = {"½": 1 / 2, "⅓": 1 / 3, "⅔": 2 / 3, "¼": 1 / 4, "¾": 3 / 4, "⅛": 1 / 8}
+_SLASH = "(?:" + "|".join(re.escape(f) for f in sorted(SLASH_FRACTIONS, key=len, reverse=True)) + r")(?![\d/])"
+_VULGAR = "[" + "".join(VULGAR_FRACTIONS) + "]"
+#: `2 1/2`, `7½`, `½`, `3/4` (a fraction alone: the finder keeps it only before a unit),
+#: `2 and a half`. Tried before plain digits, which would stop at the whole part.
+MIXED_NUMBER = (
+    rf"(?:\d{{1,3}}(?:\s|-)?{_VULGAR}|{_VULGAR}|\d{{1,3}}[\s-]{_SLASH}|{_SLASH}"
+    r"|\d{1,3}\sand\s(?:a\s(?:half|quarter)|three\squarters)(?![\w-]))"
+)
 #: `347 815` (thousands grouped with a space, as French, Swiss and UN tables write them) is one
 #: number; the group must end the number (`10 052 migrants`, never `10 0521`).
 DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.]|\s\d)|\d+(?:\.\d+)?|\.\d+)"
-NUMBER = rf"(?:{DIGITS}|(?i:{WORD_NUMBER}))"
+NUMBER = rf"(?:{MIXED_NUMBER}|{DIGITS}|(?i:{WORD_NUMBER}))"
 #: Magnitude words may follow after a space; abbreviations must be glued (`44bn`, `3m`, `2k`).
 MAGNITUDE = (
     r"(?:\s?(?i:(?:hundred\s)?(?:thousand|million|billion|trillion|crore|lakh)s?)"
@@ -143,6 +159,10 @@ def parse_number(text: str) -> float:
     s = text.strip().lower()
     if _NUM_RE.fullmatch(s):
         return float(re.sub(r"[,\s]", "", s))
+    split = _fraction_part(s)
+    if split is not None:
+        whole, frac = split
+        return (parse_number(whole) if whole else 0.0) + frac
     if s in ("a dozen", "dozen"):
         return 12.0
     parts = [p for p in re.split(r"[-\s,]+", s) if p and p != "and"]
@@ -179,7 +199,29 @@ def parse_number(text: str) -> float:
     return float(total + current)
 
 
+_AND_PART = {"and a half": 0.5, "and a quarter": 0.25, "and three quarters": 0.75}
+
+
+def _fraction_part(s: str) -> tuple[str, float] | None:
+    """`2 1/2` -> ("2", 0.5), `7½` -> ("7", 0.5), `two and a half` -> ("two", 0.5); else None."""
+    for words, value in _AND_PART.items():
+        if s.endswith(" " + words):
+            return s[: -len(words) - 1].strip(), value
+    if s and s[-1] in VULGAR_FRACTIONS:
+        return s[:-1].strip(" -"), VULGAR_FRACTIONS[s[-1]]
+    m = re.fullmatch(r"(?:(\d{1,3})[\s-])?(\d/\d)", s)
+    if m and m.group(2) in SLASH_FRACTIONS:
+        return m.group(1) or "", SLASH_FRACTIONS[m.group(2)]
+    return None
+
+
+def is_fraction_number(text: str) -> bool:
+    """True for a figure with a written fraction part (`3/4`, `2 1/2`, `½`, `two and a half`)."""
+    return _fraction_part(text.strip().lower()) is not None
+
+
 def is_word_number(text: str) -> bool:
+    """No digit in it: a number written in words (`eight`, `two and a half`)."""
     return not any(c.isdigit() for c in text)
 
 
@@ -227,6 +269,8 @@ DURATION_UNITS: dict[str, str] = {
     "centuries": "century",
     "minute": "minute",
     "minutes": "minute",
+    "second": "second",
+    "seconds": "second",
 }
 #: Units of measure (kind "quantity"); the value is kept in the unit written.
 MEASURE_UNITS: dict[str, str] = {

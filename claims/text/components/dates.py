@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 from spacy.language import Language
 
-from claims.components.common import SPAN_KEY, add_span, at_sentence_start, ensure_extensions, overlaps_any, taken
-from claims.dates import DATE_PATTERN, ref_from_match, span_of
-from claims.normalise import QUALIFIER_PATTERN
+from claims.text.components.common import SPAN_KEY, add_span, at_sentence_start, ensure_extensions, overlaps_any, taken
+from claims.text.dates import DATE_PATTERN, ref_from_match, span_of
+from claims.text.normalise import QUALIFIER_PATTERN
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span

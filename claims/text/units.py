@@ -249,8 +249,8 @@ def convert(values: tuple[float | None, ...], unit: Unit) -> tuple[float | None,
 def written_step(number_text: str) -> float:
     """Half a unit of the last written digit (`4,160` -> 0.5, `8,848.86` -> 0.005)."""
     s = number_text.replace(",", "").replace(" ", "")
-    if not any(c.isdigit() for c in s):
-        return 0.0
+    if not any(c.isdigit() for c in s) or "/" in s or not s[-1].isdigit():
+        return 0.0  # words and fractions (`3/4`, `2½`) are exact as written
     decimals = len(s.split(".", 1)[1]) if "." in s else 0
     return 0.5 * 10.0**-decimals
 

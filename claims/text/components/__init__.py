@@ -7,8 +7,8 @@ boundaries in `nlp.pipe(n_process>1)`.
 
 from __future__ import annotations
 
-from claims.components.common import SPAN_KEY, ensure_extensions
-from claims.components.dates import DateFinder
-from claims.components.quantities import QuantityFinder
+from claims.text.components.common import SPAN_KEY, ensure_extensions
+from claims.text.components.dates import DateFinder
+from claims.text.components.quantities import QuantityFinder
 
 __all__ = ["SPAN_KEY", "DateFinder", "QuantityFinder", "ensure_extensions"]

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from iso4217 import Currency
 
-from claims.numbers import trie_pattern
+from claims.text.numbers import trie_pattern
 from claims.tolerance import APPROX
 
 if TYPE_CHECKING:
@@ -158,7 +158,7 @@ def _raw_currencies() -> dict:
 def _currency_tables() -> tuple[dict[str, str], dict[str, str]]:
     """(prefix sign -> code, currency word -> code): the data file's everyday forms, then every
     current currency's CLDR English name (`nigerian naira`, `kenyan shillings`, `naira`)."""
-    from claims.currencies import cldr_currency_names
+    from claims.text.currencies import cldr_currency_names
 
     raw = _raw_currencies()
     for code in (*raw["prefix"].values(), *raw["suffix"].values()):

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 import spacy
 
-import claims.components
-import claims.components.paragraphs  # noqa: F401
+import claims.text.components
+import claims.text.components.paragraphs  # noqa: F401
 
 if TYPE_CHECKING:
     from spacy.language import Language
