@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from claims.evaluate import locate, overlaps
-from claims.match import block_keys, match_claims
+from claims.matching import block_keys, match_claims
 from claims.models import ClaimRef, Extraction, MatchResult
 
 if TYPE_CHECKING:

@@ -26,7 +26,7 @@ from claims.errors import InvalidInput
 from claims.extract import extract_many
 from claims.fetch import web_url
 from claims.lru import LRU
-from claims.match import BLOCK_WINDOW, CLAIM_CACHE_SIZE, block_key, block_keys, match_claims
+from claims.matching import BLOCK_WINDOW, CLAIM_CACHE_SIZE, block_key, block_keys, match_claims
 from claims.models import ArticleIn, ClaimRef, Extraction, IngestResult
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from spacy.language import Language
 
 from claims.evaluate_relations import match_corpus
 from claims.extract import extract
-from claims.match import MAX_PAIRS_IN_ARTICLE
+from claims.matching import MAX_PAIRS_IN_ARTICLE
 
 pytestmark = pytest.mark.model
 
