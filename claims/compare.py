@@ -96,9 +96,10 @@ def compare(
     if correction:
         return "conflict", f"{what}: correction: {correction} ({shown_a} vs {shown_b})", severity
     same, scope_why = same_scope(a, b)
-    if same:
+    rising = _correction(a, b, sa, sb, rising=True)
+    if same and not rising:
         return "conflict", f"{what}: {shown_a} vs {shown_b} ({scope_why})", severity
-    if _correction(a, b, sa, sb, rising=True):
+    if rising:
         grew = f"{what}: {shown_a} then {shown_b}: a running count that grew, not a contradiction"
         return "different_scope", grew, None
     return "different_scope", f"{what}: {shown_a} vs {shown_b}; {scope_why}, not a contradiction", None

@@ -26,7 +26,7 @@ _AXES: dict[str, tuple[str | None, dict[str, str]]] = {
         {
             "humanitarian": r"\b(?:humanitarian|emergency|relief|life-?saving)\b",
             "military": r"\b(?:military|defen[cs]e|weapons?|arms|lethal|security assistance)\b",
-            "financial": r"\b(?:financial|economic|budget(?:ary)? support|macro-?financial|fiscal)\b",
+            "financial": r"\b(?:financial|economic|budget(?:ary)? support|macro-?financial|fiscal(?! year))\b",
             "reconstruction": r"\b(?:reconstruction|rebuilding)\b",
             "energy": r"\benergy\b",
         },
@@ -36,7 +36,9 @@ _AXES: dict[str, tuple[str | None, dict[str, str]]] = {
         "pledged",
         {
             "pledged": r"\b(?:pledged?|promised|committed|commitments?|earmarked|announced)\b",
-            "delivered": r"\b(?:delivered|disbursed|paid out|handed over|spent)\b",
+            "delivered": (
+                r"\b(?:delivered|disbursed|paid out|handed over|spent|(?:has|have|had) (?:given|provided))\b"
+            ),
         },
     ),
     "part": ("whole", {"tranche": r"\b(?:additional|another|further|extra|fresh|tranche|instal?ments?)\b"}),
@@ -50,6 +52,15 @@ _AXES: dict[str, tuple[str | None, dict[str, str]]] = {
         },
     ),
     "registration": ("all", {"registered": r"\bregistered\b"}),
+    # buildings or homes "damaged or destroyed" vs only "destroyed" (burned, flattened): an unmarked
+    # count of structures is compatible with either
+    "harm": (
+        None,
+        {
+            "damaged": r"\bdamaged\b",
+            "destroyed": r"\b(?:destroyed|burn(?:ed|t)|razed|flattened|levelled|leveled|collapsed|washed away)\b",
+        },
+    ),
     "span": (
         None,
         {
@@ -66,6 +77,11 @@ _AXES: dict[str, tuple[str | None, dict[str, str]]] = {
 _AXIS_RES = {axis: {v: re.compile(p, re.I) for v, p in values.items()} for axis, (_, values) in _AXES.items()}
 
 _AID_RE = re.compile(rf"\b{_AID_WORD}\b", re.I)
+_BUILT_RE = re.compile(
+    r"\b(?:structures?|buildings?|homes?|houses?|dwellings?|properties|property|schools?|hospitals?|"
+    r"bridges?|shops?|businesses|apartments?|units?|premises)\b",
+    re.I,
+)
 
 _NOT_PLACES = frozenset(
     "January February March April May June July August September October November December "
@@ -79,7 +95,7 @@ _PLACE_RE = re.compile(
 
 _FIGURE_RE = re.compile(r"\d[\d,.]*+(?!\s*(?:years?|months?|weeks?|days?)\b)")
 
-_CUT_RE = re.compile(r"[;:()\u2014]|\s\u2013\s")
+_CUT_RE = re.compile(r"[;:()\u2014]|\s\u2013\s|,?\s+but\s|,\s+(?:while|whereas|although)\s")  # clause ends
 
 
 def _region(claim: Claim) -> str:
@@ -111,7 +127,8 @@ def coverage_of(claim: Claim) -> frozenset[str]:
 
     Only words that change what is counted count: a type of aid other than humanitarian, loans or
     grants, delivered vs pledged, a tranche vs the whole, direct or indirect, civilians, children or
-    soldiers, registered, one year vs several, the places a figure is given for. Adjectives that do
+    soldiers, registered, damaged vs destroyed buildings, one year vs several, the places a figure is
+    given for. Adjectives that do
     not (emergency, humanitarian, total, new, latest) are not marks.
     """
     text = " ".join(x for x in (_region(claim), claim.about or "") if x)
@@ -120,8 +137,13 @@ def coverage_of(claim: Claim) -> frozenset[str]:
     for axis, values in _AXIS_RES.items():
         if axis in ("aid type", "stage") and not (aid or claim.kind == "money"):
             continue
+        own = text
+        if axis == "harm":
+            own = _region(claim)  # `about` may be the measure's phrase ("buildings damaged or destroyed")
+            if not _BUILT_RE.search(own):
+                continue  # "killed when the dam collapsed" says how, not which deaths
         for value, rx in values.items():
-            if rx.search(text):
+            if rx.search(own):
                 marks.add(f"{axis}:{value}")
     for m in _PLACE_RE.finditer(text):
         for name in re.split(r"\s*(?:,|\band\b|&)\s*", m.group(1)):

@@ -97,6 +97,11 @@ def same_scope(a: ClaimRef, b: ClaimRef) -> tuple[bool, str]:
         # A figure whose time is stated nowhere (no as-of, an undated article) is taken at the
         # other's time: an unknown time is not a different one, and what pairs the two is that
         # they measure the same thing (a sinking's death toll, a mountain's height).
+        # But a running count whose sentence gives a day the extractor could not place ("the
+        # estimate on 15 January", "by 24 January" in an undated text) has a time of its own.
+        unplaced = next((u for r, w in ((a, as_of_a), (b, as_of_b)) if w is None and (u := _unplaced(r))), "")
+        if unplaced:
+            return False, f"one figure is dated “{unplaced}”, a day that could not be placed in a year"
         known = as_of_a or as_of_b
         return True, f"no time stated for one figure, taken as {known}" if known else "no time stated for either figure"
     if _overlaps(as_of_a, as_of_b):
@@ -105,6 +110,23 @@ def same_scope(a: ClaimRef, b: ClaimRef) -> tuple[bool, str]:
         return True, f"reported {as_of_a} and {as_of_b}, no as-of date stated"
     first, second = sorted((as_of_a, as_of_b))
     return False, f"as of different dates ({first} vs {second}): a running figure changes over time"
+
+
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_DAY_NO_YEAR = re.compile(
+    r"\b(?i:on|by|since|until|as of|through)\s+"
+    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?)\b(?!,?\s*\d{{4}})"
+)
+
+
+def _unplaced(ref: ClaimRef) -> str:
+    """The day-and-month time phrase of a running count that has no as-of date ("on 15 January"
+    in an article with no date), or ""."""
+    c = ref.claim
+    if c.as_of or c.period or not is_monotone(c):
+        return ""
+    m = _DAY_NO_YEAR.search(c.sentence or "")
+    return m.group(0) if m else ""
 
 
 def _implied(ref: ClaimRef) -> bool:

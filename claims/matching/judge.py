@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
-from claims.compare import compare
+from claims.compare import compare, is_monotone
 from claims.frame.measure import recurring
+from claims.frame.names import entity_key
 from claims.matching import cues, cues_judge
 from claims.models import MatchResult
 
@@ -75,8 +76,9 @@ def _judge(a: ClaimRef, b: ClaimRef, fa: _Features, fb: _Features, cosine: float
     shared = fa.story & fb.story
     if not same_article and not shared:
         return None  # no entity in common: another story
-    story = 1.0 if same_article else min(1.0, len(shared) / 2)
     kin = _kindred(ma, mb)
+    named_alike = bool(ma.measure and ma.measure == mb.measure)
+    story = 1.0 if same_article or (named_alike and _same_holder(ca, cb, ma, mb)) else min(1.0, len(shared) / 2)
     if ma.measure and mb.measure and ma.measure != mb.measure and not kin:
         return None
     measure = 1.0 if ma.measure and (ma.measure == mb.measure or kin) else 0.4
@@ -86,10 +88,13 @@ def _judge(a: ClaimRef, b: ClaimRef, fa: _Features, fb: _Features, cosine: float
         return None  # one event unnamed: only the very same day corroborates, nothing contradicts
     if ma.base and mb.base and ma.base != mb.base:
         return None  # shares of different wholes
+    if ma.base != mb.base and {ma.base, mb.base} & _SECONDARY:
+        return None  # "a magnitude 6.7 aftershock" is not the earthquake's magnitude
     pa, pb = set(ma.places), set(mb.places)
     if pa and pb and not pa & pb:
         return None  # the same measure for different places
-    if ma.editions and mb.editions and not set(ma.editions) & set(mb.editions):
+    ea, eb = editions(a), editions(b)
+    if ea and eb and not ea & eb:
         return None  # the 2018 plan is not the 2019 plan
     if not _values_close(ca, cb):
         return None
@@ -116,6 +121,12 @@ def _judge(a: ClaimRef, b: ClaimRef, fa: _Features, fb: _Features, cosine: float
     if label == "conflict" and pa != pb and pa and pb:
         only = ", ".join(sorted(pa ^ pb))
         label, verdict, severity = "different_scope", f"{verdict}; different coverage (places: {only})", None
+    if label == "conflict" and bool(ea) != bool(eb) and not (is_monotone(ca) or is_monotone(cb)):
+        named, other = (ea, b) if ea else (eb, a)
+        year = _year(other)
+        if year and year not in named:
+            label, severity = "different_scope", None
+            verdict = f"{verdict}; different editions ({', '.join(sorted(named))} vs one reported in {year})"
     if label == "conflict" and ma.part != mb.part:
         label, verdict, severity = "different_scope", f"{verdict}; one figure is a part of the other", None
     linked = score >= LINK_THRESHOLD
@@ -196,6 +207,43 @@ def _kindred(ma: Frame, mb: Frame) -> str:
     if ma.part != mb.part:
         return f"a sum vs one of its parts ({ma.measure}, {mb.measure})"
     return ""
+
+
+def _same_holder(ca: Claim, cb: Claim, ma: Frame, mb: Frame) -> bool:
+    """Both figures are about the same holder: the same subject, or each article's main topic named
+    by the other ("Hurricane Katrina" in both; a Titanic article and a Titanic sentence)."""
+    ka, kb = entity_key(ca.subject), entity_key(cb.subject)
+    if ka and ka == kb:
+        return True
+    if not ma.topic or not mb.topic:
+        return False
+    return ma.topic[0] in (*mb.topic, *mb.entities) and mb.topic[0] in (*ma.topic, *ma.entities)
+
+
+_SECONDARY = frozenset({"aftershock", "foreshock", "tremor"})
+
+
+def editions(ref: ClaimRef) -> frozenset[str]:
+    """The years naming which edition of a thing a figure is about ("the 2018 plan"), relative
+    years ("last year's plan") resolved against the claim's own date."""
+    frame = ref.claim.frame
+    if frame is None or not frame.editions:
+        return frozenset()
+    year = _year(ref)
+    out = set()
+    for e in frame.editions:
+        if e.startswith("y"):
+            if year:
+                out.add(str(int(year) + int(e[1:])))
+        else:
+            out.add(e)
+    return frozenset(out)
+
+
+def _year(ref: ClaimRef) -> str | None:
+    """The year a figure is given for: its as-of date, else its article's publication."""
+    when = ref.claim.as_of or ref.published
+    return when[:4] if when and when[:4].isdigit() else None
 
 
 def _same_day(a: Claim, b: Claim) -> bool:
