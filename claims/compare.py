@@ -33,7 +33,16 @@ from claims import rates
 from claims.coverage import coverage_difference, coverage_of
 from claims.errors import InvalidInput
 from claims.partialdate import bounds
-from claims.scope import REPORTING_WINDOW_DAYS, _correction, _grew, _point, _when, is_monotone, same_scope
+from claims.scope import (
+    REPORTING_WINDOW_DAYS,
+    _correction,
+    _grew,
+    _point,
+    _when,
+    is_monotone,
+    same_scope,
+    undated_later,
+)
 from claims.synonyms import lexicon
 from claims.tolerance import Span, date_severity, overlap, span, value_severity
 
@@ -96,7 +105,7 @@ def compare(
     if correction:
         return "conflict", f"{what}: correction: {correction} ({shown_a} vs {shown_b})", severity
     same, scope_why = same_scope(a, b)
-    rising = _correction(a, b, sa, sb, rising=True)
+    rising = _correction(a, b, sa, sb, rising=True) or undated_later(a, b, sa, sb)
     if same and not rising:
         return "conflict", f"{what}: {shown_a} vs {shown_b} ({scope_why})", severity
     if rising:

@@ -52,6 +52,7 @@ _AXES: dict[str, tuple[str | None, dict[str, str]]] = {
         },
     ),
     "registration": ("all", {"registered": r"\bregistered\b"}),
+    "losses": ("all", {"insured": r"\binsured\b"}),  # insured losses are a part of all losses
     # buildings or homes "damaged or destroyed" vs only "destroyed" (burned, flattened): an unmarked
     # count of structures is compatible with either
     "harm": (
@@ -95,7 +96,7 @@ _PLACE_RE = re.compile(
 
 _FIGURE_RE = re.compile(r"\d[\d,.]*+(?!\s*(?:years?|months?|weeks?|days?)\b)")
 
-_CUT_RE = re.compile(r"[;:()\u2014]|\s\u2013\s|,?\s+but\s|,\s+(?:while|whereas|although)\s")  # clause ends
+_CUT_RE = re.compile(r"[;:()\u2014]|\s\u2013\s|,?\s+but\s|,\s+(?:while|whereas|although|which)\s")  # clause ends
 
 
 def _region(claim: Claim) -> str:

@@ -73,6 +73,37 @@ def _grew(a: ClaimRef, b: ClaimRef, sa: Span, sb: Span) -> bool:
     return _point(late) > _point(early) * (1 + GREW_MARGIN)
 
 
+_RUNNING = re.compile(
+    r"\b(?:has|have) (?:reached|risen|climbed|grown|passed|surpassed|topped|hit)\b|\b(?:now|so far|to date|"
+    r"(?:still|is|are) rising|kept climbing|climbed to|rose to|risen to|stands at|currently)\b",
+    re.I,
+)
+_REVISED_DOWN = re.compile(
+    r"\b(?:revised|revising|revises|corrected|correcting) (?:\w+ )?(?:down|downward)|\blowered\b|\bdowngraded\b|"
+    r"\bcorrect(?:ed|s)? (?:its|the|their) (?:earlier|previous|initial)\b",
+    re.I,
+)
+
+
+def undated_later(a: ClaimRef, b: ClaimRef, sa: Span, sb: Span) -> bool:
+    """One figure has no time at all (no as-of, no period, an undated text: a reference tally) and
+    is clearly higher than a running count the other text gives as still in progress ("has
+    reached 1,343", "now puts the toll at 3,958"): the tally may be the later state of the count,
+    so the two are not a contradiction. A figure revised down is not in progress: it corrects."""
+    for undated, dated, su, sd in ((a, b, sa, sb), (b, a, sb, sa)):
+        cu, cd = undated.claim, dated.claim
+        if cu.as_of or cu.period or undated.published or not (cd.as_of or dated.published):
+            continue
+        if not (is_monotone(cu) and is_monotone(cd)):
+            continue
+        sentence = cd.sentence or ""
+        if not _RUNNING.search(sentence) or _REVISED_DOWN.search(sentence):
+            continue
+        if su.lo is not None and sd.hi is not None and su.lo > sd.hi:
+            return True
+    return False
+
+
 def same_scope(a: ClaimRef, b: ClaimRef) -> tuple[bool, str]:
     """Whether two figures are true at the same time, and a phrase saying why (or why not)."""
     ca, cb = a.claim, b.claim
@@ -92,6 +123,11 @@ def same_scope(a: ClaimRef, b: ClaimRef) -> tuple[bool, str]:
         period, point = (pa, as_of_b) if pa else (pb, as_of_a)
         assert period is not None
         span_ = _span(period.start, period.end or (as_of_a if pa else as_of_b))
+        unknown = b if pa else a
+        if point is None and not _unplaced(unknown):
+            # a figure with no time at all is taken at the other's ("1,760 dead" in a text whose
+            # other figure is for "15 June to October 2022")
+            return True, f"no time stated for one figure, taken as {span_}"
         return False, f"a total over {span_} vs a figure as of {point or 'an unknown date'}"
     if as_of_a is None or as_of_b is None:
         # A figure whose time is stated nowhere (no as-of, an undated article) is taken at the

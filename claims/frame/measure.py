@@ -417,7 +417,16 @@ _FORECAST = frozenset("expect forecast project predict anticipate".split())
 
 
 def _is_projection(span: Span) -> bool:
-    """A forecast, not a figure that holds: "would reach 100,000", "is expected to hit 3%"."""
+    """A forecast, not a figure that holds: "would reach 100,000", "is expected to hit 3%"; also a
+    revision of one ("estimated that 100,000 refugees would arrive in six months, and has now
+    revised that figure to 245,000")."""
+    verb = _verb_of(span)
+    if (
+        verb is not None
+        and verb.lemma_.lower() in _REVISING
+        and any(_is_forecast_verb(t) for t in span.sent if t.i < span.start and t.pos_ in ("VERB", "AUX"))
+    ):
+        return True
     for tok in [span.root, *span.root.ancestors]:
         if tok.pos_ in ("VERB", "AUX"):
             if any(c.dep_ == "aux" and c.lower_ in _MODALS for c in tok.children):
@@ -427,6 +436,16 @@ def _is_projection(span: Span) -> bool:
             if tok.dep_ not in ("xcomp", "conj"):
                 return False
     return False
+
+
+_REVISING = frozenset("revise raise lower cut upgrade downgrade adjust".split())
+
+
+def _is_forecast_verb(tok: Token) -> bool:
+    """ "would reach", "will exceed", "expected to hit": a verb that states a forecast."""
+    if any(c.dep_ == "aux" and c.lower_ in _MODALS for c in tok.children):
+        return tok.lemma_.lower() in _LEVEL_VERBS | {"arrive", "flee", "need", "require"}
+    return tok.lemma_.lower() in _FORECAST
 
 
 def _described(span: Span) -> str | None:
