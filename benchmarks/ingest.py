@@ -39,18 +39,18 @@ from pathlib import Path
 from claims.settings import Settings
 from claims import cli
 from claims.text.nlp import get_nlp
-import claims.embed
+import claims.matching.embed
 settings = Settings.from_env()
 get_nlp(settings.spacy_model)
 cli._dsn(settings)
 # wordllama loads on the parent's first match, as in `claims ingest` (after the extraction workers
 # have forked, so they do not share its pages); its load time is recorded, not excluded
-_model, load = claims.embed.model, []
+_model, load = claims.matching.embed.model, []
 def model():
     if not load:
         t = time.perf_counter(); _model(); load.append(time.perf_counter() - t)
     return _model()
-claims.embed.model = model
+claims.matching.embed.model = model
 print("READY", flush=True)
 t0 = time.perf_counter()
 code = asyncio.run(cli.ingest_paths(settings, [Path(sys.argv[1])], None, int(sys.argv[2])))

@@ -17,8 +17,8 @@ kind, or none for a third of the figures; dates get an event); 10% of figures ar
 Frame words are 6-12 words from a vocabulary of real news (the ~1,300 distinct content words of
 seeds/: synthetic tokens would embed alike and inflate similarity) plus one of the class's words.
 
-The caches (each claim's features and embedding in `claims.match`, the cue judge's in
-`claims.match_cues`, synonyms) are measured two ways, each article timed on its own:
+The caches (each claim's features and embedding in `claims.matching.features`, the cue judge's in
+`claims.matching.cues`, synonyms) are measured two ways, each article timed on its own:
 - cold: every cache cleared before the article, so every candidate is embedded (a process that
   has just started, or a candidate set larger than `CLAIM_CACHE_SIZE`);
 - steady: articles matched one after the other into the growing archive, as a bulk ingest does,
@@ -46,9 +46,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from claims import match, match_cues
-from claims.embed import model
-from claims.match import BLOCK_WINDOW, block_keys, match_claims
+from claims import matching
+from claims.matching import BLOCK_WINDOW, block_keys, match_claims
+from claims.matching import cues as match_cues
+from claims.matching.embed import model
 from claims.models import Claim, ClaimRef, Frame, Kind
 from claims.text.synonyms import _canonicalise
 
@@ -203,7 +204,7 @@ def store_and_match(keys: dict[str, list[ClaimRef]], new: list[ClaimRef]) -> int
 
 
 def clear_caches() -> None:
-    match.clear_cache()
+    matching.clear_cache()
     match_cues.clear_cache()
     _canonicalise.cache_clear()
 

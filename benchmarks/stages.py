@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/stages.py [--articles 200] [--profile]
 
-1. wordllama (`claims.embed.model()`): load time and RSS in a fresh child process (import and
+1. wordllama (`claims.matching.embed.model()`): load time and RSS in a fresh child process (import and
    load timed apart), so nothing else this script loaded is counted;
 2. over N generated articles (benchmarks/gen_articles.py), in this process:
    - spaCy: bare `nlp.pipe` of the plain model (`spacy.load`), and the claims pipeline
@@ -43,15 +43,15 @@ import json, os, time, psutil
 p = psutil.Process()
 r0 = p.memory_info().rss
 t0 = time.perf_counter()
-import claims.embed
+import claims.matching.embed
 t1 = time.perf_counter()
 r1 = p.memory_info().rss
-claims.embed.model()
+claims.matching.embed.model()
 t2 = time.perf_counter()
 r2 = p.memory_info().rss
-claims.embed.embed(["death toll"])
+claims.matching.embed.embed(["death toll"])
 t3 = time.perf_counter()
-claims.embed.embed(["people were killed in the flood %d" % i for i in range(1000)])
+claims.matching.embed.embed(["people were killed in the flood %d" % i for i in range(1000)])
 t4 = time.perf_counter()
 print(json.dumps({"import_s": t1 - t0, "load_s": t2 - t1, "first_s": t3 - t2, "per_text_us": (t4 - t3) * 1e3,
                   "rss0": r0, "rss1": r1, "rss2": r2, "rss3": p.memory_info().rss}))
@@ -152,12 +152,14 @@ def main(argv: list[str] | None = None) -> int:
     # the modules themselves, to wrap their functions
     extract_mod = importlib.import_module("claims.extraction")
     ingest_mod = importlib.import_module("claims.ingest")
-    match_mod = importlib.import_module("claims.match")
+    features_mod = importlib.import_module("claims.matching.features")
+    judge_mod = importlib.import_module("claims.matching.judge")
     from benchmarks.gen_articles import generate
-    from claims import ingest, match_cues
+    from claims import ingest, matching
     from claims.cli import collect_articles
-    from claims.embed import model
     from claims.lru import LRU
+    from claims.matching import cues as match_cues
+    from claims.matching.embed import model
     from claims.settings import Settings
     from claims.text.nlp import get_nlp
     from claims.text.partialdate import normalise_published
@@ -199,8 +201,8 @@ def main(argv: list[str] | None = None) -> int:
         ingest_mod._match_new = timed("_match_new", ingest_mod._match_new)
         ingest_mod._candidates = timed("_candidates", ingest_mod._candidates)
         ingest_mod.match_claims = timed("match_claims", ingest_mod.match_claims)
-        match_mod.embed = timed("embed", match_mod.embed)
-        match_mod.compare = timed("compare", match_mod.compare)
+        features_mod.embed = timed("embed", features_mod.embed)
+        judge_mod.compare = timed("compare", judge_mod.compare)
         dsn = fresh_db(tmp, "pg")
         store_s = asyncio.run(store_all(dsn, list(zip(prepared, extractions, strict=True))))
         stop_db(tmp, "pg")
@@ -208,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
 
         profile_text = ""
         if args.profile:
-            match_mod.clear_cache()  # the second pass starts as cold as the first
+            matching.clear_cache()  # the second pass starts as cold as the first
             match_cues.clear_cache()
             ingest_mod._REFS = LRU(ingest_mod.CLAIM_CACHE_SIZE)
             dsn = fresh_db(tmp, "pg2")

@@ -25,7 +25,7 @@ from claims.errors import InvalidInput
 from claims.extraction import extract_many
 from claims.fetch import web_url
 from claims.lru import LRU
-from claims.match import BLOCK_WINDOW, CLAIM_CACHE_SIZE, block_key, block_keys, match_claims
+from claims.matching import BLOCK_WINDOW, CLAIM_CACHE_SIZE, block_key, block_keys, match_claims
 from claims.models import ArticleIn, ClaimRef, Extraction, IngestResult
 from claims.text import partialdate
 from claims.text.clean import clean_html, clean_text

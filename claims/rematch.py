@@ -7,7 +7,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from claims import store
-from claims.match import block_key, block_keys, match_claims
+from claims.matching import block_key, block_keys, match_claims
 
 if TYPE_CHECKING:
     from psycopg import AsyncConnection

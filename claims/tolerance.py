@@ -16,6 +16,8 @@ Intervals a figure stands for
   `1.5 million`), `¥500 billion` for [¥475bn, ¥525bn], `11 billion` for [10.5bn, 11.5bn] (4.5 %,
   under the cap). Rounding intervals are half-open (1.45m rounds to 1.5m, not 1.4m), so
   neighbouring rounded figures (`1.4m` and `1.5m`) do not touch.
+- a whole-number share (`68 per cent`, `31%`): half a point either side, capped like the above
+  (`31%` -> [30.5, 31.5], `3%` -> [2.85, 3.15]): reports round shares to whole points.
 - approximate (`about`, `around`, `nearly`, `almost`, `some`, `roughly`, `an estimated`,
   `approximately`, `close to`, ...): ±`APPROX` = ±10 % of the value (`about 8,849` -> [7,964, 9,734];
   `around 2,000` -> [1,800, 2,200]).
@@ -74,6 +76,8 @@ def rounding_of(claim: Claim) -> float:
     half its last non-zero digit's unit, capped at `ROUNDING_CAP`. Extraction marks a rounded figure
     by storing the rounding of its written digits in low/high (`claims/normalise.py`)."""
     v, lo, hi = claim.value, claim.low, claim.high
+    if claim.kind == "percent" and v is not None and lo == hi == v and float(v).is_integer() and v != 0:
+        return min(0.5 * (1 - _HALF_OPEN), ROUNDING_CAP * abs(v))  # "68 per cent" is 68.2% rounded
     if v is None or lo is None or hi is None or not lo <= v <= hi or lo == hi:
         return 0.0
     half = last_digit_unit(v) / 2 * (1 - _HALF_OPEN)

@@ -221,7 +221,6 @@ def seed_path(name: str) -> Path:
 # non-strict xfails, listed in the session note, to be resolved case by case rather than deleted.
 _KNOWN_GAPS = {
     "tests/test_match.py::test_recurring_event_without_counterpart_is_only_a_suggestion": "rules-4 rewrite",
-    "tests/test_match.py::test_context_hits_score_each_distinct_context_once_with_the_same_result": "rules-3 internals",
     "tests/test_match_scenarios.py::test_scenario[at-least-vs-exact-compatible]": "rules-4 rewrite",
     "tests/test_match_scenarios.py::test_scenario[more-than-vs-exact-incompatible]": "rules-4 rewrite",
     "tests/test_match_scenarios.py::test_scenario[place-count-restated-by-other-party]": "rules-4 rewrite",

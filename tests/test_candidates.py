@@ -14,7 +14,7 @@ import psycopg
 import pytest
 
 from claims import ingest, store
-from claims.match import BLOCK_WINDOW
+from claims.matching import BLOCK_WINDOW
 from claims.models import ClaimRef
 from tests.conftest import truncate_all
 

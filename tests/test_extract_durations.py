@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from claims.extraction import extract
 
+from claims.extraction import extract
 from claims.text.numbers import is_fraction_number, parse_number
 from tests.nlp_fixtures import find
 

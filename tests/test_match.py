@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from claims.match import LINK_THRESHOLD, SUGGEST_THRESHOLD, block_key, match_claims
+from claims.matching import LINK_THRESHOLD, SUGGEST_THRESHOLD, block_key, match_claims
 from claims.models import Claim, ClaimRef, MatchResult, Period
 
 
@@ -645,7 +645,7 @@ def _hits_scoring_every_choice(texts: list[str], choices: list[str]) -> list[lis
     """What `_context_hits` gave before it scored each distinct context once: the reference."""
     from rapidfuzz import fuzz, process
 
-    from claims.match import MAX_CANDIDATES, SHORTLIST_CUTOFF
+    from claims.matching.cues_shortlist import MAX_CANDIDATES, SHORTLIST_CUTOFF
 
     if len(texts) == 1:
         found = process.extract(
@@ -665,7 +665,7 @@ def _hits_scoring_every_choice(texts: list[str], choices: list[str]) -> list[lis
 
 
 def test_context_hits_score_each_distinct_context_once_with_the_same_result() -> None:
-    from claims.match import _context_hits
+    from claims.matching.cues_shortlist import _context_hits
 
     rng = random.Random(7)
     words = "russia ukraine invasion begin full scale war aid pledge japan billion euro refugee arrive island".split()

@@ -6,7 +6,7 @@ import pytest
 from spacy.language import Language
 
 from claims.extraction import extract
-from claims.match import MAX_PAIRS_IN_ARTICLE
+from claims.matching import MAX_PAIRS_IN_ARTICLE
 from tools.eval.relations import match_corpus
 
 pytestmark = pytest.mark.model

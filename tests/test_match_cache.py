@@ -1,6 +1,6 @@
 """The matcher's cross-call cache of per-claim features changes speed, never results.
 
-`claims.match_cues._info` keeps each distinct claim's block key, canonical context, cues and
+`claims.matching.cues._info` keeps each distinct claim's block key, canonical context, cues and
 counterpart entities across `match_claims` calls. On real extractor output (the five seeds, 40
 articles generated from them as the ingest benchmark does, and the scenario articles of
 test_match_scenarios.py) matching must give the same MatchResults,
@@ -21,9 +21,10 @@ import msgspec
 import pytest
 
 from benchmarks.gen_articles import generate
-from claims import cli, ingest, match, match_cues
+from claims import cli, ingest, matching
 from claims.extraction import extract
-from claims.match import block_key, match_claims
+from claims.matching import block_key, match_claims
+from claims.matching import cues as match_cues
 from claims.models import ClaimRef, MatchResult
 from claims.text.nlp import get_nlp
 from claims.text.synonyms import lexicon
@@ -92,7 +93,7 @@ def _fresh(refs: list[ClaimRef]) -> list[ClaimRef]:
     return msgspec.msgpack.decode(msgspec.msgpack.encode(refs), type=list[ClaimRef])
 
 
-def ingest_order(articles: list[Article], window: int = match.BLOCK_WINDOW) -> list[MatchResult]:
+def ingest_order(articles: list[Article], window: int = matching.BLOCK_WINDOW) -> list[MatchResult]:
     """As `claims.ingest._match_new`: each article against the newest `window` claims of its blocks."""
     stored: dict[str, list[ClaimRef]] = defaultdict(list)
     results: list[MatchResult] = []
@@ -136,7 +137,7 @@ def test_ingest_order_cold_warm_and_squeezed(
     want = uncached(lambda: ingest_order(articles))
     assert len(want) > (10 if corpus == "seed_articles" else 200), "a real workload"
     assert {"agree", "conflict", "different_scope"} <= {r.label for r in want}
-    match.clear_cache()
+    matching.clear_cache()
     _assert_same(ingest_order(articles), want)  # cold: filled while matching
     assert match_cues._info.cache_info().hits > 0, "the stored claims are re-read and hit"
     _assert_same(ingest_order(articles), want)  # warm: every claim already cached
@@ -167,7 +168,7 @@ def test_other_groupings(corpus: str, request: pytest.FixtureRequest, uncached) 
 def test_reused_ids_with_other_contents_do_not_share_features(
     seed_articles: list[Article], scenario_articles: list[Article], uncached
 ) -> None:
-    match.clear_cache()
+    matching.clear_cache()
     ingest_order(seed_articles)  # ids 1.. now cached for the seeds' claims
     want = uncached(lambda: ingest_order(scenario_articles))  # ids 1.. again, other claims
     assert len(want) > 10

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, NamedTuple
 import pytest
 
 from claims.extraction import extract
-from claims.match import block_key, match_claims
+from claims.matching import block_key, match_claims
 from claims.models import ClaimRef, MatchResult
 from claims.text.nlp import get_nlp
 
-# the frame judge's score components, and the event-cue judge's (claims/match_cues.py)
+# the frame judge's score components, and the event-cue judge's (claims/matching/cues_judge.py)
 _FRAME_SCORES = {"measure", "similarity", "words", "story"}
 _CUE_SCORES = {"ctx", "about", "event", "counterpart", "who"}
 

@@ -322,7 +322,8 @@ def _is_figure(tok: Token) -> bool:
 
 
 _PART = frozenset("another additional further remaining".split())
-_WHOLE = frozenset("combined together altogether overall".split())
+_WHOLE = frozenset("combined together altogether overall totaled totalled totaling totalling".split())
+_WHOLE_PHRASES = ("in total", "all told")
 _PART_PHRASES = ("of which", "of them", "of that number", "of those", "including", "among them")
 
 
@@ -334,6 +335,9 @@ def _is_part(span: Span) -> bool:
         return True
     if _marked(span, _WHOLE) or any(t.lower_ in _WHOLE for t in span.sent if not span.start <= t.i < span.end):
         return True  # "dead and missing combined came to 7,800": a sum, the others are its parts
+    after = doc[span.end : min(span.sent.end, span.end + 5)].text.lower()
+    if any(p in after for p in _WHOLE_PHRASES):
+        return True  # "11 million IDPs in total": a sum of groups given apart
     text = before.text.lower().rstrip(" ,:;—–-")
     return any(text.endswith(p) or f"{p} " in text for p in _PART_PHRASES)
 
@@ -372,7 +376,9 @@ def _rate(span: Span) -> str | None:
 
 def _editions(span: Span) -> tuple[str, ...]:
     """Years that name which edition of a thing the figure is about ("the 2018 JRP", "the 2019
-    plan", "FY2024 budget"), not when it happened ("in 2019")."""
+    plan", "FY2024 budget"), not when it happened ("in 2019"); a year relative to the article
+    ("last year's plan", "Last year the appeal took in ... toward a $950 million target") is kept as
+    `y-1` / `y+0` / `y+1`, resolved against the claim's own date when two claims are compared."""
     out = []
     for tok in span.sent:
         if span.start <= tok.i < span.end:
@@ -380,8 +386,27 @@ def _editions(span: Span) -> tuple[str, ...]:
         text = tok.text.upper().removeprefix("FY")
         if len(text) == 4 and text.isdigit() and text[:2] in ("19", "20"):
             if tok.dep_ in ("compound", "nummod", "amod", "nmod") and tok.head.pos_ in ("NOUN", "PROPN"):
+                if tok.head.head.lower_ in _COMPARED_WITH and tok.head.dep_ == "pobj":
+                    continue  # "a drop of 3 points on its 2022 score": what it is compared with
                 out.append(text)
+    for anc in [span.root, *span.root.ancestors]:
+        for child in anc.children:
+            if child.left_edge.i <= span.root.i <= child.right_edge.i:
+                continue
+            # "Last year the plan took in ...", "last year's budget set aside ..."
+            for year in (child, *(g for g in child.children if g.dep_ == "poss")):
+                if year.lemma_.lower() != "year" or year.dep_ not in ("npadvmod", "poss", "compound", "nmod"):
+                    continue
+                shift = next((_RELATIVE_YEAR[c.lower_] for c in year.children if c.lower_ in _RELATIVE_YEAR), None)
+                if shift is not None:
+                    out.append(f"y{shift}")
+        if anc.pos_ == "VERB" and anc.dep_ not in ("relcl", "acl", "xcomp", "conj"):
+            break
     return tuple(dict.fromkeys(out))
+
+
+_COMPARED_WITH = frozenset("on than from since over versus vs compared".split())
+_RELATIVE_YEAR = {"last": "-1", "previous": "-1", "this": "+0", "current": "+0", "next": "+1"}
 
 
 _MODALS = frozenset("will would could may might shall".split())
@@ -392,7 +417,16 @@ _FORECAST = frozenset("expect forecast project predict anticipate".split())
 
 
 def _is_projection(span: Span) -> bool:
-    """A forecast, not a figure that holds: "would reach 100,000", "is expected to hit 3%"."""
+    """A forecast, not a figure that holds: "would reach 100,000", "is expected to hit 3%"; also a
+    revision of one ("estimated that 100,000 refugees would arrive in six months, and has now
+    revised that figure to 245,000")."""
+    verb = _verb_of(span)
+    if (
+        verb is not None
+        and verb.lemma_.lower() in _REVISING
+        and any(_is_forecast_verb(t) for t in span.sent if t.i < span.start and t.pos_ in ("VERB", "AUX"))
+    ):
+        return True
     for tok in [span.root, *span.root.ancestors]:
         if tok.pos_ in ("VERB", "AUX"):
             if any(c.dep_ == "aux" and c.lower_ in _MODALS for c in tok.children):
@@ -402,6 +436,16 @@ def _is_projection(span: Span) -> bool:
             if tok.dep_ not in ("xcomp", "conj"):
                 return False
     return False
+
+
+_REVISING = frozenset("revise raise lower cut upgrade downgrade adjust".split())
+
+
+def _is_forecast_verb(tok: Token) -> bool:
+    """ "would reach", "will exceed", "expected to hit": a verb that states a forecast."""
+    if any(c.dep_ == "aux" and c.lower_ in _MODALS for c in tok.children):
+        return tok.lemma_.lower() in _LEVEL_VERBS | {"arrive", "flee", "need", "require"}
+    return tok.lemma_.lower() in _FORECAST
 
 
 def _described(span: Span) -> str | None:

@@ -634,7 +634,7 @@ def score_dev(
 
 def _unmatched(a: StoredClaim, b: StoredClaim) -> str:
     """Why two stored claims have no match: blocking kept them apart, or the matcher said no."""
-    from claims.match import block_key
+    from claims.matching import block_key
 
     ka, kb = block_key(a.claim), block_key(b.claim)
     if ka is None or kb is None:

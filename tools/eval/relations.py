@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from claims.match import block_keys, match_claims
+from claims.matching import block_keys, match_claims
 from claims.models import ClaimRef, Extraction, MatchResult
 from tools.eval.gold import locate, overlaps
 

@@ -1,190 +1,40 @@
-"""Find stored claims about the same measured thing as a new claim, then compare them.
+"""The frame judge: is a retrieved pair the same measured thing, and how do its figures compare?
 
-Matching works for any story, with no closed list of subjects (DESIGN: "Matching the same thing"):
-
-- **Retrieval by who it is about.** A claim's block keys are `kind|dimension|entity` for the
-  entities of its article's topic, its subject and the places of its clause (`count|count|derna`,
-  `money|money|katrina`). Keys live in an indexed table, and each key's newest `BLOCK_WINDOW`
-  claims are the candidates, so matching one article costs the same however large the archive.
-- **Judged by what is measured.** Inside the candidates a pair needs: a shared story (a topic or
-  sentence entity in common), the same measure class where both have one (a death toll never
-  meets people injured; a date's event: an earthquake never meets its anniversary), the same base
-  for shares, no disjoint places (Lebanon vs Jordan in one article), values within a factor of
-  `MAX_VALUE_RATIO`, and enough similarity of what is measured: a cosine of small embeddings
-  ("death toll" meets "people were killed") and rapidfuzz on the content lemmas.
-- **Precision first.** Two figures of one sentence are never paired; changes ("up 3%", "$10bn
-  more") are never matched with levels; a pair scoring between the thresholds is a suggestion for
-  a person, never a conflict on its own.
-Every match keeps its score components and a reason an editor can read.
+Inside the candidates a pair needs: a shared story (a topic or sentence entity in common), the same
+measure class where both have one (a death toll never meets people injured; a date's event: an
+earthquake never meets its anniversary), the same base for shares, no disjoint places (Lebanon vs
+Jordan in one article), values within a factor of `MAX_VALUE_RATIO`, and enough similarity of what
+is measured: a cosine of small embeddings ("death toll" meets "people were killed") and rapidfuzz on
+the content lemmas. Precision first: two figures of one sentence are never paired; changes are
+never matched with levels; a pair scoring between the thresholds is a suggestion for a person,
+never a conflict on its own.
 """
 
 from __future__ import annotations
 
-import functools
-import logging
 import re
-from collections import defaultdict
 from typing import TYPE_CHECKING
 
-import numpy as np
 from rapidfuzz import fuzz
 
-from claims import match_cues as cues
-from claims.compare import compare
-from claims.embed import embed
+from claims.compare import compare, is_monotone
 from claims.frame.measure import recurring
 from claims.frame.names import entity_key
+from claims.matching import cues, cues_judge
 from claims.models import MatchResult
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
+    from claims.matching.features import _Features
     from claims.models import Claim, ClaimRef, Frame, Label
 
-log = logging.getLogger(__name__)
 
 LINK_THRESHOLD: float = 0.62
+
 SUGGEST_THRESHOLD: float = 0.45
-MAX_KEYS = 7
+
 MAX_VALUE_RATIO = 10.0  # figures further apart than this measure different things
-MAX_PAIRS_IN_ARTICLE = 50
-"""Matches kept between claims of one article. An article contradicting itself is worth flagging,
-but no input may multiply conflicts: 150 similar sentences once made 7,605 conflicts (issue 15).
-Pairs past the cap are dropped and the cut is logged."""
-MAX_CANDIDATES = 200  # per new claim: the most similar by embedding are judged in detail
-_GENERIC_COUNT_UNITS = frozenset({"year", "time", "occasion", "anniversary", "rank", "percent", "fraction"})
+
 _WEIGHTS = {"measure": 0.30, "similarity": 0.25, "words": 0.15, "story": 0.30}
-
-BLOCK_WINDOW = 2000
-"""How many of a key's most recent claims a new claim is compared with. A hot key (every dollar
-figure about the United States) would otherwise grow with the archive; the newest claims are the
-ones an editor is reconciling, so matching cost stays flat and recall on years-old claims in a hot
-key is what is given up."""
-
-CLAIM_CACHE_SIZE = 50_000
-"""Distinct claims whose derived features `_features` keeps (least recently used first out)."""
-
-
-def block_keys(claim: Claim) -> list[str]:
-    """`kind|dimension|entity` keys of a claim, or none when it should never be matched."""
-    frame = claim.frame
-    if frame is None:  # extracted before rules-4 (or built by hand): the event-cue judge's state block
-        legacy = cues.block_key(claim)
-        return [legacy] if legacy else []
-    if frame.change:
-        return []
-    if claim.kind == "date":
-        if not claim.date or len(claim.date) < 7:
-            return []  # a bare year situates a sentence; it is not the date of an event
-    elif claim.value is None and claim.low is None and claim.high is None:
-        return []
-    elif claim.kind == "money" and not claim.unit:
-        return []
-    elif claim.kind == "count" and (claim.unit or "") in _GENERIC_COUNT_UNITS:
-        return []
-    base = f"{claim.kind}|{frame.dimension}"
-    names = dict.fromkeys([*frame.topic[:4], entity_key(claim.subject), *frame.places[:2]])
-    return [f"{base}|{name}" for name in names if name][:MAX_KEYS]
-
-
-def block_key(claim: Claim) -> str | None:
-    """The first of `block_keys` (stored on the claim row for display and statistics)."""
-    keys = block_keys(claim)
-    return keys[0] if keys else None
-
-
-class _Features:
-    """What matching derives from one claim alone, computed once per distinct claim."""
-
-    __slots__ = ("keys", "story", "text", "vector", "words")
-
-    def __init__(self, claim: Claim) -> None:
-        frame = claim.frame
-        self.keys = frozenset(block_keys(claim))
-        self.story = frozenset((*frame.topic, *frame.entities)) if frame else frozenset()
-        self.words = " ".join(sorted(set(frame.words))) if frame else ""
-        self.text = " ".join(filter(None, (claim.about, " ".join(frame.words) if frame else "")))
-        self.vector: np.ndarray | None = None
-
-
-@functools.lru_cache(maxsize=CLAIM_CACHE_SIZE)
-def _features(claim: Claim) -> _Features:
-    return _Features(claim)
-
-
-def clear_cache() -> None:
-    """Forget every claim's cached features (tests)."""
-    _features.cache_clear()
-
-
-def _vectors(feats: Sequence[_Features]) -> None:
-    todo = [f for f in feats if f.vector is None]
-    if todo:
-        for f, v in zip(todo, embed([f.text for f in todo]), strict=True):
-            f.vector = v
-
-
-def match_claims(new: Sequence[ClaimRef], candidates: Sequence[ClaimRef]) -> list[MatchResult]:
-    """Pair each new claim with the candidates sharing one of its block keys, judge, compare.
-
-    `candidates` are the stored claims of the new claims' keys; the new claims are candidates too
-    (an article that gives two dates for one event contradicts itself). Each unordered pair
-    appears once, `a` being a new claim. Results below SUGGEST_THRESHOLD are dropped; between the
-    thresholds `linked` is False.
-    """
-    pool: dict[int, ClaimRef] = {ref.id: ref for ref in candidates}
-    for ref in new:
-        pool.setdefault(ref.id, ref)
-    by_key: dict[str, list[ClaimRef]] = defaultdict(list)
-    for ref in pool.values():
-        for key in _features(ref.claim).keys:
-            by_key[key].append(ref)
-    results: list[MatchResult] = []
-    done: set[tuple[int, int]] = set()
-    inside: dict[int, int] = defaultdict(int)  # pairs kept inside each article
-    cut: dict[int, int] = defaultdict(int)  # and those left out past the cap
-    for query in new:
-        fq = _features(query.claim)
-        others: dict[int, ClaimRef] = {}
-        for key in fq.keys:
-            for ref in by_key.get(key, ()):
-                if ref.id != query.id:
-                    others.setdefault(ref.id, ref)
-        pending = []
-        for oid, other in others.items():
-            pair = (query.id, oid) if query.id < oid else (oid, query.id)
-            if pair in done:
-                continue
-            done.add(pair)
-            pending.append(other)
-        if not pending:
-            continue
-        feats = [_features(o.claim) for o in pending]
-        _vectors([fq, *feats])
-        assert fq.vector is not None
-        sims = np.stack([f.vector for f in feats if f.vector is not None]) @ fq.vector
-        order = np.argsort(-sims, kind="stable")[:MAX_CANDIDATES]
-        for j in order:
-            other = pending[int(j)]
-            result = None
-            if query.claim.kind == "date":
-                # dated political events first (calls, meetings, an invasion: the cue judge knows
-                # their counterparts and recurrences), then any story's events by their class
-                result = _by_cues(query, other) or _judge(query, other, fq, feats[int(j)], float(sims[int(j)]))
-            else:
-                result = _judge(query, other, fq, feats[int(j)], float(sims[int(j)])) or _by_cues(query, other)
-            if result is not None:
-                if other.article_id == query.article_id:
-                    if inside[query.article_id] >= MAX_PAIRS_IN_ARTICLE:
-                        cut[query.article_id] += 1
-                        continue
-                    inside[query.article_id] += 1
-                results.append(result)
-    for article_id, n in cut.items():
-        log.warning(
-            "article %d: %d more pairs inside the article not kept (cap %d)", article_id, n, MAX_PAIRS_IN_ARTICLE
-        )
-    return results
 
 
 def _by_cues(a: ClaimRef, b: ClaimRef) -> MatchResult | None:
@@ -202,7 +52,7 @@ def _by_cues(a: ClaimRef, b: ClaimRef) -> MatchResult | None:
     if not ctx:
         return None
     fa, fb = ia.features(a.claim, 0), ib.features(b.claim, 0)
-    result = cues._judge(a, b, fa, fb, ctx)
+    result = cues_judge._judge(a, b, fa, fb, ctx)
     ma, mb = a.claim.frame, b.claim.frame
     if result is not None and a.claim.kind != "date" and ma is not None and mb is not None:
         if ma.measure != mb.measure or ma.change or mb.change or ma.rate != mb.rate:
@@ -226,8 +76,9 @@ def _judge(a: ClaimRef, b: ClaimRef, fa: _Features, fb: _Features, cosine: float
     shared = fa.story & fb.story
     if not same_article and not shared:
         return None  # no entity in common: another story
-    story = 1.0 if same_article else min(1.0, len(shared) / 2)
     kin = _kindred(ma, mb)
+    named_alike = bool(ma.measure and ma.measure == mb.measure)
+    story = 1.0 if same_article or (named_alike and _same_holder(ca, cb, ma, mb)) else min(1.0, len(shared) / 2)
     if ma.measure and mb.measure and ma.measure != mb.measure and not kin:
         return None
     measure = 1.0 if ma.measure and (ma.measure == mb.measure or kin) else 0.4
@@ -237,10 +88,13 @@ def _judge(a: ClaimRef, b: ClaimRef, fa: _Features, fb: _Features, cosine: float
         return None  # one event unnamed: only the very same day corroborates, nothing contradicts
     if ma.base and mb.base and ma.base != mb.base:
         return None  # shares of different wholes
+    if ma.base != mb.base and {ma.base, mb.base} & _SECONDARY:
+        return None  # "a magnitude 6.7 aftershock" is not the earthquake's magnitude
     pa, pb = set(ma.places), set(mb.places)
     if pa and pb and not pa & pb:
         return None  # the same measure for different places
-    if ma.editions and mb.editions and not set(ma.editions) & set(mb.editions):
+    ea, eb = editions(a), editions(b)
+    if ea and eb and not ea & eb:
         return None  # the 2018 plan is not the 2019 plan
     if not _values_close(ca, cb):
         return None
@@ -267,6 +121,12 @@ def _judge(a: ClaimRef, b: ClaimRef, fa: _Features, fb: _Features, cosine: float
     if label == "conflict" and pa != pb and pa and pb:
         only = ", ".join(sorted(pa ^ pb))
         label, verdict, severity = "different_scope", f"{verdict}; different coverage (places: {only})", None
+    if label == "conflict" and bool(ea) != bool(eb) and not (is_monotone(ca) or is_monotone(cb)):
+        named, other = (ea, b) if ea else (eb, a)
+        year = _year(other)
+        if year and year not in named:
+            label, severity = "different_scope", None
+            verdict = f"{verdict}; different editions ({', '.join(sorted(named))} vs one reported in {year})"
     if label == "conflict" and ma.part != mb.part:
         label, verdict, severity = "different_scope", f"{verdict}; one figure is a part of the other", None
     linked = score >= LINK_THRESHOLD
@@ -311,7 +171,6 @@ def _restates(a: Claim, b: Claim) -> bool:
 
 _SOURCED = re.compile(r"\baccording to\b|\bestimated by\b|\bfigures? (?:from|of)\b", re.IGNORECASE)
 
-
 MONOTONE = frozenset({"death", "injury", "refugee", "damaged", "case", "vaccinated"})
 """Measures that can only grow over one event: given lower later, the lower figure corrects."""
 
@@ -348,6 +207,43 @@ def _kindred(ma: Frame, mb: Frame) -> str:
     if ma.part != mb.part:
         return f"a sum vs one of its parts ({ma.measure}, {mb.measure})"
     return ""
+
+
+def _same_holder(ca: Claim, cb: Claim, ma: Frame, mb: Frame) -> bool:
+    """Both figures are about the same holder: the same subject, or each article's main topic named
+    by the other ("Hurricane Katrina" in both; a Titanic article and a Titanic sentence)."""
+    ka, kb = entity_key(ca.subject), entity_key(cb.subject)
+    if ka and ka == kb:
+        return True
+    if not ma.topic or not mb.topic:
+        return False
+    return ma.topic[0] in (*mb.topic, *mb.entities) and mb.topic[0] in (*ma.topic, *ma.entities)
+
+
+_SECONDARY = frozenset({"aftershock", "foreshock", "tremor"})
+
+
+def editions(ref: ClaimRef) -> frozenset[str]:
+    """The years naming which edition of a thing a figure is about ("the 2018 plan"), relative
+    years ("last year's plan") resolved against the claim's own date."""
+    frame = ref.claim.frame
+    if frame is None or not frame.editions:
+        return frozenset()
+    year = _year(ref)
+    out = set()
+    for e in frame.editions:
+        if e.startswith("y"):
+            if year:
+                out.add(str(int(year) + int(e[1:])))
+        else:
+            out.add(e)
+    return frozenset(out)
+
+
+def _year(ref: ClaimRef) -> str | None:
+    """The year a figure is given for: its as-of date, else its article's publication."""
+    when = ref.claim.as_of or ref.published
+    return when[:4] if when and when[:4].isdigit() else None
 
 
 def _same_day(a: Claim, b: Claim) -> bool:
