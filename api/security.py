@@ -53,11 +53,6 @@ async def check_v1_request(connection: ASGIConnection[Any, Any, Any, Any], handl
         refuse_unstorable_query(connection, handler)
 
 
-def require_key_on_writes(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    if connection.scope.get("method") in WRITE_METHODS:
-        require_bearer(connection, "writes")
-
-
 def refuse_foreign_origin(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
     """403 for a write a browser sent from another site: its `Origin` is neither this server's
     own (the Host it was sent to) nor one of CLAIMS_CORS_ORIGINS. Without keys, a page the

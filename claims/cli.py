@@ -248,6 +248,34 @@ async def rematch(settings: Settings) -> int:
     return 0
 
 
+async def reextract(settings: Settings, batch: int) -> int:
+    """`claims reextract`: extract stored articles again with this extractor, rematch, keep reviews."""
+    import psycopg
+    from tqdm import tqdm
+
+    from claims.extraction import EXTRACTOR_VERSION
+    from claims.reextract import reextract as run
+    from claims.store.audit import Actor
+    from claims.store.reextract import count_stale
+    from claims.text.nlp import get_nlp
+
+    actor = Actor(account_id=None, name="cli", role="admin")
+    async with await psycopg.AsyncConnection.connect(_dsn(settings), autocommit=True) as conn:
+        total = await count_stale(conn, EXTRACTOR_VERSION)
+        if not total:
+            print(f"every article is already extracted with {EXTRACTOR_VERSION}")
+            return 0
+        nlp = get_nlp(settings.spacy_model)
+        with tqdm(total=total, unit="article", file=sys.stderr) as bar:
+            stats = await run(conn, nlp, actor, batch=batch, progress=bar.update)
+    print(
+        f"re-extracted {stats.articles} articles with {EXTRACTOR_VERSION}: {stats.claims_before} claims -> "
+        f"{stats.claims_after}; {stats.closed} open conflicts closed, {stats.opened} opened; reviewed "
+        f"conflicts: {stats.carried} carried over, {stats.archived} archived with a note"
+    )
+    return 0
+
+
 async def users(settings: Settings, args: argparse.Namespace) -> int:
     """`claims users add|key|revoke|list`: accounts and their keys, recorded in the audit log as `cli`."""
     from claims.store import accounts
@@ -378,6 +406,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub.add_parser("migrate", help="apply pending database migrations")
     sub.add_parser("rematch", help="recompute all matches and conflicts after a rule change")
+    p = sub.add_parser(
+        "reextract",
+        help="extract stored articles again with this extractor and rematch; reviews are kept "
+        "(resumable: each batch is one transaction)",
+    )
+    p.add_argument("--batch", type=bounded_int(1, 1000), default=20, help="articles per transaction (default 20)")
     p = sub.add_parser("users", help="named accounts and their API keys")
     users_sub = p.add_subparsers(dest="users_command", required=True)
     u = users_sub.add_parser("add", help="create an account")
@@ -438,6 +472,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 0
             case "rematch":
                 return asyncio.run(rematch(settings))
+            case "reextract":
+                return asyncio.run(reextract(settings, args.batch))
             case "users":
                 return asyncio.run(users(settings, args))
             case "conflicts":

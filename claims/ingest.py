@@ -210,7 +210,7 @@ async def store_article(conn: AsyncConnection[Any], prepared: Prepared, extracti
             extractor_version=extraction.extractor_version,
             keys=keys,
         )
-        opened = await _match_new(conn, ids, keys)
+        opened = await match_new(conn, ids, keys)
     log.info("stored article_id=%d claims=%d conflicts=%d copy_of=%s", article_id, len(ids), opened, original)
     return IngestResult(
         id=article_id,
@@ -222,7 +222,8 @@ async def store_article(conn: AsyncConnection[Any], prepared: Prepared, extracti
     )
 
 
-async def _match_new(conn: AsyncConnection[Any], ids: Sequence[int], claim_keys: Sequence[Sequence[str]]) -> int:
+async def match_new(conn: AsyncConnection[Any], ids: Sequence[int], claim_keys: Sequence[Sequence[str]]) -> int:
+    """Match newly stored claims (with their keys) against their blocks; return conflicts opened."""
     keys = sorted({k for ks in claim_keys for k in ks})
     if not keys:
         return 0
@@ -264,4 +265,4 @@ async def ingest(
     return await store_article(conn, prepared, extraction)
 
 
-__all__ = ["Prepared", "analyse", "analyse_parallel", "content_hash", "ingest", "prepare", "store_article"]
+__all__ = ["Prepared", "analyse", "analyse_parallel", "content_hash", "ingest", "match_new", "prepare", "store_article"]

@@ -83,7 +83,9 @@ async def insert_claims(
                         _FRAME_JSON.encode(claim.frame).decode() if claim.frame else None,
                     )
                 )
-        await cur.execute("SELECT id FROM claims WHERE article_id = %(a)s ORDER BY id", {"a": article_id})
+        await cur.execute(
+            "SELECT id FROM claims WHERE article_id = %(a)s AND retired_at IS NULL ORDER BY id", {"a": article_id}
+        )
         ids = [int(r[0]) for r in await cur.fetchall()]
         if keys is not None:
             await write_keys(conn, list(zip(ids, keys, strict=True)))
@@ -135,7 +137,9 @@ class ClaimFilters(msgspec.Struct, frozen=True, kw_only=True):
 
 def claim_where(f: ClaimFilters, params: dict[str, Any]) -> list[LiteralString]:
     """The WHERE fragments of these filters (values into `params`); shared by lists and feeds."""
-    where: list[LiteralString] = []
+    # a retired claim (its article corrected or re-extracted) is replaced by a newer one: lists
+    # show the claims articles say now; the old rows stay readable by id, with their reviews
+    where: list[LiteralString] = ["c.retired_at IS NULL"]
     if f.kind is not None:
         where.append("c.kind = %(kind)s")
         params["kind"] = f.kind

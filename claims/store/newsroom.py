@@ -333,18 +333,6 @@ async def sentence_starts(conn: AsyncConnection[Any], claim_ids: Sequence[int]) 
     return {int(r[0]): int(r[1]) for r in await cur.fetchall()}
 
 
-async def last_reviewers(conn: AsyncConnection[Any], conflict_ids: Sequence[int]) -> dict[int, str | None]:
-    """The reviewer named in each conflict's latest history row."""
-    cur = await conn.execute(
-        """
-        SELECT DISTINCT ON (conflict_id) conflict_id, reviewer FROM conflict_history
-        WHERE conflict_id = ANY(%(ids)s) ORDER BY conflict_id, id DESC
-        """,
-        {"ids": list(conflict_ids)},
-    )
-    return {int(r[0]): r[1] for r in await cur.fetchall()}
-
-
 # --------------------------------------------------------------------------- timeline
 
 
