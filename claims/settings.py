@@ -34,8 +34,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     header_timeout: float = 10.0
     """Seconds a client gets to send a request's line and headers (CLAIMS_HEADER_TIMEOUT)."""
     server: Literal["granian", "uvicorn"] = "granian"
-    """The HTTP server `claims serve` runs (CLAIMS_SERVER): granian (the faster, measured in
-    benchmarks/README.md) or uvicorn with uvloop and httptools. The app behaves the same on both."""
+    """The HTTP server `claims serve` runs (CLAIMS_SERVER): granian (cheaper on what the server
+    itself does and shorter tails, benchmarks/README.md) or uvicorn with uvloop and httptools. The
+    app behaves the same on both (claims/server.py)."""
     access_log: bool = False
     """One line per request on stdout (CLAIMS_ACCESS_LOG): off by default, since the reverse proxy in
     front usually logs requests already and the line costs throughput (benchmarks/README.md)."""
