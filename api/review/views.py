@@ -40,7 +40,8 @@ class TokenForm(msgspec.Struct, kw_only=True):
     csrf: str = ""
 
 
-def _interval(c: store.ClaimRow) -> str:
+def _interval(c: store.ClaimRow | Point) -> str:
+    """The range a figure's wording allows (`171 to 209`), from a claim or a (converted) point."""
     if c.low is None and c.high is None:
         return ""
     if c.low == c.high:
@@ -101,6 +102,7 @@ async def _conflict_views(conn: AsyncConnection[Any], rows: list[store.ConflictR
                 "kind": r.kind,
                 "subject": r.subject,
                 "version": r.version,
+                "gap": gap_words(r.severity),
                 "created_at": r.created_at,
                 "why": why(r.reason, "conflict", r.severity),
                 "claims": [_claim_view(c, starts.get(c.id), articles.get(c.article_id)) for c in pair],
@@ -184,7 +186,7 @@ def _timeline_row(p: Point, c: store.ClaimRow, label: str | None, is_origin: boo
         "source": c.source,
         "at": p.at,
         "value": number(p.value) if p.value is not None else (c.date or "–"),
-        "interval": _interval(c),
+        "interval": _interval(p) if p.value is not None else _interval(c),
         "text": c.text,
         "sentence": c.sentence,
         "label": "this claim" if is_origin else (label or "linked through another claim").replace("_", " "),
