@@ -134,3 +134,24 @@ def test_timeline_page_shows_dollars_on_a_euro_axis_with_the_rate(nclient: httpx
     # both figures drawn on the euro axis, the dollar one no longer at 130 m
     assert html.count("<circle") == 2
     assert "Dollar Wire: 130 m as of" not in html
+
+
+@pytest.mark.model
+def test_article_text_is_a_readable_page_with_its_claims_marked(nclient: httpx.Client, newsroom_dsn: str) -> None:
+    text = (
+        "The council said 1,200 homes lost power on Monday.\n\n"
+        "By Tuesday evening, engineers had reconnected 900 of them, the utility said, at a cost of $2 million."
+    )
+    art = ingest(nclient, "Grid Weekly", text, "2024-02-06", url="https://example.org/grid")
+    claims = claims_of(nclient, art["id"])
+    page = nclient.get(f"/review/articles/{art['id']}", params={"claim": claims[0]["id"]})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    html = page.text
+    assert html.count("<mark>") == len(claims) >= 2
+    assert 'class="claim-mark focus"' in html and "https://example.org/grid" in html
+    body = html.split('aria-label="Article text">', 1)[1].split("</article>", 1)[0]
+    assert body.count("<p>") == 2  # the two paragraphs, as written
+    assert "The council said" in body and "engineers had reconnected" in body
+    for c in claims:
+        assert f'href="/review/claims/{c["id"]}/timeline"' in body
+    assert nclient.get("/review/articles/987654321").status_code == 404

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import msgspec
@@ -192,3 +193,35 @@ def _timeline_row(p: Point, c: store.ClaimRow, label: str | None, is_origin: boo
         "label": "this claim" if is_origin else (label or "linked through another claim").replace("_", " "),
         "article_id": c.article_id,
     }
+
+
+def article_paragraphs(text: str, claims: list[store.ClaimRow]) -> list[list[dict[str, Any]]]:
+    """The article as paragraphs of segments, each claim's figure a segment of its own (from its
+    offsets; a claim whose offsets no longer match the text, or that overlaps an earlier one, is
+    left unmarked rather than drawn in the wrong place)."""
+    marks: list[store.ClaimRow] = []
+    reach = 0
+    for c in sorted(claims, key=lambda c: (c.start, c.end)):
+        if c.start >= reach and text[c.start : c.end] == c.text:
+            marks.append(c)
+            reach = c.end
+    paragraphs: list[list[dict[str, Any]]] = []
+    at = 0
+    for block in re.split(r"(\n\s*\n)", text):
+        start, end = at, at + len(block)
+        at = end
+        if not block.strip():
+            continue
+        segments: list[dict[str, Any]] = []
+        cursor = start
+        for c in marks:
+            if c.start < start or c.end > end:
+                continue
+            if c.start > cursor:
+                segments.append({"text": text[cursor : c.start], "claim": None})
+            segments.append({"text": c.text, "claim": c})
+            cursor = c.end
+        if cursor < end:
+            segments.append({"text": text[cursor:end], "claim": None})
+        paragraphs.append(segments)
+    return paragraphs
