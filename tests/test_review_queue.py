@@ -104,6 +104,12 @@ def test_a_reviewer_signs_in_with_their_own_key_and_out_again(
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(f"{wf_server}/review/queue")
     expect(page.get_by_role("banner")).to_contain_text(f"Signed in as {name} (reviewer)")
+    # every control of the queue has a label, and the page runs no script
+    unlabelled = page.evaluate(
+        """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+              .filter(el => !el.labels || el.labels.length === 0).map(el => el.name)"""
+    )
+    assert unlabelled == [] and page.evaluate("() => document.scripts.length") == 0
     (cookie,) = [c for c in page.context.cookies() if c["name"] == "claims_review"]
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["path"] == "/review"
     assert people["key"] not in cookie["value"] and people["key"].split("_")[1] in cookie["value"]

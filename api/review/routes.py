@@ -31,6 +31,7 @@ from api.review.views import (
     _page,
     _timeline_row,
     _version,
+    article_paragraphs,
     queue_views,
 )
 from api.security import refuse_nul_path, refuse_unstorable_query
@@ -424,6 +425,31 @@ class ReviewController(Controller):
         response: Response[Any] = Redirect(path="/review", status_code=303)
         response.delete_cookie(COOKIE, path="/review")
         return response
+
+    @get("/articles/{article_id:int}", name="review-article")
+    async def article(
+        self,
+        request: Request[Any, Any, Any],
+        article_id: Id,
+        conn: Conn,
+        claim: Annotated[int | None, QueryParameter(ge=1, le=2**31 - 1)] = None,
+    ) -> Template:
+        """The article as a readable page, every claim found in it marked and linked to its timeline."""
+        viewer = await viewer_of(request, conn)
+        try:
+            row, text = await store.get_article(conn, article_id)
+        except NotFound:
+            return _page(request, viewer, "review/missing.html.j2", status_code=404, what=f"Article {article_id}")
+        claims = (await store.list_claims(conn, store.ClaimFilters(article=article_id), limit=500)).items
+        return _page(
+            request,
+            viewer,
+            "review/article.html.j2",
+            article=row,
+            paragraphs=article_paragraphs(text, claims),
+            claim_count=len(claims),
+            focus=claim,
+        )
 
     @get("/claims/{claim_id:int}/timeline", name="review-timeline")
     async def timeline(self, request: Request[Any, Any, Any], claim_id: Id, conn: Conn) -> Template:

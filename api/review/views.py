@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import msgspec
@@ -41,7 +42,8 @@ class TokenForm(msgspec.Struct, kw_only=True):
     csrf: str = ""
 
 
-def _interval(c: store.ClaimRow) -> str:
+def _interval(c: store.ClaimRow | Point) -> str:
+    """The range a figure's wording allows (`171 to 209`), from a claim or a (converted) point."""
     if c.low is None and c.high is None:
         return ""
     if c.low == c.high:
@@ -101,6 +103,7 @@ async def _conflict_views(conn: AsyncConnection[Any], rows: list[store.ConflictR
                 "kind": r.kind,
                 "subject": r.subject,
                 "version": r.version,
+                "gap": gap_words(r.severity),
                 "created_at": r.created_at,
                 "why": why(r.reason, "conflict", r.severity),
                 "claims": [_claim_view(c, starts.get(c.id), articles.get(c.article_id)) for c in pair],
@@ -179,9 +182,41 @@ def _timeline_row(p: Point, c: store.ClaimRow, label: str | None, is_origin: boo
         "source": c.source,
         "at": p.at,
         "value": number(p.value) if p.value is not None else (c.date or "–"),
-        "interval": _interval(c),
+        "interval": _interval(p) if p.value is not None else _interval(c),
         "text": c.text,
         "sentence": c.sentence,
         "label": "this claim" if is_origin else (label or "linked through another claim").replace("_", " "),
         "article_id": c.article_id,
     }
+
+
+def article_paragraphs(text: str, claims: list[store.ClaimRow]) -> list[list[dict[str, Any]]]:
+    """The article as paragraphs of segments, each claim's figure a segment of its own (from its
+    offsets; a claim whose offsets no longer match the text, or that overlaps an earlier one, is
+    left unmarked rather than drawn in the wrong place)."""
+    marks: list[store.ClaimRow] = []
+    reach = 0
+    for c in sorted(claims, key=lambda c: (c.start, c.end)):
+        if c.start >= reach and text[c.start : c.end] == c.text:
+            marks.append(c)
+            reach = c.end
+    paragraphs: list[list[dict[str, Any]]] = []
+    at = 0
+    for block in re.split(r"(\n\s*\n)", text):
+        start, end = at, at + len(block)
+        at = end
+        if not block.strip():
+            continue
+        segments: list[dict[str, Any]] = []
+        cursor = start
+        for c in marks:
+            if c.start < start or c.end > end:
+                continue
+            if c.start > cursor:
+                segments.append({"text": text[cursor : c.start], "claim": None})
+            segments.append({"text": c.text, "claim": c})
+            cursor = c.end
+        if cursor < end:
+            segments.append({"text": text[cursor:end], "claim": None})
+        paragraphs.append(segments)
+    return paragraphs
