@@ -126,8 +126,9 @@ _W_COMPOUND = (
 _W_FRACTION = r"(?:(?:a\s|one\s|three\s)?(?:half|quarters?))(?=\s(?:million|billion|trillion)\b)"
 WORD_NUMBER = rf"(?:{_W_COMPOUND}|{_W_HUNDRED}|{_W_FRACTION}|{_W_SMALL}|a dozen|dozen|a thousand)"
 #: `347 815` (thousands grouped with a space, as French, Swiss and UN tables write them) is one
-#: number; the group must end the number (`10 052 migrants`, never `10 0521`).
-DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.]|\s\d)|\d+(?:\.\d+)?|\.\d+)"
+#: number; the group must end the number (`10 052 migrants`, never `10 0521`). At most four groups
+#: after the first: a longer run is a list of numbers, and reading it whole cost its length squared.
+DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3}){1,4}(?![\d,.]|\s\d)|\d+(?:\.\d+)?|\.\d+)"
 NUMBER = rf"(?:{DIGITS}|(?i:{WORD_NUMBER}))"
 #: Magnitude words may follow after a space; abbreviations must be glued (`44bn`, `3m`, `2k`).
 MAGNITUDE = (
