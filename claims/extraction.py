@@ -6,13 +6,15 @@ always holds (each claim's text is sliced from that text).
 
 from __future__ import annotations
 
+import logging
 import re
-from typing import TYPE_CHECKING
+from bisect import bisect_right
+from typing import TYPE_CHECKING, Any
 
 from claims.errors import InvalidInput
 from claims.frame.attribute import attribute_of, counted_phrase_end
 from claims.frame.clauses import clause_tokens, context_of
-from claims.frame.entities import people_of
+from claims.frame.entities import drop_cache, people_of
 from claims.frame.measure import frame_of, subject_for
 from claims.frame.scope import date_is_claim, earlier_as_of, period_of, scope_for, sentence_scopes
 from claims.frame.subjects import attribution_of, subject_of
@@ -25,7 +27,7 @@ from claims.text.nlp import get_nlp
 from claims.text.partialdate import normalise_published, reference_day
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
 
     from spacy.language import Language
     from spacy.tokens import Doc, Span
@@ -34,6 +36,18 @@ if TYPE_CHECKING:
     from claims.text.dates import DateRef
 
 EXTRACTOR_VERSION = "rules-4"
+
+log = logging.getLogger(__name__)
+
+#: The work budget (see `claims_of`): figures read per sentence and per article. News sentences
+#: carry a handful of figures and articles a few dozen; a list of hundreds is a table or an attack.
+MAX_SENTENCE_CLAIMS = 50
+MAX_ARTICLE_CLAIMS = 1000
+
+
+class ExtractionStopped(Exception):
+    """The caller asked extraction to stop (its client went away or its deadline passed)."""
+
 
 #: Lines that are bylines, datelines and publication notes: their dates are not claims.
 _PUBLICATION_NOTE = re.compile(
@@ -77,33 +91,34 @@ def extract_many(
     *,
     batch_size: int = 16,
     n_process: int = 1,
+    should_stop: Callable[[], bool] | None = None,
 ) -> Iterator[Extraction]:
     """Bulk extraction over already-cleaned texts (with publication date and optional title): one
-    `nlp.pipe` call, light per-doc work."""
+    `nlp.pipe` call, light per-doc work. `should_stop` is asked between documents and between
+    sentences (ExtractionStopped when it answers True)."""
     stream = (
         (item[0], (normalise_published(item[1]) if item[1] else None, item[2] if len(item) > 2 else None))
         for item in items
     )
     for doc, (pub, title) in nlp.pipe(stream, as_tuples=True, batch_size=batch_size, n_process=n_process):
-        yield _extraction(doc, pub, title)
+        yield _extraction(doc, pub, title, should_stop)
 
 
-def _extraction(doc: Doc, published: str | None, title: str | None) -> Extraction:
+def _extraction(
+    doc: Doc, published: str | None, title: str | None, should_stop: Callable[[], bool] | None = None
+) -> Extraction:
+    if should_stop is not None and should_stop():
+        raise ExtractionStopped("extraction stopped before the article was read")
     topic = topic_of(doc, title)
     return Extraction(
         text=doc.text,
-        claims=claims_of(doc, published, title, topic=topic),
+        claims=claims_of(doc, published, title, topic=topic, should_stop=should_stop),
         extractor_version=EXTRACTOR_VERSION,
         topic=list(topic.names),
     )
 
 
 # -- from spans to claims ------------------------------------------------------------------------
-def _sentence_index(doc: Doc) -> tuple[list[Span], list[int]]:
-    sents = list(doc.sents)
-    return sents, [s.start_char for s in sents]
-
-
 def _sent_no(starts: list[int], char: int) -> int:
     lo, hi = 0, len(starts) - 1
     while lo < hi:
@@ -162,14 +177,86 @@ def _paragraph_starts(text: str) -> list[int]:
     return [0] + [m.end() for m in re.finditer(r"\n\n", text)]
 
 
-def claims_of(doc: Doc, published: str | None, title: str | None = None, *, topic: Topic | None = None) -> list[Claim]:
-    """Turn the candidate spans of a processed doc into Claims (published: partial ISO or None)."""
+def claims_of(
+    doc: Doc,
+    published: str | None,
+    title: str | None = None,
+    *,
+    topic: Topic | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> list[Claim]:
+    """Turn the candidate spans of a processed doc into Claims (published: partial ISO or None).
+
+    The work is bounded: at most MAX_SENTENCE_CLAIMS figures per sentence and MAX_ARTICLE_CLAIMS
+    per article are read (the cut is logged), and `should_stop` (the client hung up, a deadline
+    passed) is asked before each sentence; when it answers True, ExtractionStopped is raised.
+    """
     if SPAN_KEY not in doc.spans or not len(doc.spans[SPAN_KEY]):
         return []
     topic = topic if topic is not None else topic_of(doc, title)
+    sents = list(doc.sents)
+    hooks = _index_sentences(doc, sents)
+    try:
+        return _claims_of(doc, sents, published, topic, should_stop)
+    finally:
+        for store, name in hooks:
+            store.pop(name, None)
+        drop_cache(doc)
+
+
+def _index_sentences(doc: Doc, sents: list[Span]) -> list[tuple[dict[str, Any], str]]:
+    """Answer `span.sent`, `token.sent` and `doc.sents` from one list of the doc's sentences.
+
+    spaCy finds a span's sentence by walking its tokens to the sentence's edges, so asking it for
+    every figure of a long sentence cost the sentence's length squared; a binary search over the
+    sentence starts answers the same sentence (the one holding the span's first token).
+    """
+    starts = [s.start for s in sents]
+
+    def sent_at(i: int) -> Span:
+        return sents[bisect_right(starts, i) - 1]
+
+    doc.user_hooks["sents"] = lambda _doc: iter(sents)
+    doc.user_span_hooks["sent"] = lambda span: sent_at(span.start)
+    doc.user_token_hooks["sent"] = lambda token: sent_at(token.i)
+    return [(doc.user_hooks, "sents"), (doc.user_span_hooks, "sent"), (doc.user_token_hooks, "sent")]
+
+
+def _within_budget(by_sent: dict[int, list[Span]], n_spans: int) -> dict[int, list[Span]]:
+    """At most MAX_SENTENCE_CLAIMS candidate figures per sentence and MAX_ARTICLE_CLAIMS in all,
+    in text order; the cut is logged. Reading one figure looks at its whole sentence and at the
+    article's entities, so without a bound a hostile page of n figures cost n²."""
+    out: dict[int, list[Span]] = {}
+    kept = 0
+    long_sentences = 0
+    for no in sorted(by_sent):
+        group = by_sent[no]
+        if len(group) > MAX_SENTENCE_CLAIMS:
+            long_sentences += 1
+            group = group[:MAX_SENTENCE_CLAIMS]
+        group = group[: max(0, MAX_ARTICLE_CLAIMS - kept)]
+        if group:
+            out[no] = group
+            kept += len(group)
+    if kept < n_spans:
+        log.warning(
+            "extraction budget: read %d of %d candidate figures (%d sentences over %d figures, "
+            "article limit %d); the rest are not claims",
+            kept,
+            n_spans,
+            long_sentences,
+            MAX_SENTENCE_CLAIMS,
+            MAX_ARTICLE_CLAIMS,
+        )
+    return out
+
+
+def _claims_of(
+    doc: Doc, sents: list[Span], published: str | None, topic: Topic, should_stop: Callable[[], bool] | None
+) -> list[Claim]:
     text = doc.text
     spans = sorted(doc.spans[SPAN_KEY], key=lambda s: s.start_char)
-    sents, starts = _sentence_index(doc)
+    starts = [s.start_char for s in sents]
     people = people_of(doc)
 
     # paragraphs that repeat an earlier one (headline echoes) add nothing
@@ -186,6 +273,7 @@ def claims_of(doc: Doc, published: str | None, title: str | None = None, *, topi
     by_sent: dict[int, list[Span]] = {}
     for span in spans:
         by_sent.setdefault(_sent_no(starts, span.start_char), []).append(span)
+    by_sent = _within_budget(by_sent, len(spans))
 
     # resolve dates first. A year-less date takes its year from the last date *with a month and a
     # year* earlier in its sentence or in the sentence before (`late February 2022 ... By March 24`);
@@ -218,6 +306,8 @@ def claims_of(doc: Doc, published: str | None, title: str | None = None, *, topi
     claims: list[Claim] = []
     last_count: tuple[int, str] | None = None  # (sentence no, unit) of the latest count with a noun
     for no in sorted(by_sent):
+        if should_stop is not None and should_stop():
+            raise ExtractionStopped(f"extraction stopped at sentence {no + 1} of {len(sents)}")
         sent = sents[no]
         if _is_furniture(sent):
             continue

@@ -15,6 +15,7 @@ from claims.frame.clauses import (
     is_temporal,
     subject_token,
 )
+from claims.frame.entities import ents_touching
 from claims.frame.measure import measure_phrase, measure_words
 
 if TYPE_CHECKING:
@@ -166,8 +167,8 @@ def about_of(span: Span, kind: str, unit: str | None) -> str | None:
     if not doc.has_annotation("DEP"):
         return unit
     skip = set(range(span.start, span.end))
-    for ent in doc.ents:  # dates never describe what is measured
-        if ent.label_ in ("DATE", "TIME") and ent.start <= span.end and ent.end >= span.start:
+    for ent in ents_touching(doc, span.start, span.end):  # dates never describe what is measured
+        if ent.label_ in ("DATE", "TIME"):
             skip |= set(range(ent.start, ent.end))
     if kind == "date":
         return _date_about(span, skip)

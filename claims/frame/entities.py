@@ -9,11 +9,15 @@ from __future__ import annotations
 import functools
 import json
 import re
+from bisect import bisect_left, bisect_right
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
+
+#: Where per-document indexes live in `doc.user_data` while claims are read (see `doc_cache`).
+_CACHE_KEY = "claims:frame-cache"
 
 
 @functools.cache
@@ -65,6 +69,46 @@ def canonical(name: str, people: dict[str, str] | None = None) -> str:
         full = people[key]
         return table.get(full.lower(), full)
     return s
+
+
+def doc_cache(doc: Doc) -> dict[str, Any]:
+    """Indexes built once per document and reused for every figure (entities by position, nouns
+    by lemma). `Doc.ents` builds every entity anew on each call: read per figure, a document of n
+    figures cost n² (`drop_cache` when done, so the doc is left as it was)."""
+    cache: dict[str, Any] | None = doc.user_data.get(_CACHE_KEY)
+    if cache is None:
+        cache = doc.user_data[_CACHE_KEY] = {}
+    return cache
+
+
+def drop_cache(doc: Doc) -> None:
+    """Remove the indexes `doc_cache` added."""
+    doc.user_data.pop(_CACHE_KEY, None)
+
+
+def _ents_index(doc: Doc) -> tuple[tuple[Span, ...], list[int], list[int]]:
+    cache = doc_cache(doc)
+    index: tuple[tuple[Span, ...], list[int], list[int]] | None = cache.get("ents")
+    if index is None:
+        ents = tuple(doc.ents)  # sorted, never overlapping: starts and ends both ascend
+        index = cache["ents"] = (ents, [e.start for e in ents], [e.end for e in ents])
+    return index
+
+
+def ents_within(doc: Doc, start: int, end: int) -> list[Span]:
+    """The entities wholly inside tokens [start, end), in order (what `doc[start:end].ents` gives)."""
+    ents, starts, ends = _ents_index(doc)
+    lo = bisect_left(starts, start)
+    hi = bisect_right(ends, end)
+    return list(ents[lo:hi]) if lo < hi else []
+
+
+def ents_touching(doc: Doc, start: int, end: int) -> list[Span]:
+    """The entities with `ent.start <= end and ent.end >= start`, in order."""
+    ents, starts, ends = _ents_index(doc)
+    lo = bisect_left(ends, start)
+    hi = bisect_right(starts, end)
+    return list(ents[lo:hi]) if lo < hi else []
 
 
 def people_of(doc: Doc) -> dict[str, str]:

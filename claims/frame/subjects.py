@@ -17,10 +17,19 @@ from claims.frame.clauses import (
     governing_verb,
     subject_token,
 )
-from claims.frame.entities import NATIONALITIES, canonical, entity_text, name_of, nationality, regions
+from claims.frame.entities import (
+    NATIONALITIES,
+    canonical,
+    doc_cache,
+    entity_text,
+    ents_within,
+    name_of,
+    nationality,
+    regions,
+)
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span, Token
+    from spacy.tokens import Doc, Span, Token
 
 
 _REPORTING_VERBS = frozenset(
@@ -157,13 +166,14 @@ def subject_of(span: Span, people: dict[str, str]) -> str | None:
     # and C`) names who or what is counted, not the subject
     phrase_end = max(head.right_edge.i + 1 if head is not None else span.end, span.end)
     best: str | None = None
-    for ent in sent.ents:
+    sent_ents = ents_within(doc, sent.start, sent.end)
+    for ent in sent_ents:
         if ent.label_ in ("GPE", "PERSON", "ORG") and ent.end <= span.start:
             best = ent.text
     if best is None and kind != "date" and (place := _destination(span, head)) is not None:
         best = place
     if best is None and moving:
-        for ent in sent.ents:
+        for ent in sent_ents:
             if ent.label_ in ("GPE", "PERSON", "ORG") and ent.start >= phrase_end:
                 best = ent.text
                 break
@@ -220,16 +230,24 @@ def _event_agent(noun: Token) -> str | None:
     `between` phrase; else who that same event noun has had elsewhere in the document."""
     if (name := _own_agent(noun)) is not None:
         return name
-    lemma = noun.lemma_.lower()
-    for tok in noun.doc:
-        if (
-            tok.i != noun.i
-            and tok.lemma_.lower() == lemma
-            and tok.pos_ == "NOUN"
-            and (name := _own_agent(tok)) is not None
-        ):
-            return name
-    return None
+    return _first_agent(noun.doc, noun.lemma_.lower())
+
+
+def _first_agent(doc: Doc, lemma: str) -> str | None:
+    """The agent of the first noun with this lemma that names one in the document (found once
+    per lemma: a scan of the whole document per date made a page of dates cost n²)."""
+    cache = doc_cache(doc)
+    nouns: dict[str, list[int]] | None = cache.get("nouns")
+    if nouns is None:
+        nouns = cache["nouns"] = {}
+        for tok in doc:
+            if tok.pos_ == "NOUN":
+                nouns.setdefault(tok.lemma_.lower(), []).append(tok.i)
+    agents: dict[str, str | None] = cache.setdefault("agents", {})
+    if lemma not in agents:
+        # the noun asking has no agent of its own (else it would not ask), so it is never the one found
+        agents[lemma] = next((name for i in nouns.get(lemma, ()) if (name := _own_agent(doc[i])) is not None), None)
+    return agents[lemma]
 
 
 def _own_agent(noun: Token) -> str | None:

@@ -59,11 +59,48 @@ def add_span(doc: Doc, start: int, end: int, **values: object) -> Span | None:
     return span
 
 
-def taken(doc: Doc) -> list[tuple[int, int]]:
+class Taken(list[tuple[int, int]]):
+    """Character ranges already claimed, with a per-character mask beside the list.
+
+    Testing a range against every claimed range made a document of n figures cost n² (a page of
+    "1 2 3 ..." took 42 s for 19 KB); with the mask an overlap test costs the length of the range
+    tested. Empty ranges (never claimed in practice) fall back to the plain scan.
+    """
+
+    def __init__(self, spans: list[tuple[int, int]] | None = None) -> None:
+        super().__init__()
+        self._mask = bytearray()
+        self._exact = True  # False once an empty range is added: the mask cannot hold one
+        for span in spans or ():
+            self.append(span)
+
+    def append(self, span: tuple[int, int]) -> None:
+        """Claim `span` (start, end)."""
+        super().append(span)
+        start, end = span
+        if end <= start:
+            self._exact = False
+            return
+        if end > len(self._mask):
+            self._mask.extend(bytes(end - len(self._mask)))
+        self._mask[start:end] = b"\x01" * (end - start)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Some claimed range overlaps [start, end) (the same test as `overlaps_any`)."""
+        if not self._exact or end <= start:
+            return any(start < e and s < end for s, e in self)
+        return self._mask.find(1, start, min(end, len(self._mask))) != -1
+
+
+def taken(doc: Doc) -> Taken:
+    """The character ranges of the candidate spans found so far."""
     if SPAN_KEY not in doc.spans:
-        return []
-    return [(s.start_char, s.end_char) for s in doc.spans[SPAN_KEY]]
+        return Taken()
+    return Taken([(s.start_char, s.end_char) for s in doc.spans[SPAN_KEY]])
 
 
 def overlaps_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    """Some range in `spans` overlaps [start, end)."""
+    if isinstance(spans, Taken):
+        return spans.overlaps(start, end)
     return any(start < e and s < end for s, e in spans)
