@@ -199,3 +199,22 @@ def pounds_are_weight(text: str, start: int, end: int, magnitude: float) -> bool
         return False
     losing = re.match(r"(?i:lost|lose|loses|losing|gain|gained|gains|gaining|shed|put)", m.group(0).lstrip())
     return not losing or magnitude == 1.0
+
+
+#: Before a duration: the window a figure is counted over (`over the past five years`, `in the
+#: first two months`, `the next three years`), not a length anyone states.
+_WINDOW_BEFORE = re.compile(
+    r"\b(?:[Tt]he|[Ii]ts|[Tt]heir)\s(?:next|first|past|last|coming|previous|following|preceding|initial|final)\s$"
+)
+#: After a duration: `in the three months to June`, `the 12 months ending in March`.
+_WINDOW_AFTER = re.compile(r"^\s(?:to|ending|ended|through|until)\b")
+
+
+def time_window(text: str, start: int, end: int) -> bool:
+    """A duration that names the period a figure covers (`the past five years`, `the three months to
+    June`), a time scope rather than a claim."""
+    if _WINDOW_BEFORE.search(text[max(0, start - 16) : start]):
+        return True
+    return bool(
+        re.search(r"\b[Tt]he\s$", text[max(0, start - 4) : start]) and _WINDOW_AFTER.match(text[end : end + 10])
+    )
