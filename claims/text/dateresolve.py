@@ -111,6 +111,9 @@ def _resolve_relative(rel: str, published: str | None) -> str | None:
         if which == "next":
             return _at_precision(ref + timedelta(days=(int(wd) - ref.weekday()) % 7 or 7), published, "day")
         return _at_precision(ref - timedelta(days=back), published, "day")
+    if rel.startswith("ago_"):  # `two weeks ago`
+        _, n, unit = rel.split("_")
+        return shift_back(ref, published, int(n), unit)
     which, unit = rel.split("_")
     if unit == "week":  # ISO partial dates have no weeks: the month the week falls in
         shift = {"this": 0, "last": -7, "next": 7}[which]
@@ -198,6 +201,11 @@ def earlier_time(after: str, published: str | None) -> str | None:
     unit = m.group("u") or m.group("u2") or m.group("u3") or m.group("u4") or m.group("u5")
     n_text = (m.group("n") or "a").lower()
     n = _COUNT_WORDS.get(n_text) or (int(n_text) if n_text.isdigit() else 1)
+    return shift_back(ref, published, n, unit)
+
+
+def shift_back(ref: date, published: str, n: int, unit: str) -> str | None:
+    """`n` units before the reference day, at the unit's precision (no finer than `published`)."""
     try:
         if unit == "year":
             return iso_date(ref.year - n)

@@ -28,6 +28,10 @@ MONTHS: dict[str, int] = {name.lower(): i for i, name in enumerate(calendar.mont
     "nov": 11,
     "dec": 12,
 }
+#: Counts written as words in relative dates (`two weeks ago`).
+WORD_COUNTS: dict[str, int] = {
+    w: i + 1 for i, w in enumerate("one two three four five six seven eight nine ten eleven twelve".split())
+}
 WEEKDAYS: dict[str, int] = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 
 _MONTH_NAMES = (
@@ -105,6 +109,8 @@ DATE_PATTERN = (
     r"|(?i:the\s)?(?P<y_ord>(?i:first|second|third|fourth|final|last|1st|2nd|3rd|4th))[-\s](?P<y_unit>(?i:quarter|half))"
     r"\s(?:of\s)?|(?P<y_q>[QH])(?P<y_n>[1-4])\s?(?:of\s)?|(?P<y_fy>(?i:fiscal|financial)\s(?:(?i:year)\s)?|FY\s?))"
     rf"(?P<y_year>{_YEAR}))"
+    # 2023-02-06 (ISO, as data copy and timestamps write it)
+    rf"|(?P<i>(?P<i_year>{_FULL_YEAR})-(?P<i_mon>0[1-9]|1[0-2])-(?P<i_day>0[1-9]|[12]\d|3[01]))(?![\d-])"
     # 2014 | 1904-05 | 2014-2020 (the component filters years that are not dates)
     rf"|(?P<f>(?P<f_year>{_YEAR})(?:[-–](?P<f_year2>\d{{4}}|\d\d)(?![\w]))?)"
     # February (a full month name with no cue, capitalised)
@@ -112,6 +118,8 @@ DATE_PATTERN = (
     # relative dates that date an event
     rf"|(?P<r>(?i:this|last|next|earlier\sthis|later\sthis)\s(?P<r_unit>(?i:morning|afternoon|evening|night|week|month|year))"
     rf"|(?P<r_word>(?i:yesterday|tonight))"
+    rf"|(?P<r_n>(?i:an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)|\d{{1,2}})\s"
+    rf"(?P<r_ago>(?i:day|week|month|year))s?\s(?i:ago)\b"
     rf"|(?P<r_cue>\b(?:on|On)\s)?(?:(?P<r_wdmod>(?i:last|this|next))\s)?(?P<r_wd>{_WEEKDAY})(?![\w]))"
     r")"
 )
@@ -136,7 +144,7 @@ class DateRef(TypedDict, total=False):
     month: int
     day: int
     decade: int
-    rel: str  # "yesterday", "this_week", "weekday:2", "last_year", ...
+    rel: str  # "yesterday", "this_week", "weekday:2", "last_year", "ago_2_week", ...
     part: str  # of a year: "early" | "mid" | "late" | "q1".."q4" | "h1" | "h2"
     end: DateRef  # a stated period's last part (`10-11 September 2023`, `March-December 2018`)
 
@@ -194,7 +202,15 @@ def ref_from_match(m: re.Match[str]) -> DateRef | None:
             if end_year > ref["year"]:
                 ref["end"] = {"year": end_year}
         return ref
+    if g["i"]:
+        ref["year"], ref["month"], ref["day"] = int(g["i_year"]), int(g["i_mon"]), int(g["i_day"])
+        return ref if ref["day"] <= calendar.monthrange(ref["year"], ref["month"])[1] else None
     if g["r"]:
+        if g["r_ago"]:
+            n = g["r_n"].lower()
+            count = {"a": 1, "an": 1}.get(n) or (int(n) if n.isdigit() else WORD_COUNTS[n])
+            ref["rel"] = f"ago_{count}_{g['r_ago'].lower()}"
+            return ref
         if g["r_word"]:
             word = g["r_word"].lower()
             ref["rel"] = "yesterday" if word == "yesterday" else "today"
