@@ -11,7 +11,7 @@ import functools
 import re
 from datetime import date, timedelta
 
-from claims.text.dates import DATE_PATTERN, DateRef, iso_date, part_period, ref_from_match
+from claims.text.dates import DATE_PATTERN, PARTS, DateRef, iso_date, part_period, ref_from_match
 from claims.text.partialdate import bounds, checked, precision, reference_day
 
 #: A year-less date may point this far past the publication date ("scheduled for mid-April").
@@ -111,6 +111,13 @@ def _resolve_relative(rel: str, published: str | None) -> str | None:
         if which == "next":
             return _at_precision(ref + timedelta(days=(int(wd) - ref.weekday()) % 7 or 7), published, "day")
         return _at_precision(ref - timedelta(days=back), published, "day")
+    if rel.startswith("part:"):  # `the third quarter of last year`, `Q3`: its first month
+        _, part, which = rel.split(":")
+        first, _last = PARTS[part]
+        year = ref.year - 1 if which == "last_year" else ref.year
+        if which == "latest_year" and date(ref.year, first, 1) > ref:
+            year -= 1  # `Q4` read in June: the last one that has begun
+        return iso_date(year, first)
     if rel.startswith("ago_"):  # `two weeks ago`
         _, n, unit = rel.split("_")
         return shift_back(ref, published, int(n), unit)
