@@ -11,7 +11,7 @@ import functools
 import re
 from datetime import date, timedelta
 
-from claims.text.dates import DateRef, iso_date
+from claims.text.dates import DATE_PATTERN, PARTS, DateRef, iso_date, part_period, ref_from_match
 from claims.text.partialdate import bounds, checked, precision, reference_day
 
 #: A year-less date may point this far past the publication date ("scheduled for mid-April").
@@ -111,6 +111,16 @@ def _resolve_relative(rel: str, published: str | None) -> str | None:
         if which == "next":
             return _at_precision(ref + timedelta(days=(int(wd) - ref.weekday()) % 7 or 7), published, "day")
         return _at_precision(ref - timedelta(days=back), published, "day")
+    if rel.startswith("part:"):  # `the third quarter of last year`, `Q3`: its first month
+        _, part, which = rel.split(":")
+        first, _last = PARTS[part]
+        year = ref.year - 1 if which == "last_year" else ref.year
+        if which == "latest_year" and date(ref.year, first, 1) > ref:
+            year -= 1  # `Q4` read in June: the last one that has begun
+        return iso_date(year, first)
+    if rel.startswith("ago_"):  # `two weeks ago`
+        _, n, unit = rel.split("_")
+        return shift_back(ref, published, int(n), unit)
     which, unit = rel.split("_")
     if unit == "week":  # ISO partial dates have no weeks: the month the week falls in
         shift = {"this": 0, "last": -7, "next": 7}[which]
@@ -167,20 +177,42 @@ EARLIER_TIME = re.compile(
     r"\s(?P<u>day|week|month|year)s?\s(?:earlier|before|ago|previously)"
     r"|(?:the\s)?(?:previous|prior|preceding)\s(?P<u2>day|week|month|year)"
     r"|(?:a\s)?(?P<u3>year|month|week)\s(?:earlier|before|ago)"
-    r"|last\s(?P<u4>week|month|year))\b"
+    r"|last\s(?P<u4>week|month|year)"
+    r"|(?:in\s)?the\ssame\s(?:period|quarter|month|week|half)\s(?:of\s)?(?:a\s|the\sprevious\s|last\s)(?P<u5>year))\b"
 )
+#: Right after a figure: a date stated for it (`412 in an estimate on 15 January`, `1,200 cases on
+#: Tuesday`, `3.1 million in 2019`, `87 as of Tuesday`). Up to two lower-case words (the counted
+#: noun) may come between, then a cue, optionally a document the figure comes from, then the date.
+STATED_CUE = re.compile(
+    r"^(?:\s[a-z][\w-]*){0,2}?,?\s(?=(?:in|on|as\sof|as\sat|by|during)\s)"
+    r"(?P<cue>(?:in|on|as\sof|as\sat|by|during)\s)"
+    r"(?:(?:an?|the|its|their|his|her)\s(?:[a-z][\w-]*\s){0,2}?"
+    r"(?:estimate|report|count|tally|update|survey|census|statement|briefing|assessment|bulletin|figures?|data"
+    r"|release|poll)\s(?P<cue2>on|in|of|from|dated|for)\s"
+    r"|the\s(?:year|twelve\smonths|12\smonths|quarter|three\smonths|month|week|period)\s(?P<cue3>to|ending|ended|through)\s"
+    r"|(?P<the>the)\s(?=\d{4}\s[a-z]))?"
+)
+_DATE_AT = re.compile(DATE_PATTERN)
 
 
 def earlier_time(after: str, published: str | None) -> str | None:
     """The as-of date of a figure followed by `a month earlier`, `two years ago`, `last year`
-    (relative to the publication date, at the unit's precision: a month -> YYYY-MM)."""
+    (relative to the publication date, at the unit's precision: a month -> YYYY-MM), or by a date
+    stated for it (`stated_time`)."""
     m = EARLIER_TIME.match(after)
     ref = reference_day(published)
-    if m is None or ref is None or published is None:
+    if m is None:
+        return stated_time(after, published)
+    if ref is None or published is None:
         return None
-    unit = m.group("u") or m.group("u2") or m.group("u3") or m.group("u4")
+    unit = m.group("u") or m.group("u2") or m.group("u3") or m.group("u4") or m.group("u5")
     n_text = (m.group("n") or "a").lower()
     n = _COUNT_WORDS.get(n_text) or (int(n_text) if n_text.isdigit() else 1)
+    return shift_back(ref, published, n, unit)
+
+
+def shift_back(ref: date, published: str, n: int, unit: str) -> str | None:
+    """`n` units before the reference day, at the unit's precision (no finer than `published`)."""
     try:
         if unit == "year":
             return iso_date(ref.year - n)
@@ -191,3 +223,31 @@ def earlier_time(after: str, published: str | None) -> str | None:
         return _at_precision(ref - timedelta(days=days), published, "day")
     except (ValueError, OverflowError):
         return None
+
+
+def stated_time(after: str, published: str | None) -> str | None:
+    """The date stated right after a figure: `412 in an estimate on 15 January` -> that day,
+    `3.1 million in 2019` -> 2019, `$12 billion in the first quarter of 2024` -> 2024-03 (a period's
+    end: the figure holds at the end of the period it covers), `3% in the year to March` -> March,
+    `67 per cent in the 2019 election` -> 2019. None when no date follows the cue."""
+    m = STATED_CUE.match(after)
+    if m is None:
+        return None
+    cue = next((g for g in ("cue2", "cue3", "the") if m.group(g)), "cue")
+    rest = after[m.start(cue) :]
+    for at in (rest, after[m.end(cue) :].lstrip()):
+        d = _DATE_AT.match(at)
+        if d is None or (d.group("d2_cue") is None and d.start() != 0):
+            continue
+        ref = ref_from_match(d)
+        if ref is None or "decade" in ref:
+            return None
+        months = part_period(ref)
+        if months is not None:
+            return months[1]
+        if "end" in ref:
+            end = dict(ref["end"])
+            end.setdefault("year", ref.get("year", 0))
+            return resolve(end, published)  # type: ignore[arg-type]
+        return resolve(ref, published)
+    return None

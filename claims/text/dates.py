@@ -28,6 +28,10 @@ MONTHS: dict[str, int] = {name.lower(): i for i, name in enumerate(calendar.mont
     "nov": 11,
     "dec": 12,
 }
+#: Counts written as words in relative dates (`two weeks ago`).
+WORD_COUNTS: dict[str, int] = {
+    w: i + 1 for i, w in enumerate("one two three four five six seven eight nine ten eleven twelve".split())
+}
 WEEKDAYS: dict[str, int] = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 
 _MONTH_NAMES = (
@@ -103,8 +107,16 @@ DATE_PATTERN = (
     # mid-2023 | late 2022 | the first quarter of 2024 | Q1 2024 | H2 2023 | fiscal 2023 | FY2019
     rf"|(?P<y>(?P<y_part>(?i:early|mid|late)[-\s]|(?i:the\s)?(?i:end|beginning|start|middle)\sof\s"
     r"|(?i:the\s)?(?P<y_ord>(?i:first|second|third|fourth|final|last|1st|2nd|3rd|4th))[-\s](?P<y_unit>(?i:quarter|half))"
-    r"\s(?:of\s)?|(?P<y_q>[QH])(?P<y_n>[1-4])\s?(?:of\s)?|(?P<y_fy>(?i:fiscal|financial)\s(?:(?i:year)\s)?|FY\s?))"
-    rf"(?P<y_year>{_YEAR}))"
+    r"\s(?:of\s)?|(?P<y_q>[QH])(?P<y_n>[1-4])\s?(?:of\s)?|(?P<y_fy>(?i:fiscal|financial)\s(?:(?i:years?)\s)?|FY\s?))"
+    rf"(?P<y_year>{_YEAR})(?:(?<=\d)[-–/](?P<y_year2>\d\d(?![\w])|{_YEAR}))?)"
+    # FY24 | FY 2023-24 is above | fiscal '24
+    r"|(?P<fy>(?:FY\s?|(?i:fiscal)\s['’])(?P<fy_yy>\d\d)(?![\w/-]))"
+    # the third quarter of last year | the first half of the year | Q3 (a year-less part of a year)
+    r"|(?P<z>(?:(?i:the\s)?(?P<z_ord>(?i:first|second|third|fourth|final|last|1st|2nd|3rd|4th))[-\s]"
+    r"(?P<z_unit>(?i:quarter|half))\sof\s(?P<z_rel>(?i:the\syear|this\syear|last\syear|the\sprevious\syear"
+    r"|the\scurrent\syear))|(?P<z_q>Q)(?P<z_n>[1-4])(?![\w]))(?![\w])(?!\s(?:of\s)?\d))"
+    # 2023-02-06 (ISO, as data copy and timestamps write it)
+    rf"|(?P<i>(?P<i_year>{_FULL_YEAR})-(?P<i_mon>0[1-9]|1[0-2])-(?P<i_day>0[1-9]|[12]\d|3[01]))(?![\d-])"
     # 2014 | 1904-05 | 2014-2020 (the component filters years that are not dates)
     rf"|(?P<f>(?P<f_year>{_YEAR})(?:[-–](?P<f_year2>\d{{4}}|\d\d)(?![\w]))?)"
     # February (a full month name with no cue, capitalised)
@@ -112,6 +124,8 @@ DATE_PATTERN = (
     # relative dates that date an event
     rf"|(?P<r>(?i:this|last|next|earlier\sthis|later\sthis)\s(?P<r_unit>(?i:morning|afternoon|evening|night|week|month|year))"
     rf"|(?P<r_word>(?i:yesterday|tonight))"
+    rf"|(?P<r_n>(?i:an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)|\d{{1,2}})\s"
+    rf"(?P<r_ago>(?i:day|week|month|year))s?\s(?i:ago)\b"
     rf"|(?P<r_cue>\b(?:on|On)\s)?(?:(?P<r_wdmod>(?i:last|this|next))\s)?(?P<r_wd>{_WEEKDAY})(?![\w]))"
     r")"
 )
@@ -136,7 +150,7 @@ class DateRef(TypedDict, total=False):
     month: int
     day: int
     decade: int
-    rel: str  # "yesterday", "this_week", "weekday:2", "last_year", ...
+    rel: str  # "yesterday", "this_week", "weekday:2", "last_year", "ago_2_week", "part:q3:last_year", ...
     part: str  # of a year: "early" | "mid" | "late" | "q1".."q4" | "h1" | "h2"
     end: DateRef  # a stated period's last part (`10-11 September 2023`, `March-December 2018`)
 
@@ -152,6 +166,25 @@ def ref_from_match(m: re.Match[str]) -> DateRef | None:
         part = _year_part(g)
         if part:
             ref["part"] = part
+        if g["y_year2"]:  # `fiscal 2023-24`, `FY2023/24`: a fiscal year across two calendar years
+            y2 = g["y_year2"]
+            end_year = int(y2) if len(y2) == 4 else ref["year"] // 100 * 100 + int(y2)
+            if end_year == ref["year"] + 1:
+                ref["end"] = {"year": end_year}
+        return ref
+    if g["fy"]:  # `FY24`: the fiscal year that ends in 2024
+        ref["year"] = 2000 + int(g["fy_yy"])
+        return ref
+    if g["z"]:
+        if g["z_q"]:
+            part, which = f"q{g['z_n']}", "latest"
+        else:
+            o, unit = (g["z_ord"] or "").lower(), (g["z_unit"] or "").lower()
+            n = _ORDINALS.get(o, 4 if unit == "quarter" else 2)
+            part = f"q{n}" if unit == "quarter" else f"h{min(n, 2)}"
+            which = "last" if re.search(r"(?i)last|previous", g["z_rel"] or "") else "this"
+        ref["rel"] = f"part:{part}:{which}_year"
+        ref["end"] = {"month": PARTS[part][1]}
         return ref
     for key in ("a", "b", "c", "g"):
         if g[key]:
@@ -194,7 +227,15 @@ def ref_from_match(m: re.Match[str]) -> DateRef | None:
             if end_year > ref["year"]:
                 ref["end"] = {"year": end_year}
         return ref
+    if g["i"]:
+        ref["year"], ref["month"], ref["day"] = int(g["i_year"]), int(g["i_mon"]), int(g["i_day"])
+        return ref if ref["day"] <= calendar.monthrange(ref["year"], ref["month"])[1] else None
     if g["r"]:
+        if g["r_ago"]:
+            n_word = g["r_n"].lower()
+            count = {"a": 1, "an": 1}.get(n_word) or (int(n_word) if n_word.isdigit() else WORD_COUNTS[n_word])
+            ref["rel"] = f"ago_{count}_{g['r_ago'].lower()}"
+            return ref
         if g["r_word"]:
             word = g["r_word"].lower()
             ref["rel"] = "yesterday" if word == "yesterday" else "today"
@@ -267,7 +308,7 @@ def _range_ref(g: dict[str, str | None]) -> DateRef | None:
 
 
 #: `early 2022`: January to April; `mid-2022`: May to August; `late 2022`: September to December.
-_PARTS: dict[str, tuple[int, int]] = {
+PARTS: dict[str, tuple[int, int]] = {
     "early": (1, 4),
     "mid": (5, 8),
     "late": (9, 12),
@@ -283,9 +324,9 @@ _PARTS: dict[str, tuple[int, int]] = {
 def part_period(ref: DateRef) -> tuple[str, str] | None:
     """The months a part of a year covers: `mid-2023` -> (2023-05, 2023-08), Q1 -> (01, 03)."""
     part = ref.get("part")
-    if not part or "year" not in ref or part not in _PARTS:
+    if not part or "year" not in ref or part not in PARTS:
         return None
-    a, b = _PARTS[part]
+    a, b = PARTS[part]
     return iso_date(ref["year"], a), iso_date(ref["year"], b)
 
 

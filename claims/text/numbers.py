@@ -113,7 +113,7 @@ _DIGIT_WORDS = "one|two|three|four|five|six|seven|eight|nine"
 #: 1..99 in words: `seven`, `twenty-five`, `thirty five`.
 _W_SMALL = rf"(?:(?:{_TEN_WORDS})(?:[- ](?:{_DIGIT_WORDS}))?|{_UNIT_WORDS})"
 #: `one hundred and seventy`, `a hundred`, `nine hundred sixty-five`.
-_W_HUNDRED = rf"(?:(?:{_W_SMALL}|a)\shundred(?:\s(?:and\s)?{_W_SMALL}(?![\w-]))?)"
+_W_HUNDRED = rf"(?:(?:{_W_SMALL}|a)[\s-]hundred(?:\s(?:and\s)?{_W_SMALL}(?![\w-]))?)"
 _W_BELOW_K = rf"(?:{_W_HUNDRED}|{_W_SMALL})"
 #: `three thousand nine hundred and sixty five`, `one thousand and five hundred`: a multiplier
 #: followed by a smaller number. Without a tail (`two million`) the multiplier stays a

@@ -130,8 +130,7 @@ def build_patterns() -> FigurePatterns:
         rf"(?P<n1>{dim_number})(?P<m1>{mag_word})?"
         rf"(?:\s?(?P<conn>(?(between)and|(?:to|-|–)))\s?(?P<n2>{dim_number})(?P<m2>{mag_word})?)?"
         rf"(?:(?P<sep>[\s-]?){UNIT_PATTERN}(?![\w²³])|{GLUED_PATTERN}(?![\w²³])"
-        r"|(?P<um>m)(?=\s(?:tall|high|higher|lower|long|longer|deep|deeper|wide|above|below|depth|height)\b"
-        r"|[),;]|\.(?!\d)|$))"
+        r"|(?P<um>m)(?![\w²³]))"
     )
     quake = re.compile(r"(?<![\w-])(?:(?i:magnitude)[\s-](?:of\s)?|M\s?)(?P<n>\d(?:\.\d{1,2})?)(?![\w]|\.\d)")
     return FigurePatterns(pattern, vague, fraction, share, dimension, quake)

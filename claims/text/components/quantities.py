@@ -26,7 +26,14 @@ from claims.text.components.common import (
 from claims.text.components.durations import halves, merge_compounds
 from claims.text.components.figure_patterns import build_patterns
 from claims.text.components.shapes import dimensions, drop_anaphora, fractions, merge_bounds, shares, vague_amounts
-from claims.text.components.vetoes import counted, is_score, looks_like_year, plausible_number, pounds_are_weight
+from claims.text.components.vetoes import (
+    counted,
+    is_score,
+    looks_like_year,
+    plausible_number,
+    pounds_are_weight,
+    time_window,
+)
 from claims.text.currencies import ambiguous_family, country_mentions, resolve_family
 from claims.text.normalise import (
     currency_code,
@@ -286,6 +293,9 @@ class QuantityFinder:
             if d.group("old") and (after.startswith("-") or not g["qual"]):
                 # an attributive age (`a 78-year-old man`) describes someone, it states nothing;
                 # a bounded one (`the dam is more than 60 years old`) is a claim about its age
+                return
+            if time_window(text, start, end + d.end("u")):
+                used.append((start, end + d.end("u")))
                 return
             unit = DURATION_UNITS[d.group("u").lower()]
             value, low, high = interval(number, qualifier)

@@ -33,6 +33,29 @@ if TYPE_CHECKING:
 _BOUND_JOIN = re.compile(r",?\s(?:and|but)\s|,\s")
 
 
+#: After a glued `m`: metres, not millions (`1.8m tall`, `a 100m.`, `(8m)`).
+_METRES_AFTER = re.compile(
+    r"\s(?:tall|high|higher|lower|long|longer|deep|deeper|wide|above|below|depth|height)\b|[),;]|\.(?!\d)|$"
+)
+#: After `a 5m`: amounts in millions, not lengths (`a 5m deal`, `the 3m people`).
+_MILLION_NOUNS = frozenset(
+    "deal contract fine budget loan fund funding package transfer bid bonus investment grant payout "
+    "settlement sale takeover profit loss debt bill fee price revenue turnover valuation people children "
+    "men women euro pound dollar".split()
+)
+
+
+def _attributive_metres(text: str, start: int, end: int) -> bool:
+    """`a 300m tower`, `the 100m final`: a glued `m` before a singular noun, after an article, is metres."""
+    if not re.search(r"\b(?:[Aa]n?|[Tt]he)\s$", text[max(0, start - 5) : start]):
+        return False
+    nxt = re.match(r"[\s-]([a-z]+)\b", text[end : end + 24])
+    return nxt is not None and not nxt.group(1).endswith("s") and nxt.group(1) not in _MILLION_NOUNS
+
+
+_CURRENCY_BEFORE = re.compile(r"(?:Rs\.?|[A-Z]{2,3}|[€£$¥₹₨])\s?$")
+
+
 def dimensions(finder: QuantityFinder, doc: Doc, text: str, used: list[tuple[int, int]]) -> None:
     """Physical quantities, converted to their dimension's canonical unit (`claims.text.units`)."""
     for m in finder.patterns.quake.finditer(text):
@@ -49,11 +72,10 @@ def dimensions(finder: QuantityFinder, doc: Doc, text: str, used: list[tuple[int
             continue
         if g["um"]:
             # `8,848.86m`, `1.8m tall`: metres where a million is implausible (`3m residents`)
-            if "," not in (g["n1"] or "") and not re.match(
-                r"\s(?:tall|high|higher|lower|long|longer|deep|"
-                r"deeper|wide|above|below|depth|height)\b",
-                text[m.end() : m.end() + 10],
-            ):
+            # (a thousands comma: nobody writes `8,848.86m` for 8.8 billion without a currency)
+            grouped = "," in (g["n1"] or "") and not _CURRENCY_BEFORE.search(text[max(0, m.start() - 5) : m.start()])
+            attributive = _attributive_metres(text, m.start(), m.end())
+            if not grouped and not attributive and not _METRES_AFTER.match(text[m.end() : m.end() + 10]):
                 continue
             form = "metres"
         else:

@@ -73,8 +73,10 @@ def plausible_number(
         nxt = doc.char_span(end, min(len(text), end + 40), alignment_mode="expand")
         if nxt is not None and len(nxt) and (nxt[0].tag_ == "JJS" or nxt[0].lower_ in ("most", "least")):
             return False  # `the three deadliest hurricanes`: a rank, not a count
-    if _PLUS_BEFORE.search(text[max(0, start - 8) : start]):
-        return False
+    if _PLUS_BEFORE.search(text[max(0, start - 8) : start]) and not re.search(
+        r"[,;:]\s(?:plus|minus)\s$", text[max(0, start - 10) : start]
+    ):
+        return False  # `2 plus 3`: arithmetic; `..., plus 10 052 in Morocco`: one more of a list
     if is_word_number(n_text):
         if n_text[:1].isupper() and not at_sentence_start(text, n_start):
             return False  # `Group of Seven`
@@ -90,8 +92,23 @@ def plausible_number(
                 return False  # `Article 5`, `Boeing 747`
     if doc.has_annotation("ENT_IOB"):
         span = doc.char_span(n_start, end, alignment_mode="expand")
-        if span is not None and any(t.ent_type_ in NAME_LABELS for t in span):
+        if span is not None and any(t.ent_type_ in NAME_LABELS for t in span) and not _bare_number_entity(span, g):
             return False
+    return True
+
+
+def _bare_number_entity(span: Span, g: dict[str, str | None]) -> bool:
+    """A "name" that is only the qualified figure itself (`over 9000 people`, tagged PRODUCT by a
+    small model): a name has words (`Boeing 747`, `Group of Seven`), so the tag is a model slip."""
+    ents = {t.ent_iob_ + str(t.i) for t in span}
+    if not g["qual"] or not ents:
+        return False
+    doc = span.doc
+    for t in span:
+        if t.ent_type_ in NAME_LABELS:
+            ent = next(e for e in doc.ents if e.start <= t.i < e.end)
+            if any(not (x.like_num or x.is_punct) for x in ent):
+                return False
     return True
 
 
@@ -199,3 +216,22 @@ def pounds_are_weight(text: str, start: int, end: int, magnitude: float) -> bool
         return False
     losing = re.match(r"(?i:lost|lose|loses|losing|gain|gained|gains|gaining|shed|put)", m.group(0).lstrip())
     return not losing or magnitude == 1.0
+
+
+#: Before a duration: the window a figure is counted over (`over the past five years`, `in the
+#: first two months`, `the next three years`), not a length anyone states.
+_WINDOW_BEFORE = re.compile(
+    r"\b(?:[Tt]he|[Ii]ts|[Tt]heir)\s(?:next|first|past|last|coming|previous|following|preceding|initial|final)\s$"
+)
+#: After a duration: `in the three months to June`, `the 12 months ending in March`.
+_WINDOW_AFTER = re.compile(r"^\s(?:to|ending|ended|through|until)\b")
+
+
+def time_window(text: str, start: int, end: int) -> bool:
+    """A duration that names the period a figure covers (`the past five years`, `the three months to
+    June`), a time scope rather than a claim."""
+    if _WINDOW_BEFORE.search(text[max(0, start - 16) : start]):
+        return True
+    return bool(
+        re.search(r"\b[Tt]he\s$", text[max(0, start - 4) : start]) and _WINDOW_AFTER.match(text[end : end + 10])
+    )
