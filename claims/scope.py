@@ -104,9 +104,17 @@ def undated_later(a: ClaimRef, b: ClaimRef, sa: Span, sb: Span) -> bool:
     return False
 
 
+FIXED_AT_EVENT = frozenset({"magnitude", "aboard"})
+"""Measures fixed when the event happens (an earthquake's magnitude, the people aboard a voyage):
+figures reported on different days are still about one moment, so they can contradict."""
+
+
 def same_scope(a: ClaimRef, b: ClaimRef) -> tuple[bool, str]:
     """Whether two figures are true at the same time, and a phrase saying why (or why not)."""
     ca, cb = a.claim, b.claim
+    fa, fb = ca.frame, cb.frame
+    if fa and fb and fa.measure and fa.measure == fb.measure and fa.measure in FIXED_AT_EVENT:
+        return True, f"the {fa.measure} of one event does not change over time"
     pa = ca.period if ca.period and (ca.period.start or ca.period.end) else None
     pb = cb.period if cb.period and (cb.period.start or cb.period.end) else None
     as_of_a, as_of_b = ca.as_of or a.published, cb.as_of or b.published
@@ -119,6 +127,14 @@ def same_scope(a: ClaimRef, b: ClaimRef) -> tuple[bool, str]:
             return True, f"same period {span_a}"
         first, second = sorted((span_a, span_b))
         return False, f"different periods ({first} vs {second})"
+    # A count "since October", as of 12 January, is the running total as of 12 January: the same
+    # time as another figure of the count as of that day.
+    open_a = pa is not None and pa.start is not None and pa.end is None
+    open_b = pb is not None and pb.start is not None and pb.end is None
+    if (open_a and not pb and as_of_a and as_of_b) or (open_b and not pa and as_of_a and as_of_b):
+        assert as_of_a is not None and as_of_b is not None
+        if _overlaps(as_of_a, as_of_b):
+            return True, f"a running total as of {as_of_a if open_a else as_of_b}, the other's date"
     if pa or pb:
         period, point = (pa, as_of_b) if pa else (pb, as_of_a)
         assert period is not None
@@ -196,7 +212,7 @@ _MONOTONE = re.compile(
     r"\b(?:death toll|deaths?|dead|killed|died|fatalit(?:y|ies)|lives (?:were )?lost|bodies|"
     r"fled|(?:have|has|had) been (?:displaced|evacuated|uprooted)|displaced since|arrivals|"
     r"evacuated|cumulative(?:ly)?|so far|to date|since the start|confirmed cases|cases|"
-    r"infections|injured|wounded)\b",
+    r"infections|injured|wounded|damaged|destroyed)\b",
     re.I,
 )
 
