@@ -27,7 +27,7 @@ _AXES: dict[str, tuple[str | None, dict[str, str]]] = {
             "humanitarian": r"\b(?:humanitarian|emergency|relief|life-?saving)\b",
             "military": r"\b(?:military|defen[cs]e|weapons?|arms|lethal|security assistance)\b",
             "financial": r"\b(?:financial|economic|budget(?:ary)? support|macro-?financial|fiscal(?! year))\b",
-            "reconstruction": r"\b(?:reconstruction|rebuilding)\b",
+            "reconstruction": r"\b(?:reconstruction|rebuilding|recovery)\b",
             "energy": r"\benergy\b",
         },
     ),
@@ -148,7 +148,9 @@ def coverage_of(claim: Claim) -> frozenset[str]:
     marks: set[str] = set()
     aid = bool(_AID_RE.search(text))
     for axis, values in _AXIS_RES.items():
-        if axis in ("aid type", "stage") and not (aid or claim.kind == "money"):
+        if axis == "aid type" and not aid:
+            continue  # "economic losses" are not economic aid
+        if axis == "stage" and not (aid or claim.kind == "money"):
             continue
         own = text
         if axis == "displacement" and not _DISPLACED_RE.search(text):
