@@ -96,7 +96,7 @@ def compare(
     if narrower:
         return "different_scope", f"{what}: {shown_a} vs {shown_b}; different coverage ({narrower})", None
     if overlap((sa.lo, sa.hi), (sb.lo, sb.hi)):
-        if _grew(a, b, sa, sb) and not same_scope(a, b)[0]:
+        if (_grew(a, b, sa, sb) and not same_scope(a, b)[0]) or undated_later(a, b, sa, sb, overlapping=True):
             grew = f"{what}: {shown_a} and {shown_b}: a running count that grew between two dates"
             return "different_scope", grew, None
         return "agree", f"{what}: {shown_a} and {shown_b} are compatible", None

@@ -27,7 +27,7 @@ _AXES: dict[str, tuple[str | None, dict[str, str]]] = {
             "humanitarian": r"\b(?:humanitarian|emergency|relief|life-?saving)\b",
             "military": r"\b(?:military|defen[cs]e|weapons?|arms|lethal|security assistance)\b",
             "financial": r"\b(?:financial|economic|budget(?:ary)? support|macro-?financial|fiscal(?! year))\b",
-            "reconstruction": r"\b(?:reconstruction|rebuilding)\b",
+            "reconstruction": r"\b(?:reconstruction|rebuilding|recovery)\b",
             "energy": r"\benergy\b",
         },
     ),
@@ -60,6 +60,17 @@ _AXES: dict[str, tuple[str | None, dict[str, str]]] = {
         {
             "damaged": r"\bdamaged\b",
             "destroyed": r"\b(?:destroyed|burn(?:ed|t)|razed|flattened|levelled|leveled|collapsed|washed away)\b",
+            "exposed": r"\b(?:exposed|affected|inside the (?:\w+ )?perimeter)\b",
+        },
+    ),
+    # people displaced inside their country vs everyone uprooted (refugees abroad included)
+    "displacement": (
+        "all",
+        {
+            "internal": (
+                r"\b(?:internally|IDPs?|inside the country|within the country|within (?:its|their|the) "
+                r"(?:own )?borders)\b|^\s*Within [A-Z]"
+            ),
         },
     ),
     "span": (
@@ -78,6 +89,7 @@ _AXES: dict[str, tuple[str | None, dict[str, str]]] = {
 _AXIS_RES = {axis: {v: re.compile(p, re.I) for v, p in values.items()} for axis, (_, values) in _AXES.items()}
 
 _AID_RE = re.compile(rf"\b{_AID_WORD}\b", re.I)
+_DISPLACED_RE = re.compile(r"\b(?:displac\w*|uproot\w*|IDPs?|fled|flee\w*|evacuat\w*)", re.I)
 _BUILT_RE = re.compile(
     r"\b(?:structures?|buildings?|homes?|houses?|dwellings?|properties|property|schools?|hospitals?|"
     r"bridges?|shops?|businesses|apartments?|units?|premises)\b",
@@ -136,9 +148,13 @@ def coverage_of(claim: Claim) -> frozenset[str]:
     marks: set[str] = set()
     aid = bool(_AID_RE.search(text))
     for axis, values in _AXIS_RES.items():
-        if axis in ("aid type", "stage") and not (aid or claim.kind == "money"):
+        if axis == "aid type" and not aid:
+            continue  # "economic losses" are not economic aid
+        if axis == "stage" and not (aid or claim.kind == "money"):
             continue
         own = text
+        if axis == "displacement" and not _DISPLACED_RE.search(text):
+            continue
         if axis == "harm":
             own = _region(claim)  # `about` may be the measure's phrase ("buildings damaged or destroyed")
             if not _BUILT_RE.search(own):

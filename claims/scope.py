@@ -85,28 +85,42 @@ _REVISED_DOWN = re.compile(
 )
 
 
-def undated_later(a: ClaimRef, b: ClaimRef, sa: Span, sb: Span) -> bool:
+def undated_later(a: ClaimRef, b: ClaimRef, sa: Span, sb: Span, *, overlapping: bool = False) -> bool:
     """One figure has no time at all (no as-of, no period, an undated text: a reference tally) and
-    is clearly higher than a running count the other text gives as still in progress ("has
-    reached 1,343", "now puts the toll at 3,958"): the tally may be the later state of the count,
-    so the two are not a contradiction. A figure revised down is not in progress: it corrects."""
+    is clearly higher than a dated figure of a running count one of the texts gives as still in
+    progress ("has reached 1,343", "now puts the toll at 3,958", "has kept climbing ... now stands
+    at 50,978"): the tally may be the later state of the count, so the two are neither a
+    contradiction nor a confirmation. A figure revised down is not in progress: it corrects.
+    `overlapping`: the intervals overlap ("more than 11,000" and 50,978); the stated figures must
+    then differ by more than `GREW_MARGIN`."""
     for undated, dated, su, sd in ((a, b, sa, sb), (b, a, sb, sa)):
         cu, cd = undated.claim, dated.claim
-        if cu.as_of or cu.period or undated.published or not (cd.as_of or dated.published):
-            continue
+        if cu.as_of or (cu.period and cu.period.end) or undated.published or not (cd.as_of or dated.published):
+            continue  # a count "since 6 February" with no date of its own is still undated
         if not (is_monotone(cu) and is_monotone(cd)):
             continue
-        sentence = cd.sentence or ""
-        if not _RUNNING.search(sentence) or _REVISED_DOWN.search(sentence):
+        sentences = f"{cu.sentence or ''} {cd.sentence or ''}"
+        if not _RUNNING.search(sentences) or _REVISED_DOWN.search(sentences):
             continue
-        if su.lo is not None and sd.hi is not None and su.lo > sd.hi:
+        if overlapping:
+            if _point(su) > _point(sd) * (1 + GREW_MARGIN):
+                return True
+        elif su.lo is not None and sd.hi is not None and su.lo > sd.hi:
             return True
     return False
+
+
+FIXED_AT_EVENT = frozenset({"magnitude", "aboard"})
+"""Measures fixed when the event happens (an earthquake's magnitude, the people aboard a voyage):
+figures reported on different days are still about one moment, so they can contradict."""
 
 
 def same_scope(a: ClaimRef, b: ClaimRef) -> tuple[bool, str]:
     """Whether two figures are true at the same time, and a phrase saying why (or why not)."""
     ca, cb = a.claim, b.claim
+    fa, fb = ca.frame, cb.frame
+    if fa and fb and fa.measure and fa.measure == fb.measure and fa.measure in FIXED_AT_EVENT:
+        return True, f"the {fa.measure} of one event does not change over time"
     pa = ca.period if ca.period and (ca.period.start or ca.period.end) else None
     pb = cb.period if cb.period and (cb.period.start or cb.period.end) else None
     as_of_a, as_of_b = ca.as_of or a.published, cb.as_of or b.published
@@ -119,6 +133,14 @@ def same_scope(a: ClaimRef, b: ClaimRef) -> tuple[bool, str]:
             return True, f"same period {span_a}"
         first, second = sorted((span_a, span_b))
         return False, f"different periods ({first} vs {second})"
+    # A count "since October", as of 12 January, is the running total as of 12 January: the same
+    # time as another figure of the count as of that day.
+    open_a = pa is not None and pa.start is not None and pa.end is None
+    open_b = pb is not None and pb.start is not None and pb.end is None
+    if (open_a and not pb and as_of_a and as_of_b) or (open_b and not pa and as_of_a and as_of_b):
+        assert as_of_a is not None and as_of_b is not None
+        if _overlaps(as_of_a, as_of_b):
+            return True, f"a running total as of {as_of_a if open_a else as_of_b}, the other's date"
     if pa or pb:
         period, point = (pa, as_of_b) if pa else (pb, as_of_a)
         assert period is not None
@@ -196,7 +218,7 @@ _MONOTONE = re.compile(
     r"\b(?:death toll|deaths?|dead|killed|died|fatalit(?:y|ies)|lives (?:were )?lost|bodies|"
     r"fled|(?:have|has|had) been (?:displaced|evacuated|uprooted)|displaced since|arrivals|"
     r"evacuated|cumulative(?:ly)?|so far|to date|since the start|confirmed cases|cases|"
-    r"infections|injured|wounded)\b",
+    r"infections|injured|wounded|damaged|destroyed)\b",
     re.I,
 )
 
@@ -212,14 +234,22 @@ _NOT_MONOTONE = re.compile(
 )
 
 
+_NEAR = 45  # characters either side of a figure that may qualify it
+
+
 def is_monotone(claim: Claim) -> bool:
     """Whether the figure is a running count that can only grow (deaths in one event, people who
     have fled, cases to date, aid delivered so far), read from `about`, the unit and the figure's
-    clause; words for counts that can fall (missing, in shelters, still, per day) rule it out."""
+    clause; words for counts that can fall (missing, in shelters, still, per day) rule it out when
+    they qualify the figure itself (within a few words of it: "survivors trapped beneath buildings
+    ..., killing more than 11,000" is a death toll)."""
     if claim.kind not in ("count", "money", "quantity"):
         return False
-    text = " ".join(x for x in (claim.about, claim.unit, _region(claim)) if x)
-    if _NOT_MONOTONE.search(text):
+    region = _region(claim)
+    text = " ".join(x for x in (claim.about, claim.unit, region) if x)
+    at = region.find(claim.text) if claim.text else -1
+    near = region if at < 0 else region[max(0, at - _NEAR) : at + len(claim.text) + _NEAR]
+    if _NOT_MONOTONE.search(" ".join(x for x in (claim.about, claim.unit, near) if x)):
         return False
     if claim.kind == "money":
         return bool(_MONEY_MONOTONE.search(text))

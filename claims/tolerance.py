@@ -38,6 +38,7 @@ Severity is rounded to 3 decimals and is the same whichever claim comes first.
 from __future__ import annotations
 
 import math
+import re
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -71,6 +72,9 @@ def last_digit_unit(value: float) -> float:
     return 10.0 ** (int(exp) - (len(digits) - 1))
 
 
+_DECIMAL_ZERO = re.compile(r"\d\.\d*0(?!\d)")
+
+
 def rounding_of(claim: Claim) -> float:
     """Half-width a figure's rounding implies (module doc): none for a figure written in full, else
     half its last non-zero digit's unit, capped at `ROUNDING_CAP`. Extraction marks a rounded figure
@@ -80,7 +84,10 @@ def rounding_of(claim: Claim) -> float:
         return min(0.5 * (1 - _HALF_OPEN), ROUNDING_CAP * abs(v))  # "68 per cent" is 68.2% rounded
     if v is None or lo is None or hi is None or not lo <= v <= hi or lo == hi:
         return 0.0
-    half = last_digit_unit(v) / 2 * (1 - _HALF_OPEN)
+    half = last_digit_unit(v) / 2
+    if _DECIMAL_ZERO.search(claim.text or ""):
+        half = min(half, (hi - lo) / 2)  # "7.0" is [6.95, 7.05]: a zero after the point is a digit
+    half *= 1 - _HALF_OPEN
     return min(half, ROUNDING_CAP * abs(v))
 
 

@@ -112,6 +112,8 @@ def frame_of(span: Span, clause: Sequence[Token], topic: Topic, kind: str, unit:
             dist = min(abs(tok.i - span.start), abs(tok.i - (span.end - 1)))
             if (tier, dist) < best:
                 best, measure = (tier, dist), cls
+    if measure == "received" and _promised(span):
+        measure = "aid"  # "Israel will receive $38 billion of military aid": a pledge, seen from the recipient
     entities = tuple(dict.fromkeys(k for e in sent.ents if e.label_ in TOPIC_LABELS if (k := entity_key(e.text))))
     places = tuple(dict.fromkeys(k for e in _places(span) if (k := entity_key(e.text))))
     near = sorted(
@@ -133,6 +135,14 @@ def frame_of(span: Span, clause: Sequence[Token], topic: Topic, kind: str, unit:
         rate=_rate(span) if kind in ("money", "count", "quantity") else None,
         editions=_editions(span),
     )
+
+
+def _promised(span: Span) -> bool:
+    """The figure's verb is in the future ("will receive", "is to get", "would be given")."""
+    verb = _verb_of(span)
+    if verb is None:
+        return False
+    return any(c.dep_ in ("aux", "auxpass") and c.lower_ in ("will", "would", "shall", "to") for c in verb.children)
 
 
 def _places(span: Span) -> list[Span]:
@@ -383,12 +393,21 @@ def _editions(span: Span) -> tuple[str, ...]:
     for tok in span.sent:
         if span.start <= tok.i < span.end:
             continue
-        text = tok.text.upper().removeprefix("FY")
-        if len(text) == 4 and text.isdigit() and text[:2] in ("19", "20"):
-            if tok.dep_ in ("compound", "nummod", "amod", "nmod") and tok.head.pos_ in ("NOUN", "PROPN"):
-                if tok.head.head.lower_ in _COMPARED_WITH and tok.head.dep_ == "pobj":
-                    continue  # "a drop of 3 points on its 2022 score": what it is compared with
-                out.append(text)
+        text = _year_of(tok)
+        if text:
+            if tok.head.head.lower_ in _COMPARED_WITH and tok.head.dep_ == "pobj":
+                continue  # "a drop of 3 points on its 2022 score": what it is compared with
+            out.append(text)
+    # Years on the figure's own clause win over the sentence's ("2027 defence spending will total
+    # 186 billion, while this year's budget provides 187 billion": 187 is this year's).
+    local: list[str] = []
+    for anc in [span.root, *span.root.ancestors]:
+        for child in anc.children:
+            if child.left_edge.i <= span.root.i <= child.right_edge.i:
+                continue
+            local += [y for t in child.subtree if (y := _year_of(t)) and t.head.i in (child.i, anc.i)]
+        if anc.pos_ == "VERB" and anc.dep_ not in ("relcl", "acl", "xcomp", "conj"):
+            break
     for anc in [span.root, *span.root.ancestors]:
         for child in anc.children:
             if child.left_edge.i <= span.root.i <= child.right_edge.i:
@@ -399,10 +418,19 @@ def _editions(span: Span) -> tuple[str, ...]:
                     continue
                 shift = next((_RELATIVE_YEAR[c.lower_] for c in year.children if c.lower_ in _RELATIVE_YEAR), None)
                 if shift is not None:
-                    out.append(f"y{shift}")
+                    local.append(f"y{shift}")
         if anc.pos_ == "VERB" and anc.dep_ not in ("relcl", "acl", "xcomp", "conj"):
             break
-    return tuple(dict.fromkeys(out))
+    return tuple(dict.fromkeys(local or out))
+
+
+def _year_of(tok: Token) -> str | None:
+    """ "2018" of "the 2018 JRP", "FY2024 budget": a year naming a thing, not a date."""
+    text = tok.text.upper().removeprefix("FY")
+    if len(text) == 4 and text.isdigit() and text[:2] in ("19", "20"):
+        if tok.dep_ in ("compound", "nummod", "amod", "nmod") and tok.head.pos_ in ("NOUN", "PROPN"):
+            return text
+    return None
 
 
 _COMPARED_WITH = frozenset("on than from since over versus vs compared".split())

@@ -91,8 +91,8 @@ def _judge(a: ClaimRef, b: ClaimRef, fa: _Features, fb: _Features, cosine: float
     if ma.base != mb.base and {ma.base, mb.base} & _SECONDARY:
         return None  # "a magnitude 6.7 aftershock" is not the earthquake's magnitude
     pa, pb = set(ma.places), set(mb.places)
-    if pa and pb and not pa & pb:
-        return None  # the same measure for different places
+    if pa and pb and not pa & pb and not (ca.kind == "date" and named_alike and _same_holder(ca, cb, ma, mb)):
+        return None  # the same measure for different places (but Katrina's landfall near New Orleans is in Louisiana)
     ea, eb = editions(a), editions(b)
     if ea and eb and not ea & eb:
         return None  # the 2018 plan is not the 2019 plan
@@ -127,6 +127,8 @@ def _judge(a: ClaimRef, b: ClaimRef, fa: _Features, fb: _Features, cosine: float
         if year and year not in named:
             label, severity = "different_scope", None
             verdict = f"{verdict}; different editions ({', '.join(sorted(named))} vs one reported in {year})"
+    if label == "conflict" and same_article and _other_holders(ca, cb, ma, mb):
+        return None  # one article's figures for two holders (one donor's pledge, another's) are two things
     if label == "conflict" and ma.part != mb.part:
         label, verdict, severity = "different_scope", f"{verdict}; one figure is a part of the other", None
     linked = score >= LINK_THRESHOLD
@@ -207,6 +209,12 @@ def _kindred(ma: Frame, mb: Frame) -> str:
     if ma.part != mb.part:
         return f"a sum vs one of its parts ({ma.measure}, {mb.measure})"
     return ""
+
+
+def _other_holders(ca: Claim, cb: Claim, ma: Frame, mb: Frame) -> bool:
+    """Both figures name a holder, different ones, neither named beside the other figure."""
+    ka, kb = entity_key(ca.subject), entity_key(cb.subject)
+    return bool(ka and kb and ka != kb and ka not in mb.entities and kb not in ma.entities)
 
 
 def _same_holder(ca: Claim, cb: Claim, ma: Frame, mb: Frame) -> bool:
