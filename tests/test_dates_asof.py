@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from claims.extract import extract
+from claims.extraction import extract
 from claims.text.dateresolve import earlier_time, stated_time
 from tests.nlp_fixtures import find
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from claims.extract import extract
+from claims.extraction import extract
 from claims.models import Period
 from tests.nlp_fixtures import find
 

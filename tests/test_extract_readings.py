@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from claims.extract import extract
+from claims.extraction import extract
 from tests.nlp_fixtures import find
 
 if TYPE_CHECKING:
