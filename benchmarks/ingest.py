@@ -37,12 +37,12 @@ _CHILD = """
 import asyncio, json, sys, time
 from pathlib import Path
 from claims.settings import Settings
-from claims import cli
+from claims import commands
 from claims.text.nlp import get_nlp
 import claims.matching.embed
 settings = Settings.from_env()
 get_nlp(settings.spacy_model)
-cli._dsn(settings)
+commands._dsn(settings)
 # wordllama loads on the parent's first match, as in `claims ingest` (after the extraction workers
 # have forked, so they do not share its pages); its load time is recorded, not excluded
 _model, load = claims.matching.embed.model, []
@@ -53,7 +53,7 @@ def model():
 claims.matching.embed.model = model
 print("READY", flush=True)
 t0 = time.perf_counter()
-code = asyncio.run(cli.ingest_paths(settings, [Path(sys.argv[1])], None, int(sys.argv[2])))
+code = asyncio.run(commands.ingest_paths(settings, [Path(sys.argv[1])], None, int(sys.argv[2])))
 print(json.dumps({"elapsed": time.perf_counter() - t0, "code": code, "wordllama_load": sum(load)}), flush=True)
 """
 
@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from benchmarks.gen_articles import generate
     from claims import db, ingest, migrate
-    from claims.cli import collect_articles
+    from claims.inputs import collect_articles
     from claims.settings import Settings
 
     settings = Settings.from_env()

@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     judge_mod = importlib.import_module("claims.matching.judge")
     from benchmarks.gen_articles import generate
     from claims import ingest, matching
-    from claims.cli import collect_articles
+    from claims.inputs import collect_articles
     from claims.lru import LRU
     from claims.matching import cues as match_cues
     from claims.matching.embed import model

@@ -17,7 +17,7 @@ import psycopg
 import pytest
 
 from benchmarks.gen_articles import generate
-from claims import cli, ingest
+from claims import commands, ingest, inputs
 from claims.settings import Settings
 from claims.text.nlp import get_nlp
 from tests.conftest import truncate_all
@@ -74,7 +74,7 @@ async def test_bulk_ingest_matches_one_by_one(
 ) -> None:
     local = msgspec.structs.replace(settings, database_url=dsn)
     truncate_all(dsn)
-    assert await cli.ingest_paths(local, [folder], None, 2) == 0
+    assert await commands.ingest_paths(local, [folder], None, 2) == 0
     out = capsys.readouterr().out
     bulk = snapshot(dsn)
 
@@ -82,7 +82,7 @@ async def test_bulk_ingest_matches_one_by_one(
     nlp = get_nlp(local.spacy_model)
     duplicates = 0
     async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn:
-        for _path, article in cli.collect_articles([folder], None):
+        for _path, article in inputs.collect_articles([folder], None):
             duplicates += (await ingest.ingest(conn, nlp, article)).duplicate
     single = snapshot(dsn)
     truncate_all(dsn)

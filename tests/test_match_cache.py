@@ -21,7 +21,7 @@ import msgspec
 import pytest
 
 from benchmarks.gen_articles import generate
-from claims import cli, ingest, matching
+from claims import ingest, inputs, matching
 from claims.extraction import extract
 from claims.matching import block_key, match_claims
 from claims.matching import cues as match_cues
@@ -75,7 +75,7 @@ def generated_articles(nlp: Language, tmp_path_factory: pytest.TempPathFactory) 
     folder = tmp_path_factory.mktemp("articles")
     generate(folder, 40, seed=11)
     texts = []
-    for _path, article in cli.collect_articles([folder], None):
+    for _path, article in inputs.collect_articles([folder], None):
         prepared = ingest.prepare(article)
         texts.append((prepared.published, prepared.text))
     return _articles(nlp, texts)

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from api import security
-from claims.cli import _is_loopback
+from claims.commands import _is_loopback
 from tests.conftest import API_KEY
 
 pytestmark = pytest.mark.model
