@@ -69,6 +69,7 @@ def currencies() -> frozenset[str]:
 
 
 def has_rate(ccy: str) -> bool:
+    """Whether the ECB file has a rate for this currency (else figures in it are not converted)."""
     return ccy.upper() in currencies()
 
 

@@ -12,7 +12,7 @@ import re
 from datetime import date, timedelta
 
 from claims.text.dates import DATE_PATTERN, PARTS, DateRef, iso_date, part_period, ref_from_match
-from claims.text.partialdate import bounds, checked, precision, reference_day
+from claims.text.partialdate import checked, precision, reference_day
 
 #: A year-less date may point this far past the publication date ("scheduled for mid-April").
 FUTURE_MARGIN = timedelta(days=92)
@@ -146,14 +146,6 @@ def resolve(ref: DateRef, published: str | None, hint_year: int | None = None) -
         published,
         hint_year,
     )
-
-
-def is_valid(iso: str) -> bool:
-    try:
-        bounds(iso)
-    except Exception:
-        return False
-    return True
 
 
 _COUNT_WORDS = {

@@ -130,6 +130,7 @@ QUALIFIER_PATTERN = "(?i:" + trie_pattern(sorted(QUALIFIER_WORDS, key=len, rever
 
 
 def qualifier_of(words: str | None) -> Qualifier:
+    """The qualifier a hedge word gives a figure (`about` -> approx); anything else is exact."""
     if not words:
         return "exact"
     return QUALIFIER_WORDS.get(" ".join(words.lower().split()), "exact")
@@ -185,6 +186,7 @@ def ambiguous_codes() -> tuple[str, ...]:
 
 
 def is_valid_code(code: str) -> bool:
+    """An ISO 4217 code CLDR knows, or a historic one the data file keeps (old figures use them)."""
     if code in _raw_currencies().get("historic", {}):
         return True
     try:
@@ -195,10 +197,12 @@ def is_valid_code(code: str) -> bool:
 
 
 def currency_prefixes() -> list[str]:
+    """Currency signs and codes that stand before a figure, longest first (so `US$` wins over `$`)."""
     return sorted(_currency_tables()[0], key=len, reverse=True)
 
 
 def currency_words() -> list[str]:
+    """Currency names that follow a figure, longest first (`Hong Kong dollars` before `dollars`)."""
     return sorted(_currency_tables()[1], key=len, reverse=True)
 
 
@@ -209,6 +213,7 @@ def _minor_units() -> dict[str, tuple[str, float]]:
 
 @functools.cache
 def postfix_symbols() -> list[str]:
+    """Signs written after the figure in some languages' style (`100 €`)."""
     return list(_raw_currencies().get("postfix_symbols", []))
 
 

@@ -20,6 +20,7 @@ _PARTIAL = re.compile(r"^(?:(\d{3})0s|(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?)$", re.A
 
 
 def precision(iso: str) -> Precision:
+    """How much of a date is known: a decade, year, month or day."""
     if iso.endswith("s"):
         return "decade"
     return ("year", "month", "day")[iso.count("-")]
@@ -48,6 +49,7 @@ def bounds(iso: str) -> tuple[date, date]:
 
 
 def overlaps(a: str, b: str) -> bool:
+    """Whether two partial dates can be the same day (their intervals meet)."""
     a0, a1 = bounds(a)
     b0, b1 = bounds(b)
     return a0 <= b1 and b0 <= a1

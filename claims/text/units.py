@@ -210,17 +210,20 @@ def unit_of(form: str) -> Unit | None:
 
 
 def singular_unit(word: str) -> str:
+    """`kilometres` -> `kilometre`: unit words are looked up in the singular."""
     return word[:-1] if word.endswith("s") else word
 
 
 @functools.cache
 def registry() -> pint.UnitRegistry:
+    """pint's registry, built once: it parses its whole definition file."""
     import pint
 
     return pint.UnitRegistry()
 
 
 def canonical_name(dimension: str) -> str:
+    """The one unit a dimension's figures are stored in, so any two of them compare."""
     return CANONICAL[dimension][1]
 
 

@@ -29,6 +29,7 @@ NAME_LABELS = frozenset({"ORG", "PERSON", "EVENT", "LAW", "PRODUCT", "WORK_OF_AR
 
 
 def ensure_extensions() -> None:
+    """Register the claim attributes on spaCy spans once per process (idempotent)."""
     for name in SPAN_EXTENSIONS:
         if not Span.has_extension(name):
             Span.set_extension(name, default=None)

@@ -62,6 +62,7 @@ def _period(doc: Doc, text: str, a: Span, b: Span) -> Span | None:
 
 @Language.factory("claims_dates", default_config={"min_year": 1500, "max_year": 2099})
 def make_date_finder(nlp: Language, name: str, min_year: int, max_year: int) -> DateFinder:
+    """spaCy factory of the date component, so a pipeline config can name it."""
     return DateFinder(min_year=min_year, max_year=max_year)
 
 

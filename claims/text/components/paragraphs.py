@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 @Language.component("claims_paragraphs", assigns=["token.is_sent_start"])
 def mark_paragraphs(doc: Doc) -> Doc:
+    """A blank line ends a sentence: headlines and list items have no full stop."""
     for tok in doc[:-1]:
         if tok.is_space and "\n" in tok.text:
             doc[tok.i + 1].is_sent_start = True

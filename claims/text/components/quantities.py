@@ -94,6 +94,7 @@ _CHANGE_BEFORE = re.compile(
     assigns=["doc.spans"],
 )
 def make_quantity_finder(nlp: Language, name: str, approx_tolerance: float) -> QuantityFinder:
+    """spaCy factory of the figure component, so a pipeline config can name it."""
     return QuantityFinder(approx_tolerance=approx_tolerance)
 
 
