@@ -134,8 +134,33 @@ class Match(msgspec.Struct, kw_only=True):
     reason: str
 
 
+class ClaimFrame(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """What the claim is about, as matching reads it (DESIGN.md: "What a claim is about: its frame").
+
+    The contract's own copy of the core's `Frame`, so a change there cannot change this shape;
+    fields the core adds later are left out until they are added here."""
+
+    dimension: Annotated[str, Meta(description="What kind of quantity: money, count, percent, area, ...")] = ""
+    measure: Annotated[
+        str | None, Meta(description="The class of what is measured (deaths, displaced, aid, damage, ...)")
+    ] = None
+    words: Annotated[list[str], Meta(description="Content lemmas around the figure")] = []
+    entities: Annotated[list[str], Meta(description="Entities named in the figure's sentence (keys)")] = []
+    places: Annotated[list[str], Meta(description="Places the figure is about")] = []
+    topic: Annotated[list[str], Meta(description="The article's topic entities (title, lead, most mentioned)")] = []
+    base: Annotated[str | None, Meta(description="What a share is a share of")] = None
+    change: Annotated[bool, Meta(description="A change or difference, never compared with a level")] = False
+    earlier: Annotated[bool, Meta(description="A figure the text gives as superseded (up from, initially)")] = False
+    part: Annotated[bool, Meta(description="A part of a figure beside it (another, of which)")] = False
+    rate: Annotated[str | None, Meta(description="The period of a figure per period (a year)")] = None
+    editions: Annotated[list[str], Meta(description="Years naming which edition of a thing it is")] = []
+
+
 class ClaimDetail(Claim, kw_only=True):
     matches: list[Match]
+    frame: Annotated[
+        ClaimFrame | None, Meta(description="What the claim is about; null for claims stored before rules-4")
+    ] = None
 
 
 class HistoryEntry(msgspec.Struct, kw_only=True):
@@ -290,6 +315,11 @@ def conflict_out(row: ConflictRow, claims: dict[int, ClaimRow]) -> Conflict:
         updated_at=row.updated_at,
         version=row.version,
     )
+
+
+def frame_out(row: ClaimRow) -> ClaimFrame | None:
+    """The stored frame (jsonb) as the contract shows it."""
+    return msgspec.convert(row.frame, ClaimFrame) if row.frame else None
 
 
 def history_out(rows: list[HistoryRow]) -> list[HistoryEntry]:

@@ -161,6 +161,17 @@ def test_claim_detail_has_matches_list(client: httpx.Client, seeded: list[SeedAr
     assert detail["id"] == claim["id"] and isinstance(detail["matches"], list)
 
 
+def test_claim_detail_shows_the_frame_an_editor_reads(client: httpx.Client, seeded: list[SeedArticle]) -> None:
+    money = walk(client, "/v1/claims", kind="money", limit=1)[0]
+    frame = client.get(f"/v1/claims/{money['id']}").json()["frame"]
+    assert frame["dimension"] == "money"
+    assert frame["topic"], "every claim carries its article's topic entities"
+    assert set(frame) <= {
+        "dimension", "measure", "words", "entities", "places", "topic", "base", "change", "earlier", "part",
+        "rate", "editions",
+    }  # fmt: skip
+
+
 # --------------------------------------------------------------------------- batch
 
 

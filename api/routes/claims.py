@@ -119,6 +119,7 @@ class ClaimController(Controller):
                 for m in matches
                 if m.other_id in found
             ],
+            frame=schemas.frame_out(found[claim_id]),
         )
 
 
