@@ -315,6 +315,8 @@ def _marked(span: Span, words: frozenset[str]) -> bool:
             if child.i in own or child.left_edge.i <= span.root.i <= child.right_edge.i:
                 continue  # the branch holding the figure itself
             if child.dep_ in ("amod", "advmod") and child.lower_ in words:
+                if any(g.dep_ == "npadvmod" for g in child.children):
+                    continue  # "hit an iceberg two hours earlier": when, not a superseded figure
                 return True
             if (
                 child.dep_ in ("prep", "npadvmod")
