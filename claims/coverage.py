@@ -111,6 +111,18 @@ _FIGURE_RE = re.compile(r"\d[\d,.]*+(?!\s*(?:years?|months?|weeks?|days?)\b)")
 _CUT_RE = re.compile(r"[;:()\u2014]|\s\u2013\s|,?\s+but\s|,\s+(?:while|whereas|although|which)\s")  # clause ends
 
 
+_COMPOSITION_RE = re.compile(
+    r"\b(?:most|majority|half|many|some|all|two-thirds|a third) of (?:the |them |these |those )?$", re.I
+)
+
+
+def _before(claim: Claim) -> str:
+    """The figure's clause up to the figure."""
+    region = _region(claim)
+    at = region.find(claim.text) if claim.text else -1
+    return region[:at] if at >= 0 else ""
+
+
 def _region(claim: Claim) -> str:
     """The figure's clause in its sentence: from the previous figure or clause cut to the next."""
     sentence, figure = claim.sentence or "", claim.text or ""
@@ -155,6 +167,8 @@ def coverage_of(claim: Claim) -> frozenset[str]:
         own = text
         if axis == "displacement" and not _DISPLACED_RE.search(text):
             continue
+        if axis == "who" and _COMPOSITION_RE.search(_before(claim)):
+            continue  # "Women and children made up most of the 710 survivors": all 710 of them
         if axis == "harm":
             own = _region(claim)  # `about` may be the measure's phrase ("buildings damaged or destroyed")
             if not _BUILT_RE.search(own):
@@ -162,6 +176,8 @@ def coverage_of(claim: Claim) -> frozenset[str]:
         for value, rx in values.items():
             if rx.search(own):
                 marks.add(f"{axis}:{value}")
+    if {"directness:direct", "directness:indirect"} <= marks:
+        marks -= {"directness:direct", "directness:indirect"}  # "direct and indirect deaths": all of them
     for m in _PLACE_RE.finditer(text):
         for name in re.split(r"\s*(?:,|\band\b|&)\s*", m.group(1)):
             name = re.sub(r"^the\s+", "", name.strip(), flags=re.I).removesuffix("'s")

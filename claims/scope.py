@@ -123,7 +123,7 @@ def same_scope(a: ClaimRef, b: ClaimRef) -> tuple[bool, str]:
         return True, f"the {fa.measure} of one event does not change over time"
     pa = ca.period if ca.period and (ca.period.start or ca.period.end) else None
     pb = cb.period if cb.period and (cb.period.start or cb.period.end) else None
-    as_of_a, as_of_b = ca.as_of or a.published, cb.as_of or b.published
+    as_of_a, as_of_b = _edition_time(a) or ca.as_of or a.published, _edition_time(b) or cb.as_of or b.published
     if pa and pb:
         end_a, end_b = pa.end or as_of_a, pb.end or as_of_b
         starts = pa.start is None or pb.start is None or _overlaps(pa.start, pb.start)
@@ -185,6 +185,17 @@ def _unplaced(ref: ClaimRef) -> str:
         return ""
     m = _DAY_NO_YEAR.search(c.sentence or "")
     return m.group(0) if m else ""
+
+
+def _edition_time(ref: ClaimRef) -> str | None:
+    """The year of the one edition a level names ("The 2018 plan ended up 69 per cent funded",
+    reported in 2019), when the claim states no as-of of its own: the figure is about that year.
+    Not for running counts, whose figure is as of the report."""
+    c = ref.claim
+    if not _implied(ref) or c.period or c.frame is None or is_monotone(c):
+        return None
+    years = [e for e in c.frame.editions if e.isdigit()]
+    return years[0] if len(years) == 1 else None
 
 
 def _implied(ref: ClaimRef) -> bool:

@@ -101,8 +101,11 @@ def frame_of(span: Span, clause: Sequence[Token], topic: Topic, kind: str, unit:
         lemma = tok.lemma_.lower() if tok.lemma_ else tok.lower_
         if kind == "date":
             cls = events_index.get(lemma) or events_index.get(tok.lower_)
-            if lemma == "break" and any(c.dep_ == "prt" and c.lower_ == "out" for c in tok.children):
+            after = tok.nbor(1).lower_ if tok.i + 1 < len(tok.doc) else ""
+            if lemma == "break" and after == "out":
                 cls = "start"  # "fighting broke out on 15 April"; not "the ship broke apart"
+            elif lemma == "go" and after == "down" and tok.pos_ in ("VERB", "AUX"):
+                cls = "sinking"  # "the ship broke apart and went down"
             ok = cls is not None
         else:
             found = words_index.get(lemma) or words_index.get(tok.lower_) or []
@@ -255,7 +258,9 @@ def _ordered_tokens(span: Span, clause: Sequence[Token]) -> list[tuple[int, Toke
     verb = next((t for t in [root, *root.ancestors] if t.pos_ in ("VERB", "AUX")), None)
     if verb is not None:
         deps = _VERB_PARTS_DATE if getattr(span._, "claims_kind", None) == "date" else _VERB_PARTS
-        for tok in [verb, *(c for c in verb.children if c.dep_ in deps)]:
+        # "the earthquakes that hit the region Monday": the relative clause's noun is its subject
+        heads = [verb.head] if verb.dep_ == "relcl" else []
+        for tok in [verb, *(c for c in verb.children if c.dep_ in deps), *heads]:
             for t in (tok, *(c for c in tok.children if c.dep_ in ("compound", "amod"))):
                 if t.i not in seen:
                     seen.add(t.i)
@@ -315,6 +320,8 @@ def _marked(span: Span, words: frozenset[str]) -> bool:
             if child.i in own or child.left_edge.i <= span.root.i <= child.right_edge.i:
                 continue  # the branch holding the figure itself
             if child.dep_ in ("amod", "advmod") and child.lower_ in words:
+                if any(g.dep_ == "npadvmod" for g in child.children):
+                    continue  # "hit an iceberg two hours earlier": when, not a superseded figure
                 return True
             if (
                 child.dep_ in ("prep", "npadvmod")
