@@ -241,8 +241,8 @@ def rounding_step(number_text: str, magnitude: float) -> float:
     """Half the unit of the last written digit, when the figure is scaled by a magnitude word.
 
     `11 billion` was rounded to the billion, so it stands for [10.5e9, 11.5e9]; `1.5 million`
-    for [1.45e6, 1.55e6]; `2½ million` for [2.25e6, 2.75e6]. Figures written out in full (`2,700`, `188`) and written-out words
-    (`eight`) are taken as exact: the writer could have rounded but gave us no signal.
+    for [1.45e6, 1.55e6]; `2½ million` for [2.25e6, 2.75e6]. Figures written out in full (`2,700`,
+    `188`) and written-out words (`eight`) are taken as exact: the writer could have rounded but gave us no signal.
     """
     if magnitude == 1.0:
         return 0.0
