@@ -96,6 +96,8 @@ def test_fractions_before_a_unit(blank_nlp: Language, sentence: str, figure: str
 def test_mixed_numbers_scale_with_magnitudes(blank_nlp: Language) -> None:
     claim = find(extract("About 2½ million people were displaced by the floods.", nlp=blank_nlp).claims, "2½")
     assert claim.value == pytest.approx(2.5e6)
+    claim = find(extract("Some 2 1/2 million voters turned out.", nlp=blank_nlp).claims, "2 1/2 million")
+    assert (claim.low, claim.high) == (pytest.approx(2.25e6), pytest.approx(2.75e6))  # rounded to the half
     claim = find(extract("The budget adds two and a half billion dollars.", nlp=blank_nlp).claims, "billion")
     assert (claim.kind, claim.unit, claim.value) == ("money", "USD", pytest.approx(2.5e9))
 

@@ -94,3 +94,29 @@ def test_an_impossible_iso_date_is_none(blank_nlp: Language) -> None:
 def test_ago_dates_scope_figures(blank_nlp: Language, sentence: str, figure: str, as_of: str) -> None:
     claims = [c for c in extract(sentence, published=PUB, nlp=blank_nlp).claims if c.kind != "date"]
     assert find(claims, figure).as_of == as_of
+
+
+@pytest.mark.parametrize(
+    ("sentence", "absent"),
+    [
+        ("The liner split in two then sank within hours.", "two"),
+        ("The budget was cut in three over the decade.", "three"),
+        ("Marking 20 years since Hurricane Katrina, the agency paid tribute.", "20 years"),
+        ("The city celebrated 50 years of independence.", "50 years"),
+    ],
+)
+def test_manners_and_anniversaries_are_no_figures(blank_nlp: Language, sentence: str, absent: str) -> None:
+    assert absent not in [c.text for c in extract(sentence, published=PUB, nlp=blank_nlp).claims]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure"),
+    [
+        ("The firm was split into three divisions.", "three divisions"),
+        ("It has been 20 years since the storm.", "20 years"),
+        ("The boxer dropped 25 pounds for the bout.", "25 pounds"),
+    ],
+)
+def test_counts_durations_and_weights_that_stay(blank_nlp: Language, sentence: str, figure: str) -> None:
+    claims = extract(sentence, published=PUB, nlp=blank_nlp).claims
+    assert find(claims, figure).kind in ("count", "duration", "quantity")

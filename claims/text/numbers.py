@@ -242,11 +242,17 @@ def rounding_step(number_text: str, magnitude: float) -> float:
     """Half the unit of the last written digit, when the figure is scaled by a magnitude word.
 
     `11 billion` was rounded to the billion, so it stands for [10.5e9, 11.5e9]; `1.5 million`
-    for [1.45e6, 1.55e6]. Figures written out in full (`2,700`, `188`) and written-out words
-    (`eight`) are taken as exact: the writer could have rounded but gave us no signal.
+    for [1.45e6, 1.55e6]; `2½ million` for [2.25e6, 2.75e6]. Figures written out in full (`2,700`,
+    `188`) and written-out words (`eight`) are taken as exact: the writer could have rounded but gave us no signal.
     """
-    if magnitude == 1.0 or is_word_number(number_text):
-        return 0.0 if magnitude == 1.0 else magnitude / 2
+    if magnitude == 1.0:
+        return 0.0
+    split = _fraction_part(number_text.strip().lower())
+    if split is not None:  # `2½ million`, `two and a half billion`: rounded to the half
+        den = next((d for d in (2, 3, 4, 8) if abs(split[1] * d - round(split[1] * d)) < 1e-9), 8)
+        return magnitude / den / 2
+    if is_word_number(number_text):
+        return magnitude / 2
     s = number_text.replace(",", "")
     decimals = len(s.split(".", 1)[1]) if "." in s else 0
     return magnitude * (10.0**-decimals) / 2

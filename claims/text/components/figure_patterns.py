@@ -19,11 +19,50 @@ from claims.text.normalise import (
     iso_codes,
     postfix_symbols,
 )
-from claims.text.numbers import DURATION_UNITS, FRACTIONS, MAGNITUDE, NUMBER, VAGUE, WORD_NUMBER, trie_pattern
+from claims.text.numbers import (
+    DURATION_UNITS,
+    FRACTIONS,
+    MAGNITUDE,
+    MEASURE_UNITS,
+    NUMBER,
+    VAGUE,
+    WORD_NUMBER,
+    trie_pattern,
+)
 from claims.text.units import GLUED_PATTERN, UNIT_PATTERN
 
 #: Currencies trade copy writes in millions with an `M` glued to the code (`30 MUSD`).
 M_CODES = ("USD", "EUR", "GBP", "AUD", "CAD", "CHF", "JPY", "CNY", "HKD", "NZD", "SEK", "NOK")
+
+RATIO_AFTER = re.compile(
+    r"^(?P<u>\s(?:times)|-fold)(?=\s(?:as|more|larger|bigger|higher|greater|smaller|lower|less|"
+    r"the|that|than|over|faster|cheaper|costlier|longer)\b)",
+    re.IGNORECASE,
+)
+FOLD_AFTER = re.compile(r"^-fold\b", re.IGNORECASE)
+DURATION_AFTER = re.compile(
+    r"^[\s-](?P<u>" + "|".join(sorted(DURATION_UNITS, key=len, reverse=True)) + r")\b(?P<old>[\s-]old)?",
+    re.IGNORECASE,
+)
+MEASURE_AFTER = re.compile(
+    r"^\s?(?P<u>" + "|".join(re.escape(u) for u in sorted(MEASURE_UNITS, key=len, reverse=True)) + r")\b",
+    re.IGNORECASE,
+)
+#: A verb of change right before a figure (`fell`, `widened by`, `was revised up from`, `up`).
+CHANGE_BEFORE = re.compile(
+    r"\b(?:(?:ris(?:e|es|en|ing)|rose|f(?:a|e)ll(?:s|en|ing)?|(?:in|de)creas(?:e|es|ed|ing)|climb(?:s|ed|ing)?"
+    r"|jump(?:s|ed|ing)?|drop(?:s|ped|ping)?|declin(?:e|es|ed|ing)|gr(?:ow|ows|ew|own|owing)|gain(?:s|ed|ing)?"
+    r"|los(?:e|es|ing)|lost|slip(?:s|ped|ping)?|slid(?:e|es|ing)?|plung(?:e|es|ed|ing)|soar(?:s|ed|ing)?"
+    r"|surg(?:e|es|ed|ing)|tumbl(?:e|es|ed|ing)|s(?:ink|inks|ank|unk)|shr(?:ink|inks|ank|unk)"
+    r"|widen(?:s|ed|ing)?|narrow(?:s|ed|ing)?|cut(?:s|ting)?|rais(?:e|es|ed|ing)|lower(?:s|ed|ing)?"
+    r"|reduc(?:e|es|ed|ing)|boost(?:s|ed|ing)?|lift(?:s|ed|ing)?|edg(?:e|es|ed|ing)|expand(?:s|ed|ing)?"
+    r"|contract(?:s|ed|ing)?|swell(?:s|ed|ing)?|rebound(?:s|ed|ing)?|slump(?:s|ed|ing)?|trim(?:s|med|ming)?"
+    r"|hik(?:e|es|ed|ing)|revis(?:e|es|ed|ing)|dip(?:s|ped|ping)?|eas(?:e|es|ed|ing)|advanc(?:e|es|ed|ing)"
+    r"|retreat(?:s|ed|ing)?|shed(?:s|ding)?|doubl(?:e|es|ed|ing)|tripl(?:e|es|ed|ing)|halv(?:e|es|ed|ing)"
+    r"|went|go(?:es|ne)?|moved?)(?:\s(?:up|down|upward|downward|back|higher|lower))?|up|down)"
+    r"\s(?:(?:by|from)\s)?(?:(?:an?|another|a\sfurther|some)\s)?$",
+    re.IGNORECASE,
+)
 
 
 class FigurePatterns(NamedTuple):

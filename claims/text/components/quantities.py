@@ -24,7 +24,14 @@ from claims.text.components.common import (
     taken,
 )
 from claims.text.components.durations import halves, merge_compounds
-from claims.text.components.figure_patterns import build_patterns
+from claims.text.components.figure_patterns import (
+    CHANGE_BEFORE,
+    DURATION_AFTER,
+    FOLD_AFTER,
+    MEASURE_AFTER,
+    RATIO_AFTER,
+    build_patterns,
+)
 from claims.text.components.shapes import dimensions, drop_anaphora, fractions, merge_bounds, shares, vague_amounts
 from claims.text.components.vetoes import (
     counted,
@@ -55,36 +62,6 @@ from claims.text.units import canonical_name, convert, unit_of, written_step
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
-
-_RATIO_AFTER = re.compile(
-    r"^(?P<u>\s(?:times)|-fold)(?=\s(?:as|more|larger|bigger|higher|greater|smaller|lower|less|"
-    r"the|that|than|over|faster|cheaper|costlier|longer)\b)",
-    re.IGNORECASE,
-)
-_FOLD_AFTER = re.compile(r"^-fold\b", re.IGNORECASE)
-_DURATION_AFTER = re.compile(
-    r"^[\s-](?P<u>" + "|".join(sorted(DURATION_UNITS, key=len, reverse=True)) + r")\b(?P<old>[\s-]old)?",
-    re.IGNORECASE,
-)
-_MEASURE_AFTER = re.compile(
-    r"^\s?(?P<u>" + "|".join(re.escape(u) for u in sorted(MEASURE_UNITS, key=len, reverse=True)) + r")\b",
-    re.IGNORECASE,
-)
-#: A verb of change right before a figure (`fell`, `widened by`, `was revised up from`, `up`).
-_CHANGE_BEFORE = re.compile(
-    r"\b(?:(?:ris(?:e|es|en|ing)|rose|f(?:a|e)ll(?:s|en|ing)?|(?:in|de)creas(?:e|es|ed|ing)|climb(?:s|ed|ing)?"
-    r"|jump(?:s|ed|ing)?|drop(?:s|ped|ping)?|declin(?:e|es|ed|ing)|gr(?:ow|ows|ew|own|owing)|gain(?:s|ed|ing)?"
-    r"|los(?:e|es|ing)|lost|slip(?:s|ped|ping)?|slid(?:e|es|ing)?|plung(?:e|es|ed|ing)|soar(?:s|ed|ing)?"
-    r"|surg(?:e|es|ed|ing)|tumbl(?:e|es|ed|ing)|s(?:ink|inks|ank|unk)|shr(?:ink|inks|ank|unk)"
-    r"|widen(?:s|ed|ing)?|narrow(?:s|ed|ing)?|cut(?:s|ting)?|rais(?:e|es|ed|ing)|lower(?:s|ed|ing)?"
-    r"|reduc(?:e|es|ed|ing)|boost(?:s|ed|ing)?|lift(?:s|ed|ing)?|edg(?:e|es|ed|ing)|expand(?:s|ed|ing)?"
-    r"|contract(?:s|ed|ing)?|swell(?:s|ed|ing)?|rebound(?:s|ed|ing)?|slump(?:s|ed|ing)?|trim(?:s|med|ming)?"
-    r"|hik(?:e|es|ed|ing)|revis(?:e|es|ed|ing)|dip(?:s|ped|ping)?|eas(?:e|es|ed|ing)|advanc(?:e|es|ed|ing)"
-    r"|retreat(?:s|ed|ing)?|shed(?:s|ding)?|doubl(?:e|es|ed|ing)|tripl(?:e|es|ed|ing)|halv(?:e|es|ed|ing)"
-    r"|went|go(?:es|ne)?|moved?)(?:\s(?:up|down|upward|downward|back|higher|lower))?|up|down)"
-    r"\s(?:(?:by|from)\s)?(?:(?:an?|another|a\sfurther|some)\s)?$",
-    re.IGNORECASE,
-)
 
 
 @Language.factory(
@@ -156,7 +133,7 @@ class QuantityFinder:
             n2 is not None
             and (from_ or own_unit)
             and g["conn"] in ("to", "-", "–")
-            and _CHANGE_BEFORE.search(
+            and CHANGE_BEFORE.search(
                 text[max(0, m.start() - 60) : m.start() + len(g["qual"] or "") + len(g["between"] or "")]
             )
         ):
@@ -285,12 +262,12 @@ class QuantityFinder:
             return
         if not plausible_number(doc, text, start, m.start("n1"), end, g, mag_text):
             return
-        if (r := _RATIO_AFTER.match(after)) or (r := _FOLD_AFTER.match(after)):
+        if (r := RATIO_AFTER.match(after)) or (r := FOLD_AFTER.match(after)):
             r_end = end + r.end()
             value, low, high = interval(number * mag, qualifier)
             self.add(doc, start, r_end, used, "ratio", value, low, high, qualifier, "times")
             return
-        if (d := _DURATION_AFTER.match(after)) and mag == 1.0:
+        if (d := DURATION_AFTER.match(after)) and mag == 1.0:
             if d.group("old") and (after.startswith("-") or not g["qual"]):
                 # an attributive age (`a 78-year-old man`) describes someone, it states nothing;
                 # a bounded one (`the dam is more than 60 years old`) is a claim about its age
@@ -302,7 +279,7 @@ class QuantityFinder:
             value, low, high = interval(number, qualifier)
             self.add(doc, start, end + d.end("u"), used, "duration", value, low, high, qualifier, unit)
             return
-        if q := _MEASURE_AFTER.match(after):
+        if q := MEASURE_AFTER.match(after):
             unit = MEASURE_UNITS[q.group("u").lower()]
             value, low, high = interval(number * mag, qualifier, rounding_step(n_text, mag))
             self.add(doc, start, end + q.end("u"), used, "quantity", value, low, high, qualifier, unit)
@@ -351,7 +328,7 @@ class QuantityFinder:
             kind, unit = "percent", "percent" if "point" not in post.lower() else "percentage point"
         else:
             after = text[end : end + 40]
-            if d := _DURATION_AFTER.match(after):
+            if d := DURATION_AFTER.match(after):
                 if d.group("old"):
                     return
                 kind, unit = "duration", DURATION_UNITS[d.group("u").lower()]

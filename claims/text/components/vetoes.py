@@ -82,6 +82,12 @@ def plausible_number(
             return False  # `Group of Seven`
         if n_text.lower() == "one" and not (g["qual"] or mag_text) and not _ONE_DURATION.match(text[end : end + 12]):
             return False  # `one day`, `one of`: too often not a figure (`one week`, `one year`: durations)
+        if (
+            not g["qual"]
+            and re.search(r"\b(?:in|into)\s$", text[max(0, start - 6) : start])
+            and not re.match(r"\s[a-z]+s\b", text[end : end + 20])
+        ):
+            return False  # `split in two`, `cut into three`: a manner, not a count
         if n_text.lower() == "two" and not g["qual"] and _PAIR_BEFORE.search(text[max(0, start - 7) : start]):
             return False  # `the two countries`: the pair already named
     elif not g["qual"] and not mag_text:
@@ -185,7 +191,8 @@ def counted_from_parse(span: Span) -> str | None:
 #: Before `N pounds`: it is a weight (`weighed 7 pounds`, `a baby of 9 pounds`, `lost 20 pounds`).
 _WEIGHT_BEFORE = re.compile(
     r"\b(?:weigh(?:s|ed|ing)?|weight|heavy|heavier|lighter|scales\sat|tipped\sthe\sscales"
-    r"|(?:lost|lose|loses|losing|gained|gain|gains|gaining|shed|sheds|shedding|put\son|puts\son)(?:\s\w+){0,2})"
+    r"|(?:lost|lose|loses|losing|gained|gain|gains|gaining|shed|sheds|shedding|put\son|puts\son|drop|dropped|drops"
+    r"|dropping)(?:\s\w+){0,2})"
     r"(?:\s(?:in|at|by|out|only|just|about|around|roughly|almost|nearly|some|over|under|more\sthan|less\sthan"
     r"|at\sleast|up\sto|an\sestimated))*\s$",
     re.IGNORECASE,
@@ -214,7 +221,7 @@ def pounds_are_weight(text: str, start: int, end: int, magnitude: float) -> bool
     m = _WEIGHT_BEFORE.search(before)
     if m is None:
         return False
-    losing = re.match(r"(?i:lost|lose|loses|losing|gain|gained|gains|gaining|shed|put)", m.group(0).lstrip())
+    losing = re.match(r"(?i:lost|lose|loses|losing|gain|gained|gains|gaining|shed|put|drop)", m.group(0).lstrip())
     return not losing or magnitude == 1.0
 
 
@@ -223,14 +230,21 @@ def pounds_are_weight(text: str, start: int, end: int, magnitude: float) -> bool
 _WINDOW_BEFORE = re.compile(
     r"\b(?:[Tt]he|[Ii]ts|[Tt]heir)\s(?:next|first|past|last|coming|previous|following|preceding|initial|final)\s$"
 )
+#: Before a duration: an anniversary (`Marking 20 years since`, `marks a decade of`).
+_ANNIVERSARY_BEFORE = re.compile(r"\b(?:[Mm]ark(?:s|ed|ing)?|[Cc]elebrat(?:es|ed|ing)|[Cc]ommemorat(?:es|ed|ing))\s$")
 #: After a duration: `in the three months to June`, `the 12 months ending in March`.
 _WINDOW_AFTER = re.compile(r"^\s(?:to|ending|ended|through|until)\b")
 
 
 def time_window(text: str, start: int, end: int) -> bool:
     """A duration that names the period a figure covers (`the past five years`, `the three months to
-    June`), a time scope rather than a claim."""
+    June`) or an anniversary (`marking 20 years since the hurricane`), a time scope rather than a
+    claim."""
     if _WINDOW_BEFORE.search(text[max(0, start - 16) : start]):
+        return True
+    if _ANNIVERSARY_BEFORE.search(text[max(0, start - 12) : start]) and re.match(
+        r"\s(?:since|after|of)\b", text[end : end + 7]
+    ):
         return True
     return bool(
         re.search(r"\b[Tt]he\s$", text[max(0, start - 4) : start]) and _WINDOW_AFTER.match(text[end : end + 10])
