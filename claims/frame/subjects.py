@@ -165,6 +165,8 @@ def subject_of(span: Span, people: dict[str, str]) -> str | None:
     # the counted phrase itself (`2,700 Ukrainian refugees`, `four islands consisting of A, B
     # and C`) names who or what is counted, not the subject
     phrase_end = max(head.right_edge.i + 1 if head is not None else span.end, span.end)
+    if (place := _located_in(span, head)) is not None:
+        return canonical(place, people)
     best: str | None = None
     sent_ents = ents_within(doc, sent.start, sent.end)
     for ent in sent_ents:
@@ -178,6 +180,25 @@ def subject_of(span: Span, people: dict[str, str]) -> str | None:
                 best = ent.text
                 break
     return canonical(best, people) if best else None
+
+
+def _located_in(span: Span, head: Token | None) -> str | None:
+    """The place a figure's own phrase is in (`347,815 in Turkey, 474,461 in Lebanon`, `at least
+    11,300 people were killed in Derna`, `turnout of 61% in Ohio`): an `in` phrase on the counted
+    noun or the number itself, or on the verb the figure's phrase is the subject of. Beats the
+    nearest name before the figure, which in a list is the previous item's place."""
+    nouns = [t for t in (head, span.root) if t is not None]
+    verb = governing_verb(span)
+    noun = head if head is not None else span.root
+    if verb is not None and noun.dep_ in SUBJECT_DEPS and noun.head == verb:
+        nouns.append(verb)
+    for tok in nouns:
+        for child in tok.children:
+            if child.dep_ == "prep" and child.lower_ == "in" and child.i >= span.start:
+                for obj in child.children:
+                    if obj.dep_ == "pobj" and obj.ent_type_ in ("GPE", "LOC") and (name := entity_text(obj)):
+                        return name
+    return None
 
 
 def _destination(span: Span, head: Token | None) -> str | None:
