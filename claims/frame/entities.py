@@ -166,9 +166,14 @@ def _span_words(phrase: str, n: int) -> int:
     return len(phrase.split())
 
 
-def entity_text(tok: Token) -> str | None:
+#: Entities that are things with names of their own (`the liner Titanic`, `Hurricane Katrina`).
+_THING_LABELS = frozenset({"PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
+_NAMED_THINGS = _ENTITY_LABELS | _THING_LABELS
+
+
+def entity_text(tok: Token, labels: frozenset[str] = _ENTITY_LABELS) -> str | None:
     """The whole entity a token is part of (a nationality as its state), or None."""
-    if tok.ent_type_ not in _ENTITY_LABELS:
+    if tok.ent_type_ not in labels:
         return None
     doc = tok.doc
     start, end = tok.i, tok.i + 1
@@ -196,8 +201,16 @@ def name_of(tok: Token) -> str | None:
     for child in tok.children:
         if child.dep_ == "poss" and (name := entity_text(child)):
             return name
-    for child in tok.children:
-        if child.dep_ in ("compound", "amod") and (name := entity_text(child)):
+    # the thing's own name before its nationality: `the British ocean liner Titanic` is Titanic
+    mods = [c for c in tok.children if c.dep_ in ("compound", "amod", "appos")]
+    doc = tok.doc
+    if tok.pos_ == "NOUN" and tok.i + 1 < len(doc) and doc[tok.i + 1].ent_iob_ == "B":
+        # `the ocean liner Titanic`, `the agency FEMA`: the name right after a common noun is its
+        # name, whatever the parse hung it on
+        if name := entity_text(doc[tok.i + 1], _NAMED_THINGS - {"NORP"}):
+            return name
+    for child in sorted(mods, key=lambda c: c.ent_type_ == "NORP" or c.lower_ in NATIONALITIES):
+        if name := entity_text(child, _NAMED_THINGS):
             return name
     if tok.pos_ == "PROPN":  # a name the NER missed (`Kyiv`): the proper-noun compound
         parts = [c for c in tok.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
