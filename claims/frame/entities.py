@@ -112,18 +112,68 @@ def ents_touching(doc: Doc, start: int, end: int) -> list[Span]:
 
 
 def people_of(doc: Doc) -> dict[str, str]:
-    """Surname -> full name for PERSON entities of two or more words in the document."""
+    """Short name -> full name: surnames of PERSON entities of two or more words, and acronyms
+    the document defines (`the Joint Response Plan (JRP)`: `JRP` -> `Joint Response Plan`), so
+    that a later `the JRP` is the same subject as the plan's full name."""
     out: dict[str, str] = {}
     for ent in doc.ents:
         if ent.label_ == "PERSON" and len(ent) >= 2 and all(t.is_alpha or t.text in "-." for t in ent):
             out.setdefault(ent[-1].text.lower(), ent.text)
             out.setdefault(ent[0].text.lower(), ent.text)  # `Ishiba Shigeru` order too
+    for short, full in acronyms_of(doc.text).items():
+        out.setdefault(short.lower(), full)
     return out
 
 
-def entity_text(tok: Token) -> str | None:
+#: `Long Form (LF)` or `Long Form, or LF,`: an acronym defined right after its long form.
+_ACRONYM_DEF = re.compile(
+    r"([A-Z][\w'’&.-]*(?:[ -][\w'’&.-]+){0,9})\s*(?:\(\s*|,\s+or\s+)([A-Z][A-Za-z]{1,7})\b\s*[),]"
+)
+
+_SMALL_WORDS = frozenset("of for the and on de in to at &".split())
+
+
+def acronyms_of(text: str) -> dict[str, str]:
+    """Acronym -> long form for every acronym the text defines; the long form is the shortest run
+    of words before it whose initials spell it (small words like `of` may be skipped or counted:
+    `Memorandum of Understanding (MOU)`, `Office for the Coordination of Humanitarian Affairs
+    (OCHA)`). A parenthesis that is not such an acronym (`(UTC)` after a time) defines nothing."""
+    out: dict[str, str] = {}
+    for m in _ACRONYM_DEF.finditer(text):
+        short = m.group(2)
+        if sum(c.isupper() for c in short) < 2:
+            continue
+        words = m.group(1).replace("-", " ").split()
+        for n in range(1, len(words) + 1):
+            run = words[-n:]
+            if not run[0][:1].isupper():
+                continue
+            caps = "".join(w[0] for w in run if w.lower() not in _SMALL_WORDS)
+            every = "".join(w[0] for w in run)
+            if short.lower() in (caps.lower(), every.lower()):
+                out.setdefault(short, " ".join(m.group(1).split()[-_span_words(m.group(1), n) :]))
+                break
+    return out
+
+
+def _span_words(phrase: str, n: int) -> int:
+    """How many space-separated words of `phrase` hold its last `n` hyphen-or-space words."""
+    count = 0
+    for k, word in enumerate(reversed(phrase.split()), start=1):
+        count += len(word.split("-"))
+        if count >= n:
+            return k
+    return len(phrase.split())
+
+
+#: Entities that are things with names of their own (`the liner Titanic`, `Hurricane Katrina`).
+_THING_LABELS = frozenset({"PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
+_NAMED_THINGS = _ENTITY_LABELS | _THING_LABELS
+
+
+def entity_text(tok: Token, labels: frozenset[str] = _ENTITY_LABELS) -> str | None:
     """The whole entity a token is part of (a nationality as its state), or None."""
-    if tok.ent_type_ not in _ENTITY_LABELS:
+    if tok.ent_type_ not in labels:
         return None
     doc = tok.doc
     start, end = tok.i, tok.i + 1
@@ -151,8 +201,16 @@ def name_of(tok: Token) -> str | None:
     for child in tok.children:
         if child.dep_ == "poss" and (name := entity_text(child)):
             return name
-    for child in tok.children:
-        if child.dep_ in ("compound", "amod") and (name := entity_text(child)):
+    # the thing's own name before its nationality: `the British ocean liner Titanic` is Titanic
+    mods = [c for c in tok.children if c.dep_ in ("compound", "amod", "appos")]
+    doc = tok.doc
+    if tok.pos_ == "NOUN" and tok.i + 1 < len(doc) and doc[tok.i + 1].ent_iob_ == "B":
+        # `the ocean liner Titanic`, `the agency FEMA`: the name right after a common noun is its
+        # name, whatever the parse hung it on
+        if name := entity_text(doc[tok.i + 1], _NAMED_THINGS - {"NORP"}):
+            return name
+    for child in sorted(mods, key=lambda c: c.ent_type_ == "NORP" or c.lower_ in NATIONALITIES):
+        if name := entity_text(child, _NAMED_THINGS):
             return name
     if tok.pos_ == "PROPN":  # a name the NER missed (`Kyiv`): the proper-noun compound
         parts = [c for c in tok.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]

@@ -1,0 +1,118 @@
+"""Who a figure is about, from the parse: sentences of our own from many beats (no gold text)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from claims.extraction import extract
+from claims.frame.entities import acronyms_of
+from tests.nlp_fixtures import find
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+
+@pytest.mark.parametrize(
+    ("text", "short", "full"),
+    [
+        ("The 2025 Regional Response Plan (RRP) asks for $2 billion.", "RRP", "Regional Response Plan"),
+        ("The Office for National Statistics (ONS) said inflation fell.", "ONS", "Office for National Statistics"),
+        ("the Memorandum of Understanding (MoU) signed in 2016", "MoU", "Memorandum of Understanding"),
+        ("the World Anti-Doping Agency, or WADA, said", "WADA", "World Anti-Doping Agency"),
+        ("the Federal Aviation Administration (FAA) grounded", "FAA", "Federal Aviation Administration"),
+    ],
+)
+def test_acronyms_a_text_defines(text: str, short: str, full: str) -> None:
+    """`Long Form (LF)` and `Long Form, or LF,` define LF; the long form's initials spell it."""
+    assert acronyms_of(text)[short] == full
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The quake struck at 01:17 (UTC) on Monday.", "Turnout was 61% (provisional).", "The score was 2-1 (AET)."],
+)
+def test_a_parenthesis_that_spells_nothing_defines_nothing(text: str) -> None:
+    assert acronyms_of(text) == {}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "figure", "subject"),
+    [
+        # an acronym the article defined is the long form's subject
+        (
+            "The Regional Response Plan (RRP) was launched in Geneva. By June the RRP was 40 percent funded.",
+            "40 percent",
+            "Regional Response Plan",
+        ),
+        (
+            "The Office for National Statistics (ONS) publishes the index monthly. "
+            "The ONS counted 1.2 million job vacancies in May.",
+            "1.2 million",
+            "Office for National Statistics",
+        ),
+    ],
+)
+def test_defined_acronym_subject(model_nlp: Language, text: str, figure: str, subject: str) -> None:
+    assert find(extract(text, nlp=model_nlp).claims, figure).subject == subject
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "figure", "subject"),
+    [
+        # a list of figures, each with its own `in <place>`: not the previous item's place
+        (
+            "Officials counted the following votes: 120,400 in Ohio, 98,300 in Michigan and 77,100 in Wisconsin.",
+            "98,300",
+            "Michigan",
+        ),
+        (
+            "Cases rose sharply last week: 3,200 in Lagos, 1,150 in Kano and 640 in Abuja.",
+            "1,150",
+            "Kano",
+        ),
+        # the figure is the subject of a verb located `in` a place
+        ("After the storm in Bangladesh, at least 85 people were killed in Chittagong.", "at least 85", "Chittagong"),
+    ],
+)
+def test_a_figures_own_place(model_nlp: Language, text: str, figure: str, subject: str) -> None:
+    assert find(extract(text, nlp=model_nlp).claims, figure).subject == subject
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "figure", "subject"),
+    [
+        # a definite common noun refers back to the name it stands for
+        (
+            "The cruise liner Aurora Star left Genoa on Friday, bound for Barcelona, when the ship "
+            "ran aground on 14 March 2025.",
+            "14 March 2025",
+            "Aurora Star",
+        ),
+        (
+            "Denali dominates the Alaska Range. Surveyors from Canada and the United States said the "
+            "peak stands at 6,190 metres.",
+            "6,190 metres",
+            "Denali",
+        ),
+        # a nationality says where a thing is from, its own name says what it is
+        (
+            "The Norwegian tanker Nordic Breeze ran aground off the coast of Portugal on 3 May 2024.",
+            "3 May 2024",
+            "Nordic Breeze",
+        ),
+    ],
+)
+def test_back_references_and_own_names(model_nlp: Language, text: str, figure: str, subject: str) -> None:
+    assert find(extract(text, nlp=model_nlp).claims, figure).subject == subject
+
+
+@pytest.mark.model
+def test_the_city_never_refers_back_to_a_person(model_nlp: Language) -> None:
+    """`the city` fits a place, never the person who was the last subject."""
+    text = "Mayor Karen Bass spoke on Tuesday. Los Angeles approved the plan. The city will spend $1.2 billion on it."
+    assert find(extract(text, nlp=model_nlp).claims, "$1.2 billion").subject != "Karen Bass"
