@@ -7,11 +7,11 @@ Aliases (capitals for governments, spelling variants of leaders' names) and regi
 from __future__ import annotations
 
 import functools
-import json
 import re
 from bisect import bisect_left, bisect_right
-from importlib import resources
 from typing import TYPE_CHECKING, Any
+
+from claims import datafiles
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -22,7 +22,7 @@ _CACHE_KEY = "claims:frame-cache"
 
 @functools.cache
 def _alias_data() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(resources.files("claims").joinpath("data", "aliases.json").read_text("utf-8"))
+    data: dict[str, Any] = datafiles.read("aliases.json")
     return data
 
 

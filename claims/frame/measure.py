@@ -10,10 +10,9 @@ passengers and crew aboard" is people aboard.
 from __future__ import annotations
 
 import functools
-import json
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from claims import datafiles
 from claims.frame.names import entity_key
 from claims.frame.topic import TOPIC_LABELS, Topic
 from claims.models import Frame
@@ -36,8 +35,7 @@ _MAX_WORDS = 12
 
 @functools.cache
 def _data() -> dict[str, Any]:
-    raw = resources.files("claims").joinpath("data/measures.json").read_text(encoding="utf-8")
-    data: dict[str, Any] = json.loads(raw)
+    data: dict[str, Any] = datafiles.read("measures.json")
     return data
 
 

@@ -17,12 +17,11 @@ in `claims/tolerance.py` at compare time (so a policy change reaches stored arch
 from __future__ import annotations
 
 import functools
-import json
-from importlib import resources
 from typing import TYPE_CHECKING
 
 from iso4217 import Currency
 
+from claims import datafiles
 from claims.text.numbers import trie_pattern
 from claims.tolerance import APPROX
 
@@ -152,7 +151,7 @@ def interval(value: float, qualifier: Qualifier, step: float = 0.0) -> tuple[flo
 
 @functools.cache
 def _raw_currencies() -> dict:
-    return json.loads(resources.files("claims").joinpath("data", "currencies.json").read_text("utf-8"))
+    return datafiles.read("currencies.json")  # type: ignore[no-any-return]
 
 
 @functools.cache

@@ -9,12 +9,12 @@ editor can extend them without touching code; this module compiles them once.
 from __future__ import annotations
 
 import functools
-import json
 import re
-from importlib import resources
 from typing import Any, Literal
 
 import msgspec
+
+from claims import datafiles
 
 CueKind = Literal["event", "measure"]
 
@@ -82,10 +82,9 @@ class Cues(msgspec.Struct, frozen=True, kw_only=True):
 
 def _read_json(name: str) -> Any:
     try:
-        text = resources.files("claims").joinpath("data", name).read_text(encoding="utf-8")
+        return datafiles.read(name)
     except FileNotFoundError:
         return None
-    return json.loads(text)
 
 
 class Lexicon:
