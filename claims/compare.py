@@ -42,13 +42,11 @@ from claims.scope import (
     same_scope,
     undated_later,
 )
-from claims.text.partialdate import bounds
+from claims.text.partialdate import bounds, days_between
 from claims.text.synonyms import lexicon
 from claims.tolerance import Span, date_severity, overlap, span, value_severity
 
 if TYPE_CHECKING:
-    from datetime import date
-
     from claims.models import Claim, ClaimRef, Label
 
 __all__ = [
@@ -184,7 +182,7 @@ def _compare_dates(ca: Claim, cb: Claim) -> tuple[Label, str, float | None]:
         if ca.date == cb.date:
             return "agree", f"{what}: both {ca.date}", None
         return "agree", f"{what}: {first} and {second} overlap at their precision", None
-    gap = _gap_days((a0, a1), (b0, b1))
+    gap = days_between((a0, a1), (b0, b1))
     # Severity counts steps of the coarser precision between the two dates' middles: 2019 vs 2020
     # is one year-step apart, 6 vs 8 February two day-steps.
     precision = max((a1 - a0).days + 1, (b1 - b0).days + 1)
@@ -192,10 +190,6 @@ def _compare_dates(ca: Claim, cb: Claim) -> tuple[Label, str, float | None]:
     severity = date_severity(middles, precision)
     unit = "day" if gap == 1 else "days"
     return "conflict", f"{what}: {ca.date} vs {cb.date} ({gap} {unit} apart)", severity
-
-
-def _gap_days(a: tuple[date, date], b: tuple[date, date]) -> int:
-    return (b[0] - a[1]).days if a[1] < b[0] else (a[0] - b[1]).days
 
 
 def _what(ca: Claim, cb: Claim) -> str:

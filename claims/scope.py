@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from claims.coverage import _region
 from claims.errors import InvalidInput
-from claims.text.partialdate import bounds, overlaps
+from claims.text.partialdate import bounds, days_apart, overlaps
 
 if TYPE_CHECKING:
     from claims.models import Claim, ClaimRef
@@ -204,14 +204,8 @@ def _implied(ref: ClaimRef) -> bool:
 
 
 def _days_apart(x: str, y: str) -> int:
-    try:
-        x0, x1 = bounds(x)
-        y0, y1 = bounds(y)
-    except InvalidInput:
-        return 1 << 30
-    if x0 <= y1 and y0 <= x1:
-        return 0
-    return (y0 - x1).days if x1 < y0 else (x0 - y1).days
+    gap = days_apart(x, y)
+    return 1 << 30 if gap is None else gap
 
 
 def _span(start: str | None, end: str | None) -> str:

@@ -7,10 +7,9 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz
 
 from claims.compare import compare
-from claims.errors import InvalidInput
 from claims.matching import cues
 from claims.models import MatchResult
-from claims.text.partialdate import bounds
+from claims.text.partialdate import days_apart
 from claims.text.synonyms import lexicon
 
 if TYPE_CHECKING:
@@ -46,14 +45,7 @@ def _date_event(fa: _Features, fb: _Features) -> tuple[float, str]:
 
 
 def _date_gap(a: Claim, b: Claim) -> int | None:
-    try:
-        a0, a1 = bounds(a.date or "")
-        b0, b1 = bounds(b.date or "")
-    except InvalidInput:
-        return None
-    if a0 <= b1 and b0 <= a1:
-        return 0
-    return (b0 - a1).days if a1 < b0 else (a0 - b1).days
+    return days_apart(a.date or "", b.date or "")
 
 
 def _event_agreement(fa: _Features, fb: _Features) -> tuple[float, str]:

@@ -48,6 +48,22 @@ def bounds(iso: str) -> tuple[date, date]:
         raise InvalidInput(f"impossible date {iso!r}: {exc}") from None
 
 
+def days_between(a: tuple[date, date], b: tuple[date, date]) -> int:
+    """Days between two date intervals: 0 when they meet, else from the end of one to the start of
+    the other (`2019` and `2021-03` are 425 days apart)."""
+    if a[0] <= b[1] and b[0] <= a[1]:
+        return 0
+    return (b[0] - a[1]).days if a[1] < b[0] else (a[0] - b[1]).days
+
+
+def days_apart(a: str, b: str) -> int | None:
+    """`days_between` two partial dates; None when either is not a date."""
+    try:
+        return days_between(bounds(a), bounds(b))
+    except InvalidInput:
+        return None
+
+
 def overlaps(a: str, b: str) -> bool:
     """Whether two partial dates can be the same day (their intervals meet)."""
     a0, a1 = bounds(a)

@@ -59,6 +59,7 @@ from claims.text.numbers import (
     rounding_step,
 )
 from claims.text.units import canonical_name, convert, unit_of, written_step
+from claims.tolerance import APPROX
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -66,7 +67,7 @@ if TYPE_CHECKING:
 
 @Language.factory(
     "claims_quantities",
-    default_config={"approx_tolerance": 0.1},
+    default_config={"approx_tolerance": APPROX},
     requires=["doc.text"],
     assigns=["doc.spans"],
 )
@@ -78,7 +79,7 @@ def make_quantity_finder(nlp: Language, name: str, approx_tolerance: float) -> Q
 class QuantityFinder:
     """Adds figure spans: `Span._.claims_kind` in money|percent|count|ratio|duration|quantity."""
 
-    def __init__(self, *, approx_tolerance: float = 0.1) -> None:
+    def __init__(self, *, approx_tolerance: float = APPROX) -> None:
         if not 0 <= approx_tolerance < 1:
             raise ValueError(f"claims_quantities: approx_tolerance must be in [0, 1), got {approx_tolerance}")
         self.approx_tolerance = approx_tolerance
@@ -356,7 +357,7 @@ class QuantityFinder:
         qualifier: str,
         unit: str | None,
     ) -> None:
-        if qualifier == "approx" and value is not None and self.approx_tolerance != 0.1:
+        if qualifier == "approx" and value is not None and self.approx_tolerance != APPROX:
             tol = abs(value) * self.approx_tolerance
             low, high = min(low or value, value - tol), max(high or value, value + tol)
         if not all(x is None or math.isfinite(x) for x in (value, low, high)):
