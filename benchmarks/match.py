@@ -47,9 +47,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from claims import matching
-from claims.matching import BLOCK_WINDOW, block_keys, match_claims
+from claims.matching import block_keys
 from claims.matching import cues as match_cues
 from claims.matching.embed import model
+from claims.matching.memory import MemoryIndex
 from claims.models import Claim, ClaimRef, Frame, Kind
 from claims.text.synonyms import _canonicalise
 
@@ -176,31 +177,21 @@ class World:
         return ClaimRef(id=i, article_id=article_id, source="synthetic", published="2024-06", claim=claim)
 
 
-def build(n: int, world: World) -> dict[str, list[ClaimRef]]:
+def build(n: int, world: World) -> MemoryIndex:
     """The `claim_keys` table: every key's claims in id order."""
-    keys: dict[str, list[ClaimRef]] = defaultdict(list)
+    index = MemoryIndex()
     for a in range(0, n, ARCHIVE_ARTICLE):
         for ref in world.article(a, a // ARCHIVE_ARTICLE, min(ARCHIVE_ARTICLE, n - a)):
             for key in block_keys(ref.claim):
-                keys[key].append(ref)
-    return keys
+                index.by_key[key].append(ref)
+    return index
 
 
-def store_and_match(keys: dict[str, list[ClaimRef]], new: list[ClaimRef]) -> int:
-    """`_match_new` for one article: store its keys, fetch each key's window, match. Returns fetched."""
-    claim_keys = [block_keys(ref.claim) for ref in new]
-    for ref, ks in zip(new, claim_keys, strict=True):
-        for key in ks:
-            keys[key].append(ref)
-    wanted = sorted({k for ks in claim_keys for k in ks})
-    members: dict[int, ClaimRef] = {}
-    for key in wanted:  # one index range scan per key: its newest BLOCK_WINDOW claims
-        for ref in keys[key][-BLOCK_WINDOW:]:
-            members[ref.id] = ref
-    refs = [members[i] for i in sorted(members)]
-    new_ids = {ref.id for ref, ks in zip(new, claim_keys, strict=True) if ks}
-    match_claims([r for r in refs if r.id in new_ids], refs)
-    return len(refs)
+def store_and_match(index: MemoryIndex, new: list[ClaimRef]) -> int:
+    """`claims.ingest.match_new` for one article, in memory: store its keys, fetch each key's
+    window, match. Returns how many candidates were fetched."""
+    index.add(new)
+    return index.fetched
 
 
 def clear_caches() -> None:
@@ -209,9 +200,7 @@ def clear_caches() -> None:
     _canonicalise.cache_clear()
 
 
-def time_articles(
-    keys: dict[str, list[ClaimRef]], world: World, n: int, n_claims: int, repeat: int
-) -> tuple[float, float, int]:
+def time_articles(keys: MemoryIndex, world: World, n: int, n_claims: int, repeat: int) -> tuple[float, float, int]:
     """Median seconds per new article, cold and steady; most candidates fetched."""
     next_id = n
     article_id = n // ARCHIVE_ARTICLE + 1
@@ -268,11 +257,11 @@ def main() -> None:
         build_s = time.perf_counter() - t0
         cold, steady, fetched = time_articles(keys, world, n, args.claims, args.repeat)
         results[n] = (cold, steady)
-        biggest = max(len(v) for v in keys.values())
+        biggest = max(len(v) for v in keys.by_key.values())
         row = (
             f"{n:,}",
             f"{world.n_entities:,}",
-            f"{len(keys):,}",
+            f"{len(keys.by_key):,}",
             f"{biggest:,}",
             f"{fetched:,}",
             f"{build_s:.1f}",

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from claims.matching import block_keys, match_claims
+from claims.matching.memory import MemoryIndex
 from claims.models import ClaimRef, Extraction, MatchResult
 from tools.eval.gold import locate, overlaps
 
@@ -45,22 +45,17 @@ def match_corpus(
     """Match articles one after another as ingest would; ids are assigned in that order."""
     ids: dict[tuple[str, int], int] = {}
     refs: dict[int, ClaimRef] = {}
-    stored: dict[str, list[ClaimRef]] = defaultdict(list)
+    index = MemoryIndex()
     results: list[MatchResult] = []
     next_id = 1
     for article_no, file in enumerate(order, start=1):
-        new: list[tuple[ClaimRef, list[str]]] = []
+        new: list[ClaimRef] = []
         for i, claim in enumerate(extractions[file].claims):
             ref = ClaimRef(id=next_id, article_id=article_no, source=file, published=published.get(file), claim=claim)
             ids[(file, i)], refs[next_id] = next_id, ref
             next_id += 1
-            new.append((ref, block_keys(claim)))
-        for ref, keys in new:
-            for key in keys:
-                stored[key].append(ref)
-        wanted = {key for _, keys in new for key in keys}
-        candidates = list({r.id: r for key in sorted(wanted) for r in stored[key]}.values())
-        results.extend(match_claims([r for r, keys in new if keys], candidates))
+            new.append(ref)
+        results.extend(index.add(new))
     return ids, refs, results
 
 
