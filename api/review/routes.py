@@ -1,13 +1,12 @@
-"""The review pages' HTML routes: the work queue with bulk actions, the conflicts, one conflict with
-its form, sign-in and the timeline. Server-rendered Jinja, plain HTML forms, no script (see
-`api/review/auth.py` for sign-in and CSRF)."""
+"""The review pages' HTML routes: the conflicts, one conflict with its form, the article text,
+sign-in and the timeline (the work queue is `api/review/queue.py`). Server-rendered Jinja, plain
+HTML forms, no script (see `api/review/auth.py` for sign-in and CSRF)."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote, unquote, urlencode
+from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, Router, get, post
 from litestar.datastructures import CacheControlHeader, Cookie, State
@@ -22,87 +21,25 @@ from api.deps import Conn, Id, provide_conn
 from api.review.auth import COOKIE, REVIEWER_COOKIE, Viewer, _safe_next, form_refusal, reviewer_cookie, viewer_of
 from api.review.auth import sign_in as sign_in_with
 from api.review.chart import chart, one_currency, points
+from api.review.queue import QueueController
 from api.review.views import (
     PAGE_SIZE,
     LoginForm,
     ReviewForm,
     TokenForm,
     _conflict_views,
+    _error,
     _page,
     _timeline_row,
     _version,
     article_paragraphs,
-    queue_views,
+    refused,
 )
 from api.security import refuse_nul_path, refuse_unstorable_query
 from claims import store
 from claims.errors import ClaimsError, NotFound, StaleWrite
-from claims.frame.entities import canonical
 from claims.models import STATUSES
 from claims.store import audit, newsroom, queue
-
-FLASH_COOKIE = "claims_flash"
-QUEUE_STATUSES = ("open", "confirmed", "dismissed", "resolved", "accepted", "any")
-SEVERITIES = (
-    ("", "any gap"),
-    ("0.2", "clearly apart or more"),
-    ("0.5", "far apart or more"),
-    ("0.75", "very far apart"),
-)
-SORTS = (("severity", "most severe first"), ("date", "newest first"), ("sources", "most sources first"))
-DISMISS_REASONS = (
-    ("compatible", "The figures are compatible"),
-    ("different_scope", "They measure different things"),
-    ("different_subject", "They are about different subjects"),
-    ("duplicate", "A duplicate of another item"),
-    ("extraction_error", "A figure was extracted wrongly"),
-    ("not_newsworthy", "Not worth a fact-check"),
-    ("other", "Other (say why in the note)"),
-)
-BULK_ACTIONS = (
-    ("confirm", "Confirm"),
-    ("resolve", "Resolve"),
-    ("dismiss", "Dismiss"),
-    ("reopen", "Reopen"),
-    ("accept", "Accept"),
-    ("reject", "Reject"),
-    ("assign", "Assign to me"),
-    ("unassign", "Unassign"),
-)
-MAX_ITEMS = 500
-
-
-def _error(request: Request[Any, Any, Any], viewer: Viewer, status: int, message: str, **extra: Any) -> Template:
-    return _page(request, viewer, "review/error.html.j2", status_code=status, message=message, **extra)
-
-
-def _refused(request: Request[Any, Any, Any], viewer: Viewer, token: str, back: str) -> Template | None:
-    """The error page for a POST that may not write (cross-site, not signed in, read-only), else None."""
-    refusal = form_refusal(request, viewer, token)
-    if refusal is not None:
-        return _error(request, viewer, 403, refusal)
-    if viewer.actor is None:
-        login = f"/review/login?{urlencode({'next': back})}"
-        return _error(request, viewer, 401, "Sign in with your API key to review.", login=login)
-    if not viewer.can_review:
-        return _error(request, viewer, 403, f"{viewer.actor.name} has the {viewer.actor.role} role: it can read only.")
-    return None
-
-
-def _day(raw: str | None) -> date | None:
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
-
-
-def _flash(response: Response[Any], message: str) -> Response[Any]:
-    """A one-shot message for the page the redirect leads to (a cookie, not the URL: nobody can
-    link to a page that shows a message of their choosing)."""
-    response.set_cookie(
-        FLASH_COOKIE, quote(message[:600], safe=""), httponly=True, samesite="strict", path="/review", max_age=60
-    )
-    return response
 
 
 class ReviewController(Controller):
@@ -144,150 +81,6 @@ class ReviewController(Controller):
             first_page=cursor is None,
         )
 
-    @get("/queue", name="review-queue")
-    async def queue(
-        self,
-        request: Request[Any, Any, Any],
-        conn: Conn,
-        status: Annotated[str, QueryParameter(max_length=20)] = "open",
-        kind: Annotated[str, QueryParameter(max_length=20)] = "",
-        severity: Annotated[str, QueryParameter(max_length=10)] = "",
-        since: Annotated[str, QueryParameter(max_length=10)] = "",
-        until: Annotated[str, QueryParameter(max_length=10)] = "",
-        source: Annotated[str, QueryParameter(max_length=200)] = "",
-        subject: Annotated[str, QueryParameter(max_length=200)] = "",
-        assigned: Annotated[str, QueryParameter(max_length=10)] = "",
-        sort: Annotated[str, QueryParameter(max_length=10)] = "severity",
-        cursor: Annotated[str | None, QueryParameter(max_length=300)] = None,
-    ) -> Template:
-        """Everything that needs a person (open conflicts, suggestions, different_scope pairs), as
-        GET /v1/queue lists it, with its filters, one form for bulk actions and one note."""
-        viewer = await viewer_of(request, conn)
-        notices: list[str] = []
-        status = status if status in QUEUE_STATUSES else "open"
-        sort = sort if sort in queue.SORTS else "severity"
-        min_severity = next((float(v) for v, _ in SEVERITIES if v and v == severity), None)
-        since_day, until_day = _day(since), _day(until)
-        for raw, day in ((since, since_day), (until, until_day)):
-            if raw and day is None:
-                notices.append(f"{raw!r} is not a date (YYYY-MM-DD): that filter is ignored.")
-        searched = subject.strip()
-        resolved = canonical(searched) if searched else ""
-        if resolved and resolved.casefold() != searched.casefold():
-            notices.append(f"Subject {searched!r} is an alias of {resolved!r}: showing {resolved}.")
-        assignee = None
-        if assigned == "mine":
-            if viewer.actor is not None and viewer.actor.account_id is not None:
-                assignee = viewer.actor.account_id
-            else:
-                notices.append("Sign in with your own account to see the items assigned to you.")
-        filters = queue.QueueFilters(
-            status=None if status == "any" else status,
-            kind=kind if kind in queue.KINDS else None,
-            min_severity=min_severity,
-            since=since_day,
-            until=until_day,
-            source=source.strip() or None,
-            subject=resolved or None,
-            assigned_to=assignee,
-            unassigned=assigned == "none",
-            sort=sort,
-        )
-        try:
-            page = await queue.queue(conn, filters, limit=PAGE_SIZE, cursor=cursor or None)
-        except ClaimsError:  # a cursor from another list: start again
-            page = await queue.queue(conn, filters, limit=PAGE_SIZE)
-        query = {
-            "status": status,
-            "kind": filters.kind or "",
-            "severity": severity if min_severity is not None else "",
-            "since": since_day.isoformat() if since_day else "",
-            "until": until_day.isoformat() if until_day else "",
-            "source": source.strip(),
-            "subject": searched,
-            "assigned": assigned if assigned in ("mine", "none") else "",
-            "sort": sort,
-        }
-        here = "/review/queue?" + urlencode({k: v for k, v in query.items() if v})
-        more = f"{here}&{urlencode({'cursor': page.next_cursor})}" if page.next_cursor else None
-        flash = unquote(request.cookies.get(FLASH_COOKIE, ""), errors="replace")[:600]
-        template = _page(
-            request,
-            viewer,
-            "review/queue.html.j2",
-            items=await queue_views(conn, page.items),
-            filters=query,
-            here=here,
-            more=more,
-            first_page=cursor is None,
-            notices=notices,
-            flash=flash,
-            choices=await newsroom.filter_choices(conn),
-            queue_statuses=QUEUE_STATUSES,
-            kinds=queue.KINDS,
-            severities=SEVERITIES,
-            sorts=SORTS,
-            reasons=DISMISS_REASONS,
-            bulk_actions=BULK_ACTIONS,
-        )
-        if flash:
-            template.delete_cookie(FLASH_COOKIE, path="/review")
-        return template
-
-    @post("/queue", name="review-queue-act", status_code=303)
-    async def act(self, request: Request[Any, Any, Any], conn: Conn) -> Response[Any]:
-        """One action, with one note (and a reason for a dismissal), on the ticked items or on the
-        one item whose own button was pressed; every change is recorded under the signed-in account."""
-        viewer = await viewer_of(request, conn)
-        form = await request.form()
-        back = _safe_next(str(form.get("back") or "/review/queue"))
-        refused = _refused(request, viewer, str(form.get("csrf") or ""), back)
-        if refused is not None:
-            return refused
-        assert viewer.actor is not None
-        single = str(form.get("single") or "")
-        if single:
-            action, _sep, target = single.partition(":")
-            targets = [target]
-        else:
-            action = str(form.get("action") or "")
-            targets = [str(v) for v in form.getall("item")] if "item" in form else []
-        note = str(form.get("note") or "").strip() or None
-        reason = str(form.get("reason") or "") or None
-        if action not in queue.ACTIONS:
-            return _error(request, viewer, 400, "Choose an action.", back=back)
-        if not targets:
-            return _error(request, viewer, 400, "Tick at least one item first.", back=back)
-        if len(targets) > MAX_ITEMS or (note and (len(note) > 2000 or "\x00" in note)):
-            return _error(request, viewer, 400, "Too many items, or the note is too long.", back=back)
-        try:
-            if action == "dismiss":
-                queue.dismissal_note(reason, note)
-        except ClaimsError as exc:
-            return _error(request, viewer, 422, f"{exc}.", back=back)
-        assignee = viewer.actor.account_id if action == "assign" else None
-        if action == "assign" and assignee is None:
-            return _error(request, viewer, 422, "Only a named account can take items: sign in with yours.", back=back)
-        done, failed = 0, []
-        for target in targets:
-            kind, _sep, raw_id = target.partition(":")
-            if kind not in queue.KINDS or not (raw_id.isascii() and raw_id.isdigit() and len(raw_id) < 10):
-                failed.append(f"{target[:40]}: not a queue item")
-                continue
-            try:
-                await queue.apply(
-                    conn, viewer.actor, kind, int(raw_id), action, note=note, reason=reason, assignee=assignee
-                )
-            except ClaimsError as exc:
-                failed.append(f"{kind.replace('_', ' ')} {raw_id}: {exc}")
-                continue
-            done += 1
-        verb = dict(BULK_ACTIONS)[action].lower()
-        message = f"{verb.capitalize()}: {done} item{'' if done == 1 else 's'} done"
-        if failed:
-            message += f"; {len(failed)} not: " + "; ".join(failed[:3])
-        return _flash(Redirect(path=back, status_code=303), message + ".")
-
     @get("/conflicts/{conflict_id:int}", name="review-conflict")
     async def conflict(
         self,
@@ -324,9 +117,9 @@ class ReviewController(Controller):
         """Record a review as PATCH /v1/conflicts/{id} does: under the signed-in account, audited."""
         viewer = await viewer_of(request, conn)
         back = f"/review/conflicts/{conflict_id}"
-        refused = _refused(request, viewer, data.csrf, back)
-        if refused is not None:
-            return refused
+        stop = refused(request, viewer, data.csrf, back)
+        if stop is not None:
+            return stop
         assert viewer.actor is not None
         if data.status not in STATUSES:
             return _error(request, viewer, 400, "Choose a review action.")
@@ -494,7 +287,7 @@ HERE = Path(__file__).resolve().parent.parent
 
 review_router = Router(
     path="/",
-    route_handlers=[ReviewController],
+    route_handlers=[ReviewController, QueueController],
     dependencies={"conn": Provide(provide_conn)},
     guards=[refuse_unstorable_query],
     include_in_schema=False,

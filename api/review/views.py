@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlencode
 
 import msgspec
 from litestar import Request
 from litestar.response import Template
 from psycopg import AsyncConnection
 
-from api.review.auth import REVIEWER_COOKIE, Viewer, reviewer_from_cookie
+from api.review.auth import REVIEWER_COOKIE, Viewer, form_refusal, reviewer_from_cookie
 from api.review.chart import Point, number
 from api.review.why import gap_words, why
 from claims import store
@@ -220,3 +221,20 @@ def article_paragraphs(text: str, claims: list[store.ClaimRow]) -> list[list[dic
             segments.append({"text": text[cursor:end], "claim": None})
         paragraphs.append(segments)
     return paragraphs
+
+
+def _error(request: Request[Any, Any, Any], viewer: Viewer, status: int, message: str, **extra: Any) -> Template:
+    return _page(request, viewer, "review/error.html.j2", status_code=status, message=message, **extra)
+
+
+def refused(request: Request[Any, Any, Any], viewer: Viewer, token: str, back: str) -> Template | None:
+    """The error page for a POST that may not write (cross-site, not signed in, read-only), else None."""
+    refusal = form_refusal(request, viewer, token)
+    if refusal is not None:
+        return _error(request, viewer, 403, refusal)
+    if viewer.actor is None:
+        login = f"/review/login?{urlencode({'next': back})}"
+        return _error(request, viewer, 401, "Sign in with your API key to review.", login=login)
+    if not viewer.can_review:
+        return _error(request, viewer, 403, f"{viewer.actor.name} has the {viewer.actor.role} role: it can read only.")
+    return None
