@@ -142,8 +142,9 @@ MIXED_NUMBER = (
     r"|\d{1,3}\sand\s(?:a\s(?:half|quarter)|three\squarters)(?![\w-]))"
 )
 #: `347 815` (thousands grouped with a space, as French, Swiss and UN tables write them) is one
-#: number; the group must end the number (`10 052 migrants`, never `10 0521`).
-DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.]|\s\d)|\d+(?:\.\d+)?|\.\d+)"
+#: number; the group must end the number (`10 052 migrants`, never `10 0521`). At most four groups
+#: after the first: a longer run is a list of numbers, and reading it whole cost its length squared.
+DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3}){1,4}(?![\d,.]|\s\d)|\d+(?:\.\d+)?|\.\d+)"
 NUMBER = rf"(?:{MIXED_NUMBER}|{DIGITS}|(?i:{WORD_NUMBER}))"
 #: Magnitude words may follow after a space; abbreviations must be glued (`44bn`, `3m`, `2k`).
 MAGNITUDE = (

@@ -160,7 +160,7 @@ def build_patterns() -> FigurePatterns:
     )
     # physical quantities: `1,200 km²`, `70mph`, `512GB`, `15 to 20 feet`, `46.1C`, `7.8-magnitude`
     mag_word = r"(?:\s(?i:thousand|million|billion|trillion|lakh|crore)|(?:bn|mn|m|k|tn)(?=\s))"
-    dim_number = rf"(?:{NUMBER}|\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+(?![\d,.]))"
+    dim_number = rf"(?:{NUMBER}|\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}}){{1,4}}(?![\d,.]))"
     dimension = re.compile(
         r"(?<![\w$€£¥.,/=&#:+%?-])"
         rf"(?P<qual>{QUALIFIER_PATTERN}\s)?"
