@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from claims.extraction import extract
-from claims.text.dateresolve import earlier_time, stated_time
+from claims.text.dateresolve import earlier_time, opens_sentence, stated_time
 from tests.nlp_fixtures import find
 
 if TYPE_CHECKING:
@@ -108,3 +108,21 @@ def test_two_figures_of_different_dates_differ(blank_nlp: Language) -> None:
 def test_time_windows_are_scopes_not_durations(blank_nlp: Language, sentence: str, figure: str) -> None:
     claims = extract(sentence, published=PUB, nlp=blank_nlp).claims
     assert not [c for c in claims if c.kind == "duration" and figure in c.text]
+
+
+@pytest.mark.parametrize(
+    ("text", "date", "opens"),
+    [
+        ("Last year the JRP appealed for $4.2 billion.", "Last year", True),
+        ("A week ago, the ministry reported 1,200 cases.", "A week ago", True),
+        ("Yesterday 40 people were rescued.", "Yesterday", True),
+        ("The plan failed; this year it seeks $3.9 billion.", "this year", True),
+        ("2023 was the hottest year on record.", "2023", False),  # the subject, not a time
+        ("The toll rose last year to 300.", "last year", False),  # inside the clause
+    ],
+)
+def test_dates_that_open_a_sentence(text: str, date: str, opens: bool) -> None:
+    """`opens_sentence`: the date a sentence (or a clause after `;`) opens with dates what follows.
+    Wired in the time scope (claims/frame/scope.py), it gives those figures that as-of."""
+    start = text.index(date)
+    assert opens_sentence(text, 0, start, start + len(date)) is opens

@@ -243,3 +243,22 @@ def stated_time(after: str, published: str | None) -> str | None:
             return resolve(end, published)  # type: ignore[arg-type]
         return resolve(ref, published)
     return None
+
+
+#: After a date that opens its sentence: the clause it dates follows (`Last year, the plan ...`,
+#: `A week ago the ministry ...`), not a verb it is the subject of (`2023 was the hottest year`).
+_OPENER_AFTER = re.compile(
+    r"^(?:,\s|\s(?:(?:the|a|an|its|their|his|her|it|they|he|she|we|some|about|more|over|nearly|almost)\b|[A-Z]|\d))"
+)
+
+
+def opens_sentence(text: str, sent_start: int, start: int, end: int) -> bool:
+    """A date that opens its sentence and dates the clause after it: `Last year the JRP appealed
+    for $4.2 billion`, `A week ago, 950 cases had been reported`, `In 2019,` is cued already. Its
+    figures then hold at that date (the sentence's as-of), unless one of them states its own. A
+    clause after `;` opens the same way (`...; this year it seeks $3.9 billion`)."""
+    lead = text[sent_start:start]
+    lead = lead[max(lead.rfind(";"), lead.rfind(":")) + 1 :]
+    if lead.strip(" \t\n\"'“‘(") != "":
+        return False
+    return bool(_OPENER_AFTER.match(text[end : end + 12]))
