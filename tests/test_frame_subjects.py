@@ -116,3 +116,33 @@ def test_the_city_never_refers_back_to_a_person(model_nlp: Language) -> None:
     """`the city` fits a place, never the person who was the last subject."""
     text = "Mayor Karen Bass spoke on Tuesday. Los Angeles approved the plan. The city will spend $1.2 billion on it."
     assert find(extract(text, nlp=model_nlp).claims, "$1.2 billion").subject != "Karen Bass"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "figure", "subject"),
+    [
+        # what an event did belongs to the named event, not the place it hit or who counted
+        ("County officials said the Palisades fire had destroyed 6,800 structures by Sunday.", "6,800", "Palisades"),
+        ("Officials in Florida said the death toll from Hurricane Ian rose to 101.", "101", "Hurricane Ian"),
+        ("Police in Kerala counted 42 dead after the Wayanad landslide.", "42", "Wayanad landslide"),
+        ("Insurers put the losses from Spain's Valencia floods at 3.5 billion euros.", "3.5 billion euros", "Valencia"),
+    ],
+)
+def test_outcomes_of_a_named_event(model_nlp: Language, text: str, figure: str, subject: str) -> None:
+    claim = find(extract(text, nlp=model_nlp).claims, figure)
+    assert claim.subject is not None and subject in claim.subject
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "figure", "subject"),
+    [
+        # a pledge is the donor's act, whatever event it answers
+        ("Germany pledged $50 million after the Izmir earthquake.", "$50 million", "Germany"),
+        # a generic event noun names no event: the usual rules apply
+        ("Flooding in Kenya killed 38 people, and the floods also cut roads.", "38", "Kenya"),
+    ],
+)
+def test_not_outcomes_of_a_named_event(model_nlp: Language, text: str, figure: str, subject: str) -> None:
+    assert find(extract(text, nlp=model_nlp).claims, figure).subject == subject
