@@ -16,6 +16,7 @@ from claims.frame.clauses import (
     subject_token,
 )
 from claims.frame.entities import ents_touching
+from claims.frame.labels import table_label
 from claims.frame.measure import measure_phrase, measure_words
 
 if TYPE_CHECKING:
@@ -348,6 +349,8 @@ _DIMENSION_PHRASES = {
 def attribute_of(span: Span, kind: str, unit: str | None, frame: Frame) -> str | None:
     """What is measured, as an editor writes it: the measure class's phrase ("death toll"), a
     share's base ("share of the population"), else the phrase around the figure."""
+    if kind != "date" and (label := table_label(span)) is not None:
+        return label  # `Estimated cost: $161.3 billion`: the line says what is measured
     phrase = measure_phrase(frame.measure, kind)
     if kind == "percent" and frame.base:
         return f"{phrase} (share of {frame.base})" if phrase else f"share of {frame.base}"
