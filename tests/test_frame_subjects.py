@@ -127,6 +127,12 @@ def test_the_city_never_refers_back_to_a_person(model_nlp: Language) -> None:
         ("Officials in Florida said the death toll from Hurricane Ian rose to 101.", "101", "Hurricane Ian"),
         ("Police in Kerala counted 42 dead after the Wayanad landslide.", "42", "Wayanad landslide"),
         ("Insurers put the losses from Spain's Valencia floods at 3.5 billion euros.", "3.5 billion euros", "Valencia"),
+        # an unnamed `the quake` later on is the event the article named before
+        (
+            "The Noto earthquake struck on New Year's Day. Rescuers said the quake had killed at least 240 people.",
+            "at least 240",
+            "Noto earthquake",
+        ),
     ],
 )
 def test_outcomes_of_a_named_event(model_nlp: Language, text: str, figure: str, subject: str) -> None:

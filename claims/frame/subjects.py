@@ -222,7 +222,7 @@ def _named_event(span: Span, head: Token | None) -> str | None:
     for tok in sent:
         if span.start <= tok.i < span.end or (tok.lower_ not in EVENT_NOUNS and tok.lemma_.lower() not in EVENT_NOUNS):
             continue
-        if (name := _event_name(tok)) is not None:
+        if (name := _event_name(tok) or _named_before(tok)) is not None:
             dist = abs(tok.i - span.start)
             if best is None or dist < best[0]:
                 best = (dist, name)
@@ -237,6 +237,39 @@ def names_event(name: str) -> bool:
 
 
 _NAMED_STORMS = frozenset("storm hurricane typhoon cyclone".split())
+
+
+def _named_before(noun: Token) -> str | None:
+    """`the quake`, `a magnitude 7.8 earthquake`: the same event named earlier in the document
+    (`the Pazarcik earthquake`), the nearest before it; None when the document never named one."""
+    cache = doc_cache(noun.doc)
+    named: list[tuple[int, str, str]] | None = cache.get("named events")
+    if named is None:
+        named = cache["named events"] = [
+            (tok.i, tok.lemma_.lower(), name)
+            for tok in noun.doc
+            if (tok.lower_ in EVENT_NOUNS or tok.lemma_.lower() in EVENT_NOUNS) and (name := _event_name(tok))
+        ]
+    family = _EVENT_FAMILY.get(noun.lemma_.lower(), noun.lemma_.lower())
+    return next(
+        (name for i, lem, name in reversed(named) if i < noun.i and _EVENT_FAMILY.get(lem, lem) == family), None
+    )
+
+
+#: Words for one kind of event (`the quake` is the earthquake named before, `the blaze` the fire).
+_EVENT_FAMILY = {
+    "quake": "earthquake",
+    "wildfire": "fire",
+    "wildfires": "fire",
+    "blaze": "fire",
+    "bushfire": "fire",
+    "floods": "flood",
+    "flooding": "flood",
+    "hurricane": "storm",
+    "typhoon": "storm",
+    "cyclone": "storm",
+    "shipwreck": "sinking",
+}
 
 
 def _beside(span: Span) -> list[Token]:
