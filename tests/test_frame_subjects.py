@@ -152,3 +152,18 @@ def test_outcomes_of_a_named_event(model_nlp: Language, text: str, figure: str, 
 )
 def test_not_outcomes_of_a_named_event(model_nlp: Language, text: str, figure: str, subject: str) -> None:
     assert find(extract(text, nlp=model_nlp).claims, figure).subject == subject
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "figure", "subject"),
+    [
+        # people on the move are the figure of where they go
+        ("The agency expects that 40,000 migrants will reach Italy this summer.", "40,000", "Italy"),
+        ("Officials said 12,000 evacuees had entered Poland by Sunday.", "12,000", "Poland"),
+        # a property belongs to whoever has it, not to who measured it
+        ("Census officials in Abuja put the population of Lagos at 15.4 million.", "15.4 million", "Lagos"),
+    ],
+)
+def test_destinations_and_property_holders(model_nlp: Language, text: str, figure: str, subject: str) -> None:
+    assert find(extract(text, nlp=model_nlp).claims, figure).subject == subject

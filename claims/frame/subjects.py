@@ -123,6 +123,8 @@ def subject_of(span: Span, people: dict[str, str]) -> str | None:
         if (name := _event_agent(anchor)) is not None:
             return canonical(name, people)
     verb = governing_verb(span) if kind != "date" else event_verb(span)
+    if kind != "date" and (name := _property_holder(span, verb)) is not None:
+        return canonical(name, people)
     for _ in range(3):
         if verb is None:
             break
@@ -133,7 +135,10 @@ def subject_of(span: Span, people: dict[str, str]) -> str | None:
             break
         if subj.pos_ == "NOUN" and subj.lemma_.lower() in _MOVING_PEOPLE:
             # `188 Ukrainian refugees` parsed as the subject of the next verb: counted people,
-            # whose nationality is not the actor; ask the verb this clause hangs from instead
+            # whose nationality is not the actor; where they go (`would reach Chad`) is whose
+            # figure it is, else ask the verb this clause hangs from
+            if (place := _destination(span, head)) is not None:
+                return canonical(place, people)
             verb = verb.head if verb.dep_ in ("conj", "ccomp", "xcomp", "advcl") and verb.head != verb else None
             continue
         if subj.pos_ == "PRON" and (name := _antecedent(subj)) is not None:
@@ -347,7 +352,38 @@ def _destination(span: Span, head: Token | None) -> str | None:
             for obj in child.children:
                 if obj.dep_ == "pobj" and obj.ent_type_ == "GPE":
                     return entity_text(obj)
+        if child.dep_ == "dobj" and verb.lemma_.lower() in _ARRIVE_VERBS and child.ent_type_ == "GPE":
+            return entity_text(child)  # `reach Chad`, `entered Poland`
     return None
+
+
+_ARRIVE_VERBS = frozenset("reach enter cross".split())
+
+#: Nouns of a property a named thing has (`Lake Baikal's depth`, `the length of the Amazon`).
+_PROPERTIES = frozenset("length height depth area population size elevation width altitude".split())
+
+
+def _property_holder(span: Span, verb: Token | None) -> str | None:
+    """Whose property a figure gives (`the survey put Lake Baikal's depth at 1,642 metres`, `added
+    176 miles to the Amazon's length`, `a population of 15 million in Lagos` not): the possessor
+    or `of` object of a property noun in the figure's clause or phrase."""
+    sent = span.sent
+    for tok in sent:
+        if tok.lemma_.lower() not in _PROPERTIES or span.start <= tok.i < span.end:
+            continue
+        if not (tok.head.i in range(span.start, span.end) or span.root.head == tok or verb_over(tok) == verb):
+            continue
+        for child in tok.children:
+            if child.dep_ == "poss" and (name := entity_text(child, _HOLDER_LABELS)):
+                return name
+            if child.dep_ == "prep" and child.lower_ == "of":
+                for obj in child.children:
+                    if obj.dep_ == "pobj" and (name := entity_text(obj, _HOLDER_LABELS)):
+                        return name
+    return None
+
+
+_HOLDER_LABELS = frozenset({"GPE", "LOC", "FAC", "ORG", "PRODUCT", "PERSON"})
 
 
 #: Common nouns that, with `the`/`this`, refer back to a name, by the kind of name they fit:
