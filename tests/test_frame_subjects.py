@@ -167,3 +167,26 @@ def test_not_outcomes_of_a_named_event(model_nlp: Language, text: str, figure: s
 )
 def test_destinations_and_property_holders(model_nlp: Language, text: str, figure: str, subject: str) -> None:
     assert find(extract(text, nlp=model_nlp).claims, figure).subject == subject
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "figure", "subject"),
+    [
+        # the giver named on a pledge, not the official who announced it
+        (
+            "At the summit, Olaf Scholz announced a German commitment of $2 billion for climate finance.",
+            "$2 billion",
+            "Germany",
+        ),
+        (
+            "Ursula von der Leyen presented the EU's pledge of 500 million euros for Sudan.",
+            "500 million euros",
+            "European Union",
+        ),
+        # where the dead were counted, not who counted them
+        ("In Chile, rescue teams and the Santiago government counted 131 deaths.", "131", "Chile"),
+    ],
+)
+def test_givers_and_places_of_outcomes(model_nlp: Language, text: str, figure: str, subject: str) -> None:
+    assert find(extract(text, nlp=model_nlp).claims, figure).subject == subject

@@ -14,8 +14,8 @@ import json
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from claims.frame.events import names_event
 from claims.frame.names import entity_key
-from claims.frame.subjects import names_event
 from claims.frame.topic import TOPIC_LABELS, Topic
 from claims.models import Frame
 from claims.text.units import dimension_of_unit

@@ -16,7 +16,6 @@ from claims.frame.clauses import (
     event_verb,
     governing_verb,
     subject_token,
-    verb_over,
 )
 from claims.frame.entities import (
     NATIONALITIES,
@@ -28,6 +27,8 @@ from claims.frame.entities import (
     nationality,
     regions,
 )
+from claims.frame.events import named_event
+from claims.frame.holders import SOURCE_NOUNS, destination, located_in, noun_antecedent, pledge_holder, property_holder
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -117,13 +118,13 @@ def subject_of(span: Span, people: dict[str, str]) -> str | None:
     kind = getattr(span._, "claims_kind", None) if span.has_extension("claims_kind") else None
     if unit in TERRITORY_UNITS and (name := _territory_claimant(span, head)) is not None:
         return canonical(name, people)
-    if kind is not None and (name := _named_event(span, head)) is not None:
+    if kind is not None and (name := named_event(span, head)) is not None:
         return name
     if kind == "date" and (anchor := date_anchor(span)) is not None:
         if (name := _event_agent(anchor)) is not None:
             return canonical(name, people)
     verb = governing_verb(span) if kind != "date" else event_verb(span)
-    if kind != "date" and (name := _property_holder(span, verb)) is not None:
+    if kind != "date" and (name := property_holder(span, verb) or pledge_holder(span)) is not None:
         return canonical(name, people)
     for _ in range(3):
         if verb is None:
@@ -137,15 +138,17 @@ def subject_of(span: Span, people: dict[str, str]) -> str | None:
             # `188 Ukrainian refugees` parsed as the subject of the next verb: counted people,
             # whose nationality is not the actor; where they go (`would reach Chad`) is whose
             # figure it is, else ask the verb this clause hangs from
-            if (place := _destination(span, head)) is not None:
+            if (place := destination(span, head)) is not None:
                 return canonical(place, people)
             verb = verb.head if verb.dep_ in ("conj", "ccomp", "xcomp", "advcl") and verb.head != verb else None
             continue
         if subj.pos_ == "PRON" and (name := _antecedent(subj)) is not None:
             return canonical(name, people)
+        if subj.lemma_.lower() in SOURCE_NOUNS and not subj.ent_type_:
+            break  # `the Government's estimate of the displaced is 1.5 million`: who counted, not whose
         if (name := name_of(subj)) is not None:
             return canonical(name, people)
-        if (name := _noun_antecedent(subj)) is not None:
+        if (name := noun_antecedent(subj)) is not None:
             return canonical(name, people)
         break
     if kind == "date" and verb is not None:
@@ -175,14 +178,14 @@ def subject_of(span: Span, people: dict[str, str]) -> str | None:
     # the counted phrase itself (`2,700 Ukrainian refugees`, `four islands consisting of A, B
     # and C`) names who or what is counted, not the subject
     phrase_end = max(head.right_edge.i + 1 if head is not None else span.end, span.end)
-    if (place := _located_in(span, head)) is not None:
+    if (place := located_in(span, head)) is not None:
         return canonical(place, people)
     best: str | None = None
     sent_ents = ents_within(doc, sent.start, sent.end)
     for ent in sent_ents:
         if ent.label_ in ("GPE", "PERSON", "ORG") and ent.end <= span.start:
             best = ent.text
-    if best is None and kind != "date" and (place := _destination(span, head)) is not None:
+    if best is None and kind != "date" and (place := destination(span, head)) is not None:
         best = place
     if best is None and moving:
         for ent in sent_ents:
@@ -190,261 +193,6 @@ def subject_of(span: Span, people: dict[str, str]) -> str | None:
                 best = ent.text
                 break
     return canonical(best, people) if best else None
-
-
-#: Nouns of events that have outcomes (a toll, a magnitude, damage) and are named after a place
-#: or by a name of their own: `the Lahaina wildfire`, `Hawaii's wildfires`, `Storm Daniel`.
-EVENT_NOUNS = frozenset(
-    "fire wildfire wildfires blaze bushfire flood floods flooding earthquake quake aftershock tsunami "
-    "eruption storm hurricane typhoon cyclone tornado landslide mudslide avalanche drought heatwave "
-    "sinking shipwreck crash derailment collision explosion blast collapse".split()
-)
-
-#: Words that make a figure an outcome of an event (deaths, damage, a magnitude), not an act of
-#: the people or bodies named beside it (a pledge, a purchase).
-_OUTCOME_WORDS = frozenset(
-    "dead death die kill fatality life toll injure injury injured missing unaccounted displace displaced "
-    "evacuate evacuee homeless destroy damage damaged burn burned structure building home house acre "
-    "hectare loss losses cost magnitude depth survivor victim body strike hit sink".split()
-)
-
-
-def _named_event(span: Span, head: Token | None) -> str | None:
-    """The named event a figure is an outcome of (`the dead from the Lahaina wildfire`, `losses
-    caused by Hawaii's wildfires`, `the M 7.8 Pazarcik earthquake had a depth of`): an event noun
-    with a name on it in the figure's sentence, when the figure counts what the event did. The
-    event, not the place it hit or the agency that counted, holds such a figure; a generic `the
-    fire` names nothing (then the usual rules apply)."""
-    sent = span.sent
-    words = {t.lemma_.lower() for t in (span.root, *((head,) if head is not None else ()))}
-    verb = governing_verb(span) if getattr(span._, "claims_kind", None) != "date" else event_verb(span)
-    if verb is not None:  # the figure's clause: `raised its figure for the damage ... to $14 billion`
-        words |= {t.lemma_.lower() for t in sent if verb_over(t) == verb}
-    words |= {t.lemma_.lower() for t in (*span, *_beside(span))}
-    if not words & _OUTCOME_WORDS:
-        return None
-    best: tuple[int, str] | None = None
-    for tok in sent:
-        if span.start <= tok.i < span.end or (tok.lower_ not in EVENT_NOUNS and tok.lemma_.lower() not in EVENT_NOUNS):
-            continue
-        if (name := _event_name(tok) or _named_before(tok)) is not None:
-            dist = abs(tok.i - span.start)
-            if best is None or dist < best[0]:
-                best = (dist, name)
-    return best[1] if best else None
-
-
-def names_event(name: str) -> bool:
-    """`Lahaina wildfire`, `Pazarcik earthquake`: a subject that names an event by its kind, which
-    holds its outcomes whatever the NER tagged the place in its name as (often a person)."""
-    words = name.lower().split()
-    return len(words) > 1 and (words[-1] in EVENT_NOUNS or words[0] in _NAMED_STORMS)
-
-
-_NAMED_STORMS = frozenset("storm hurricane typhoon cyclone".split())
-
-
-def _named_before(noun: Token) -> str | None:
-    """`the quake`, `a magnitude 7.8 earthquake`: the same event named earlier in the document
-    (`the Pazarcik earthquake`), the nearest before it; None when the document never named one."""
-    cache = doc_cache(noun.doc)
-    named: list[tuple[int, str, str]] | None = cache.get("named events")
-    if named is None:
-        named = cache["named events"] = [
-            (tok.i, tok.lemma_.lower(), name)
-            for tok in noun.doc
-            if (tok.lower_ in EVENT_NOUNS or tok.lemma_.lower() in EVENT_NOUNS) and (name := _event_name(tok))
-        ]
-    family = _EVENT_FAMILY.get(noun.lemma_.lower(), noun.lemma_.lower())
-    return next(
-        (name for i, lem, name in reversed(named) if i < noun.i and _EVENT_FAMILY.get(lem, lem) == family), None
-    )
-
-
-#: Words for one kind of event (`the quake` is the earthquake named before, `the blaze` the fire).
-_EVENT_FAMILY = {
-    "quake": "earthquake",
-    "wildfire": "fire",
-    "wildfires": "fire",
-    "blaze": "fire",
-    "bushfire": "fire",
-    "floods": "flood",
-    "flooding": "flood",
-    "hurricane": "storm",
-    "typhoon": "storm",
-    "cyclone": "storm",
-    "shipwreck": "sinking",
-}
-
-
-def _beside(span: Span) -> list[Token]:
-    """The few words around a figure (`the toll at 3,958`, `3,958 deaths`)."""
-    doc = span.doc
-    lo, hi = max(span.sent.start, span.start - 3), min(span.sent.end, span.end + 2)
-    return [doc[i] for i in range(lo, hi) if not span.start <= i < span.end]
-
-
-def _event_name(noun: Token) -> str | None:
-    """`the Lahaina wildfire` -> `Lahaina wildfire`, `Hawaii's devastating wildfires` -> `Hawaii
-    wildfires`, `Storm Daniel` -> itself; None for an event noun with no name on it."""
-    if noun.ent_type_ and noun.ent_type_ not in ("DATE", "TIME", "CARDINAL", "QUANTITY", "ORG"):
-        doc = noun.doc
-        start, end = noun.i, noun.i + 1
-        while start > 0 and doc[start].ent_iob_ == "I":
-            start -= 1
-        while end < len(doc) and doc[end].ent_iob_ == "I":
-            end += 1
-        ent = doc[start:end]
-        if noun.i not in (ent.start, ent.end - 1):
-            return None  # `National Hurricane Center`: a body, not a storm
-        cut = max((t.i + 1 for t in ent if t.dep_ == "case"), default=ent.start)
-        own = [t for t in doc[cut : ent.end] if t.pos_ != "DET"]
-        return " ".join(t.text for t in own) or None  # `Storm Daniel`, `Hawaii's Lahaina Fire` -> `Lahaina Fire`
-    if any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in noun.children):
-        return None  # `a Mediterranean storm` is a kind of event, not a named one
-    if noun.dep_ == "compound" and noun.head.ent_type_ and noun.head.pos_ == "PROPN":
-        return None  # `Storm` of `Storm Daniel`: the name is read from its head
-    names = [  # places hit by an event are often tagged as people (`the Lahaina wildfire`)
-        c
-        for c in noun.lefts
-        if c.dep_ in ("compound", "poss", "nmod", "amod")
-        and c.pos_ in ("PROPN", "NOUN")
-        and (c.pos_ == "PROPN" or c.ent_type_ in ("GPE", "LOC", "FAC", "EVENT"))
-        and c.ent_type_ not in ("DATE", "TIME", "CARDINAL", "QUANTITY", "NORP")
-        and not any(t.like_num for t in c.subtree)  # `M 7.8` is a reading, not a name
-    ]
-    if not names:
-        return None
-    if any(c.dep_ != "poss" for c in names):  # `Hawaii's Lahaina Fire`: its own name, not where it was
-        names = [c for c in names if c.dep_ != "poss"]
-    parts = [" ".join(t.text for t in c.subtree if t.dep_ != "case" and t.pos_ != "DET") for c in names]
-    return " ".join([*parts, noun.text])
-
-
-def _located_in(span: Span, head: Token | None) -> str | None:
-    """The place a figure's own phrase is in (`347,815 in Turkey, 474,461 in Lebanon`, `at least
-    11,300 people were killed in Derna`, `turnout of 61% in Ohio`): an `in` phrase on the counted
-    noun or the number itself, or on the verb the figure's phrase is the subject of. Beats the
-    nearest name before the figure, which in a list is the previous item's place."""
-    nouns = [t for t in (head, span.root) if t is not None]
-    verb = governing_verb(span)
-    noun = head if head is not None else span.root
-    if verb is not None and noun.dep_ in SUBJECT_DEPS and noun.head == verb:
-        nouns.append(verb)
-    for tok in nouns:
-        for child in tok.children:
-            if child.dep_ == "prep" and child.lower_ == "in" and child.i >= span.start:
-                for obj in child.children:
-                    if obj.dep_ == "pobj" and obj.ent_type_ in ("GPE", "LOC") and (name := entity_text(obj)):
-                        return name
-    return None
-
-
-def _destination(span: Span, head: Token | None) -> str | None:
-    """Where the counted subjects of a verb are (`Around 2,000 remain in Japan`): a place named by
-    `in`/`to`/`into` on the verb of which the figure's phrase is the subject (not `with Belarus`)."""
-    verb = governing_verb(span)
-    noun = head if head is not None else span.root
-    if verb is None or noun.dep_ not in SUBJECT_DEPS or noun.head != verb:
-        return None
-    for child in verb.children:
-        if child.dep_ == "prep" and child.lower_ in ("in", "to", "into") and child.i > noun.i:
-            for obj in child.children:
-                if obj.dep_ == "pobj" and obj.ent_type_ == "GPE":
-                    return entity_text(obj)
-        if child.dep_ == "dobj" and verb.lemma_.lower() in _ARRIVE_VERBS and child.ent_type_ == "GPE":
-            return entity_text(child)  # `reach Chad`, `entered Poland`
-    return None
-
-
-_ARRIVE_VERBS = frozenset("reach enter cross".split())
-
-#: Nouns of a property a named thing has (`Lake Baikal's depth`, `the length of the Amazon`).
-_PROPERTIES = frozenset("length height depth area population size elevation width altitude".split())
-
-
-def _property_holder(span: Span, verb: Token | None) -> str | None:
-    """Whose property a figure gives (`the survey put Lake Baikal's depth at 1,642 metres`, `added
-    176 miles to the Amazon's length`, `a population of 15 million in Lagos` not): the possessor
-    or `of` object of a property noun in the figure's clause or phrase."""
-    sent = span.sent
-    for tok in sent:
-        if tok.lemma_.lower() not in _PROPERTIES or span.start <= tok.i < span.end:
-            continue
-        if not (tok.head.i in range(span.start, span.end) or span.root.head == tok or verb_over(tok) == verb):
-            continue
-        for child in tok.children:
-            if child.dep_ == "poss" and (name := entity_text(child, _HOLDER_LABELS)):
-                return name
-            if child.dep_ == "prep" and child.lower_ == "of":
-                for obj in child.children:
-                    if obj.dep_ == "pobj" and (name := entity_text(obj, _HOLDER_LABELS)):
-                        return name
-    return None
-
-
-_HOLDER_LABELS = frozenset({"GPE", "LOC", "FAC", "ORG", "PRODUCT", "PERSON"})
-
-
-#: Common nouns that, with `the`/`this`, refer back to a name, by the kind of name they fit:
-#: `the city` a place, `the storm` an event, `the agency` a body, `the ship` a vessel, `the peak`
-#: any other thing.
-_BACK_REFERENCES: dict[str, frozenset[str]] = {
-    "place": frozenset(
-        "city town village capital country nation state island archipelago region province county "
-        "district municipality territory".split()
-    ),
-    "event": frozenset("storm hurricane typhoon cyclone earthquake quake fire wildfire blaze flood".split()),
-    "body": frozenset("company firm carrier airline bank agency team club party league".split()),
-    "vessel": frozenset("ship vessel liner boat ferry tanker submarine yacht freighter".split()),
-    "thing": frozenset(
-        "plane aircraft jet airliner train mountain peak "
-        "summit volcano river lake glacier dam bridge tower stadium plan programme program fund appeal "
-        "agreement accord treaty deal tournament".split()
-    ),
-}
-
-_NOT_NAMES = frozenset({"PERSON", "NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
-
-
-def _fits(kind: str, tok: Token, name: str) -> bool:
-    """Whether a name can be what a `the <noun>` of this kind refers back to."""
-    label = tok.ent_type_
-    if kind == "vessel" and label == "PERSON":
-        return True  # ships are named like people, and tagged so
-    if label in _NOT_NAMES:
-        return False
-    if kind == "place":
-        return label in ("GPE", "LOC", "FAC", "")
-    if kind == "event":  # `Hurricane Katrina`, `Storm Daniel`: named by their kind
-        return label == "EVENT" or any(w.lower() in _BACK_REFERENCES["event"] for w in name.split())
-    if kind == "body":
-        return label in ("ORG", "")
-    return label != "GPE"
-
-
-def _noun_antecedent(noun: Token) -> str | None:
-    """What a definite common-noun subject refers back to (`the ship sank`, `the city recorded`,
-    `the world's tallest peak stands at`): the nearest preceding subject, in its sentence or the
-    two before, that is a name of a fitting kind. None for a noun that is not such a back-reference
-    (the caller then falls back to the article's topic)."""
-    lemma = noun.lemma_.lower()
-    kind = next((k for k, nouns in _BACK_REFERENCES.items() if lemma in nouns), None)
-    if kind is None or not any(
-        (c.dep_ == "det" and c.lower_ in ("the", "this", "that")) or c.dep_ == "poss" for c in noun.children
-    ):
-        return None
-    doc = noun.doc
-    lo = noun.sent.start
-    for _ in range(2):
-        if lo > 0:
-            lo = doc[lo - 1].sent.start
-    for i in range(noun.i - 1, lo - 1, -1):
-        tok = doc[i]
-        if tok.dep_ in SUBJECT_DEPS and tok.pos_ != "PRON":
-            if (name := name_of(tok)) is not None and _fits(kind, tok, name):
-                return name
-    return None
 
 
 _PERSON_PRONOUNS = frozenset("he she him her his".split())
