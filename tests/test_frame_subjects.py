@@ -190,3 +190,33 @@ def test_destinations_and_property_holders(model_nlp: Language, text: str, figur
 )
 def test_givers_and_places_of_outcomes(model_nlp: Language, text: str, figure: str, subject: str) -> None:
     assert find(extract(text, nlp=model_nlp).claims, figure).subject == subject
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "figure", "subject"),
+    [
+        ("Schools in Kano reopened, and UNICEF's estimate of children who stayed at home was 4,000.", "4,000", "Kano"),
+        ("The World Bank's projection for growth in Kenya this year is 5.2%.", "5.2%", "Kenya"),
+        ("The Health Ministry's count of new cases in Lima was 3,100 on Friday.", "3,100", "Lima"),
+    ],
+)
+def test_who_made_a_count_is_not_what_it_is_about(model_nlp: Language, text: str, figure: str, subject: str) -> None:
+    """The parse's holder (`subject_of`) skips a name that only made the count or estimate."""
+    from claims.frame.entities import people_of
+    from claims.frame.subjects import subject_of
+
+    doc = model_nlp(text)
+    span = next(s for s in doc.spans["claims"] if s.text.startswith(figure))
+    assert subject_of(span, people_of(doc)) == subject
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "title", ["Floods in April kill 20 in Kenya", "Turnout on Sunday hits record in Chile", "Budget vote due Monday"]
+)
+def test_a_titles_dates_are_not_topic_names(model_nlp: Language, title: str) -> None:
+    from claims.frame.topic import topic_of
+
+    names = topic_of(model_nlp("The figures were published on Tuesday."), title).names
+    assert not {"April", "Sunday", "Monday"} & set(names)

@@ -183,7 +183,7 @@ def subject_of(span: Span, people: dict[str, str]) -> str | None:
     best: str | None = None
     sent_ents = ents_within(doc, sent.start, sent.end)
     for ent in sent_ents:
-        if ent.label_ in ("GPE", "PERSON", "ORG") and ent.end <= span.start:
+        if ent.label_ in ("GPE", "PERSON", "ORG") and ent.end <= span.start and not _counts_only(ent):
             best = ent.text
     if best is None and kind != "date" and (place := destination(span, head)) is not None:
         best = place
@@ -263,6 +263,12 @@ def _own_agent(noun: Token) -> str | None:
                 if obj.dep_ == "pobj" and (name := name_of(obj)):
                     return name
     return None
+
+
+def _counts_only(ent: Span) -> bool:
+    """`the Government's estimate`, `FEMA's count`: a name that made a count, not one it is about."""
+    root = ent.root
+    return root.dep_ in ("poss", "compound") and root.head.lemma_.lower() in SOURCE_NOUNS
 
 
 def attribution_of(sent: Span, people: dict[str, str]) -> str | None:
