@@ -220,3 +220,25 @@ def test_a_titles_dates_are_not_topic_names(model_nlp: Language, title: str) -> 
 
     names = topic_of(model_nlp("The figures were published on Tuesday."), title).names
     assert not {"April", "Sunday", "Monday"} & set(names)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "figure", "subject"),
+    [
+        (
+            "Heavy rain fell across Bavaria, and in and around Passau the river burst its banks. "
+            "Water covered about 30 percent of the city.",
+            "about 30 percent",
+            "Passau",
+        ),
+        (
+            "Storms hit New South Wales overnight, and crews in Lismore worked until dawn. "
+            "By Friday power was back in 85 percent of the town.",
+            "85 percent",
+            "Lismore",
+        ),
+    ],
+)
+def test_a_share_of_the_city(model_nlp: Language, text: str, figure: str, subject: str) -> None:
+    assert find(extract(text, nlp=model_nlp).claims, figure).subject == subject

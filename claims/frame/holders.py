@@ -158,10 +158,10 @@ def _fits(kind: str, tok: Token, name: str) -> bool:
 
 
 def noun_antecedent(noun: Token) -> str | None:
-    """What a definite common-noun subject refers back to (`the ship sank`, `the city recorded`,
-    `the world's tallest peak stands at`): the nearest preceding subject, in its sentence or the
-    two before, that is a name of a fitting kind. None for a noun that is not such a back-reference
-    (the caller then falls back to the article's topic)."""
+    """What a definite common noun refers back to (`the ship sank`, `the city recorded`, `the
+    world's tallest peak stands at`): the nearest preceding subject, in its sentence or the two
+    before, that is a name of a fitting kind; for `the city` or `the town`, the nearest place.
+    None for a noun that is not such a back-reference (the caller then falls back to the topic)."""
     lemma = noun.lemma_.lower()
     kind = next((k for k, nouns in _BACK_REFERENCES.items() if lemma in nouns), None)
     if kind is None or not any(
@@ -173,9 +173,16 @@ def noun_antecedent(noun: Token) -> str | None:
     for _ in range(2):
         if lo > 0:
             lo = doc[lo - 1].sent.start
+    settlement = lemma in _SETTLEMENTS
     for i in range(noun.i - 1, lo - 1, -1):
         tok = doc[i]
+        if settlement and tok.ent_type_ == "GPE" and tok.ent_iob_ == "B":
+            return entity_text(tok)  # `around New Orleans the levees broke ... 80 percent of the city`
         if tok.dep_ in SUBJECT_DEPS and tok.pos_ != "PRON":
             if (name := name_of(tok)) is not None and _fits(kind, tok, name):
                 return name
     return None
+
+
+#: Place nouns whose antecedent is the nearest town named, whatever its role in its sentence.
+_SETTLEMENTS = frozenset("city town village capital municipality".split())

@@ -172,8 +172,8 @@ def subject_of(span: Span, people: dict[str, str]) -> str | None:
         for child in root.children:
             if child.dep_ == "prep" and child.lower_ == "of":
                 for obj in child.children:
-                    if obj.dep_ == "pobj" and (name := nationality(obj)) is not None:
-                        return canonical(name, people)
+                    if obj.dep_ == "pobj" and (name := nationality(obj) or noun_antecedent(obj)) is not None:
+                        return canonical(name, people)  # `77% of Japanese`, `80 percent of the city`
     sent = span.sent
     # the counted phrase itself (`2,700 Ukrainian refugees`, `four islands consisting of A, B
     # and C`) names who or what is counted, not the subject
