@@ -16,6 +16,7 @@ from claims.frame.clauses import (
     subject_token,
 )
 from claims.frame.entities import ents_touching
+from claims.frame.labels import table_label
 from claims.frame.measure import measure_phrase, measure_words
 
 if TYPE_CHECKING:
@@ -221,10 +222,27 @@ def about_of(span: Span, kind: str, unit: str | None) -> str | None:
                 if objs and not is_temporal(objs[0]):
                     words.append([child, *_np(objs[0], skip, 1)])
                 break
-    phrase = _phrase(words)
-    if phrase is None:
-        return unit
-    return phrase
+    phrase = _phrase(words) or _phrase([_own_tail(root, verb, skip)])
+    return phrase if phrase is not None else unit
+
+
+def _own_tail(root: Token, verb: Token | None, skip: set[int]) -> list[Token]:
+    """What a bare sum is for, said right after it (`$33 billion in military grants`, `$5.3 billion
+    pledged by governments`, `$5 billion is for missile defense`): better than a unit name."""
+    for child in root.rights:
+        if child.dep_ == "prep" and child.lower_ in ("in", "for", "on") and child.i not in skip:
+            objs = [c for c in child.children if c.dep_ == "pobj" and c.pos_ == "NOUN" and not is_temporal(c)]
+            if objs:
+                return _np(objs[0], skip, 1)
+        if child.dep_ == "acl" and child.pos_ == "VERB":
+            return [child]
+    if verb is not None and verb.lemma_ == "be" and root.dep_ in ("nsubj", "nsubjpass") and root.head == verb:
+        for child in verb.rights:
+            if child.dep_ == "prep" and child.lower_ == "for":
+                objs = [c for c in child.children if c.dep_ == "pobj" and c.pos_ == "NOUN"]
+                if objs:
+                    return _np(objs[0], skip, 1)
+    return []
 
 
 def _verb_tail_prep(verb: Token, skip: set[int]) -> list[Token]:
@@ -348,6 +366,8 @@ _DIMENSION_PHRASES = {
 def attribute_of(span: Span, kind: str, unit: str | None, frame: Frame) -> str | None:
     """What is measured, as an editor writes it: the measure class's phrase ("death toll"), a
     share's base ("share of the population"), else the phrase around the figure."""
+    if kind != "date" and (label := table_label(span)) is not None:
+        return label  # `Estimated cost: $161.3 billion`: the line says what is measured
     phrase = measure_phrase(frame.measure, kind)
     if kind == "percent" and frame.base:
         return f"{phrase} (share of {frame.base})" if phrase else f"share of {frame.base}"

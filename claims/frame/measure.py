@@ -13,6 +13,7 @@ import functools
 from typing import TYPE_CHECKING, Any
 
 from claims import datafiles
+from claims.frame.events import names_event
 from claims.frame.names import entity_key
 from claims.frame.topic import TOPIC_LABELS, Topic
 from claims.models import Frame
@@ -183,6 +184,8 @@ def subject_for(
     figure ("the UN puts the toll at 3,958", "FEMA's estimate is 1,800 structures") or names
     nothing; then a place the sentence names before the figure ("Syria's toll stands at 5,914"),
     else the article's topic."""
+    if subject and names_event(subject):
+        return subject  # a named event (`the Lahaina wildfire`) holds its toll, not the agency counting
     key = entity_key(subject)
     labels = {e.label_ for e in span.doc.ents if e.label_ in TOPIC_LABELS and key and entity_key(e.text) == key}
     source_like = (

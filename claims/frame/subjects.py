@@ -27,6 +27,8 @@ from claims.frame.entities import (
     nationality,
     regions,
 )
+from claims.frame.events import named_event
+from claims.frame.holders import SOURCE_NOUNS, destination, located_in, noun_antecedent, pledge_holder, property_holder
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -116,10 +118,14 @@ def subject_of(span: Span, people: dict[str, str]) -> str | None:
     kind = getattr(span._, "claims_kind", None) if span.has_extension("claims_kind") else None
     if unit in TERRITORY_UNITS and (name := _territory_claimant(span, head)) is not None:
         return canonical(name, people)
+    if kind is not None and (name := named_event(span, head)) is not None:
+        return name
     if kind == "date" and (anchor := date_anchor(span)) is not None:
         if (name := _event_agent(anchor)) is not None:
             return canonical(name, people)
     verb = governing_verb(span) if kind != "date" else event_verb(span)
+    if kind != "date" and (name := property_holder(span, verb) or pledge_holder(span)) is not None:
+        return canonical(name, people)
     for _ in range(3):
         if verb is None:
             break
@@ -130,14 +136,19 @@ def subject_of(span: Span, people: dict[str, str]) -> str | None:
             break
         if subj.pos_ == "NOUN" and subj.lemma_.lower() in _MOVING_PEOPLE:
             # `188 Ukrainian refugees` parsed as the subject of the next verb: counted people,
-            # whose nationality is not the actor; ask the verb this clause hangs from instead
+            # whose nationality is not the actor; where they go (`would reach Chad`) is whose
+            # figure it is, else ask the verb this clause hangs from
+            if (place := destination(span, head)) is not None:
+                return canonical(place, people)
             verb = verb.head if verb.dep_ in ("conj", "ccomp", "xcomp", "advcl") and verb.head != verb else None
             continue
         if subj.pos_ == "PRON" and (name := _antecedent(subj)) is not None:
             return canonical(name, people)
+        if subj.lemma_.lower() in SOURCE_NOUNS and not subj.ent_type_:
+            break  # `the Government's estimate of the displaced is 1.5 million`: who counted, not whose
         if (name := name_of(subj)) is not None:
             return canonical(name, people)
-        if (name := _noun_antecedent(subj)) is not None:
+        if (name := noun_antecedent(subj)) is not None:
             return canonical(name, people)
         break
     if kind == "date" and verb is not None:
@@ -161,20 +172,20 @@ def subject_of(span: Span, people: dict[str, str]) -> str | None:
         for child in root.children:
             if child.dep_ == "prep" and child.lower_ == "of":
                 for obj in child.children:
-                    if obj.dep_ == "pobj" and (name := nationality(obj)) is not None:
-                        return canonical(name, people)
+                    if obj.dep_ == "pobj" and (name := nationality(obj) or noun_antecedent(obj)) is not None:
+                        return canonical(name, people)  # `77% of Japanese`, `80 percent of the city`
     sent = span.sent
     # the counted phrase itself (`2,700 Ukrainian refugees`, `four islands consisting of A, B
     # and C`) names who or what is counted, not the subject
     phrase_end = max(head.right_edge.i + 1 if head is not None else span.end, span.end)
-    if (place := _located_in(span, head)) is not None:
+    if (place := located_in(span, head)) is not None:
         return canonical(place, people)
     best: str | None = None
     sent_ents = ents_within(doc, sent.start, sent.end)
     for ent in sent_ents:
-        if ent.label_ in ("GPE", "PERSON", "ORG") and ent.end <= span.start:
+        if ent.label_ in ("GPE", "PERSON", "ORG") and ent.end <= span.start and not _counts_only(ent):
             best = ent.text
-    if best is None and kind != "date" and (place := _destination(span, head)) is not None:
+    if best is None and kind != "date" and (place := destination(span, head)) is not None:
         best = place
     if best is None and moving:
         for ent in sent_ents:
@@ -182,101 +193,6 @@ def subject_of(span: Span, people: dict[str, str]) -> str | None:
                 best = ent.text
                 break
     return canonical(best, people) if best else None
-
-
-def _located_in(span: Span, head: Token | None) -> str | None:
-    """The place a figure's own phrase is in (`347,815 in Turkey, 474,461 in Lebanon`, `at least
-    11,300 people were killed in Derna`, `turnout of 61% in Ohio`): an `in` phrase on the counted
-    noun or the number itself, or on the verb the figure's phrase is the subject of. Beats the
-    nearest name before the figure, which in a list is the previous item's place."""
-    nouns = [t for t in (head, span.root) if t is not None]
-    verb = governing_verb(span)
-    noun = head if head is not None else span.root
-    if verb is not None and noun.dep_ in SUBJECT_DEPS and noun.head == verb:
-        nouns.append(verb)
-    for tok in nouns:
-        for child in tok.children:
-            if child.dep_ == "prep" and child.lower_ == "in" and child.i >= span.start:
-                for obj in child.children:
-                    if obj.dep_ == "pobj" and obj.ent_type_ in ("GPE", "LOC") and (name := entity_text(obj)):
-                        return name
-    return None
-
-
-def _destination(span: Span, head: Token | None) -> str | None:
-    """Where the counted subjects of a verb are (`Around 2,000 remain in Japan`): a place named by
-    `in`/`to`/`into` on the verb of which the figure's phrase is the subject (not `with Belarus`)."""
-    verb = governing_verb(span)
-    noun = head if head is not None else span.root
-    if verb is None or noun.dep_ not in SUBJECT_DEPS or noun.head != verb:
-        return None
-    for child in verb.children:
-        if child.dep_ == "prep" and child.lower_ in ("in", "to", "into") and child.i > noun.i:
-            for obj in child.children:
-                if obj.dep_ == "pobj" and obj.ent_type_ == "GPE":
-                    return entity_text(obj)
-    return None
-
-
-#: Common nouns that, with `the`/`this`, refer back to a name, by the kind of name they fit:
-#: `the city` a place, `the storm` an event, `the agency` a body, `the ship` a vessel, `the peak`
-#: any other thing.
-_BACK_REFERENCES: dict[str, frozenset[str]] = {
-    "place": frozenset(
-        "city town village capital country nation state island archipelago region province county "
-        "district municipality territory".split()
-    ),
-    "event": frozenset("storm hurricane typhoon cyclone earthquake quake fire wildfire blaze flood".split()),
-    "body": frozenset("company firm carrier airline bank agency team club party league".split()),
-    "vessel": frozenset("ship vessel liner boat ferry tanker submarine yacht freighter".split()),
-    "thing": frozenset(
-        "plane aircraft jet airliner train mountain peak "
-        "summit volcano river lake glacier dam bridge tower stadium plan programme program fund appeal "
-        "agreement accord treaty deal tournament".split()
-    ),
-}
-
-_NOT_NAMES = frozenset({"PERSON", "NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
-
-
-def _fits(kind: str, tok: Token, name: str) -> bool:
-    """Whether a name can be what a `the <noun>` of this kind refers back to."""
-    label = tok.ent_type_
-    if kind == "vessel" and label == "PERSON":
-        return True  # ships are named like people, and tagged so
-    if label in _NOT_NAMES:
-        return False
-    if kind == "place":
-        return label in ("GPE", "LOC", "FAC", "")
-    if kind == "event":  # `Hurricane Katrina`, `Storm Daniel`: named by their kind
-        return label == "EVENT" or any(w.lower() in _BACK_REFERENCES["event"] for w in name.split())
-    if kind == "body":
-        return label in ("ORG", "")
-    return label != "GPE"
-
-
-def _noun_antecedent(noun: Token) -> str | None:
-    """What a definite common-noun subject refers back to (`the ship sank`, `the city recorded`,
-    `the world's tallest peak stands at`): the nearest preceding subject, in its sentence or the
-    two before, that is a name of a fitting kind. None for a noun that is not such a back-reference
-    (the caller then falls back to the article's topic)."""
-    lemma = noun.lemma_.lower()
-    kind = next((k for k, nouns in _BACK_REFERENCES.items() if lemma in nouns), None)
-    if kind is None or not any(
-        (c.dep_ == "det" and c.lower_ in ("the", "this", "that")) or c.dep_ == "poss" for c in noun.children
-    ):
-        return None
-    doc = noun.doc
-    lo = noun.sent.start
-    for _ in range(2):
-        if lo > 0:
-            lo = doc[lo - 1].sent.start
-    for i in range(noun.i - 1, lo - 1, -1):
-        tok = doc[i]
-        if tok.dep_ in SUBJECT_DEPS and tok.pos_ != "PRON":
-            if (name := name_of(tok)) is not None and _fits(kind, tok, name):
-                return name
-    return None
 
 
 _PERSON_PRONOUNS = frozenset("he she him her his".split())
@@ -347,6 +263,12 @@ def _own_agent(noun: Token) -> str | None:
                 if obj.dep_ == "pobj" and (name := name_of(obj)):
                     return name
     return None
+
+
+def _counts_only(ent: Span) -> bool:
+    """`the Government's estimate`, `FEMA's count`: a name that made a count, not one it is about."""
+    root = ent.root
+    return root.dep_ in ("poss", "compound") and root.head.lemma_.lower() in SOURCE_NOUNS
 
 
 def attribution_of(sent: Span, people: dict[str, str]) -> str | None:

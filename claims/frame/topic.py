@@ -58,6 +58,8 @@ def topic_of(doc: Doc, title: str | None = None) -> Topic:
                 name = _CONNECTOR_END.sub("", name)
                 if " " not in name and name.lower() in doc.text and name not in doc.text:
                     continue  # "Sinking of the RMS Titanic": the text writes "sinking", not a name
+                if name.lower() in _CALENDAR:
+                    continue  # "Sudan war displacement since April 2023": a date, not a name
                 add(entity_key(name), name, _WEIGHT_TITLE, -100 + i)
     lead_end = _lead_end(doc)
     for ent in doc.ents:
@@ -68,6 +70,10 @@ def topic_of(doc: Doc, title: str | None = None) -> Topic:
     return Topic(keys=tuple(ranked), names=tuple(names[k] for k in ranked))
 
 
+_CALENDAR = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
 _CONNECTOR_END = re.compile(r"(?:\s+(?:of|the|de|al|el))+$")
 
 
