@@ -273,7 +273,7 @@ def _ordered_tokens(span: Span, clause: Sequence[Token]) -> list[tuple[int, Toke
 
 
 _VERB_PARTS = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "acomp"})
-_VERB_PARTS_DATE = _VERB_PARTS | {"advmod", "prt"}  # "came ashore", "broke out"
+_VERB_PARTS_DATE = _VERB_PARTS | {"advmod", "prt", "conj"}  # "came ashore", "broke out", "broke apart and went down"
 
 
 def _base(span: Span) -> str | None:
