@@ -150,6 +150,9 @@ def same_scope(a: ClaimRef, b: ClaimRef) -> tuple[bool, str]:
             # a figure with no time at all is taken at the other's ("1,760 dead" in a text whose
             # other figure is for "15 June to October 2022")
             return True, f"no time stated for one figure, taken as {span_}"
+        if point is not None and period.end and _overlaps(period.end, point):
+            # "over June to October 2022" and "as of 29 October 2022": the total to the same end
+            return True, f"a total over {span_} and a figure as of {point}, at the same end"
         return False, f"a total over {span_} vs a figure as of {point or 'an unknown date'}"
     if as_of_a is None or as_of_b is None:
         # A figure whose time is stated nowhere (no as-of, an undated article) is taken at the

@@ -131,7 +131,7 @@ def frame_of(span: Span, clause: Sequence[Token], topic: Topic, kind: str, unit:
         places=places,
         topic=topic.keys,
         base=_base(span) if kind == "percent" else _described(span) if kind == "quantity" else None,
-        change=kind != "date" and (_is_change(span) or _is_projection(span)),
+        change=kind != "date" and (_is_change(span) or (_is_projection(span) and not _assessed(span, measure))),
         earlier=kind != "date" and _is_earlier(span, clause),
         part=kind != "date" and _is_part(span),
         rate=_rate(span) if kind in ("money", "count", "quantity") else None,
@@ -274,7 +274,7 @@ def _ordered_tokens(span: Span, clause: Sequence[Token]) -> list[tuple[int, Toke
 
 
 _VERB_PARTS = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "acomp"})
-_VERB_PARTS_DATE = _VERB_PARTS | {"advmod", "prt"}  # "came ashore", "broke out"
+_VERB_PARTS_DATE = _VERB_PARTS | {"advmod", "prt", "conj"}  # "came ashore", "broke out", "broke apart and went down"
 
 
 def _base(span: Span) -> str | None:
@@ -472,6 +472,17 @@ def _is_projection(span: Span) -> bool:
             if tok.dep_ not in ("xcomp", "conj"):
                 return False
     return False
+
+
+_ASSESSING = frozenset("estimate assess calculate reckon".split())
+
+
+def _assessed(span: Span, measure: str | None) -> bool:
+    """What an event did, assessed in the future tense ("the assessment estimates that total damage
+    will exceed 14.9 billion dollars"): a tally of what happened, not a forecast."""
+    if measure not in OUTCOMES:
+        return False
+    return any(t.lemma_.lower() in _ASSESSING and t.pos_ == "VERB" for t in span.root.ancestors)
 
 
 _REVISING = frozenset("revise raise lower cut upgrade downgrade adjust".split())
