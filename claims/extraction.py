@@ -11,10 +11,12 @@ import re
 from bisect import bisect_right
 from typing import TYPE_CHECKING, Any
 
+from spacy.tokens import Span
+
 from claims.errors import InvalidInput
 from claims.frame.attribute import attribute_of, counted_phrase_end
 from claims.frame.clauses import clause_tokens, context_of
-from claims.frame.entities import drop_cache, people_of
+from claims.frame.entities import drop_cache, ents_within, people_of
 from claims.frame.measure import frame_of, subject_for
 from claims.frame.scope import date_is_claim, earlier_as_of, period_of, scope_for, sentence_scopes
 from claims.frame.subjects import attribution_of, subject_of
@@ -30,12 +32,12 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
 
     from spacy.language import Language
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc
 
     from claims.settings import Settings
     from claims.text.dates import DateRef
 
-EXTRACTOR_VERSION = "rules-4"
+EXTRACTOR_VERSION = "rules-5"
 
 log = logging.getLogger(__name__)
 
@@ -211,6 +213,7 @@ def _index_sentences(doc: Doc, sents: list[Span]) -> list[tuple[dict[str, Any], 
     every figure of a long sentence cost the sentence's length squared; a binary search over the
     sentence starts answers the same sentence (the one holding the span's first token).
     """
+    sents[:] = [_Sentence(doc, s.start, s.end) for s in sents]
     starts = [s.start for s in sents]
 
     def sent_at(i: int) -> Span:
@@ -220,6 +223,17 @@ def _index_sentences(doc: Doc, sents: list[Span]) -> list[tuple[dict[str, Any], 
     doc.user_span_hooks["sent"] = lambda span: sent_at(span.start)
     doc.user_token_hooks["sent"] = lambda token: sent_at(token.i)
     return [(doc.user_hooks, "sents"), (doc.user_span_hooks, "sent"), (doc.user_token_hooks, "sent")]
+
+
+class _Sentence(Span):
+    """A sentence whose `ents` come from the document's entity index: spaCy's `Span.ents` rebuilds
+    every entity of the document on each call, and the frame of each figure asks for its
+    sentence's entities several times."""
+
+    @property
+    def ents(self) -> list[Span]:  # type: ignore[override]
+        """The entities wholly inside the sentence, in order (as `Span.ents`)."""
+        return ents_within(self.doc, self.start, self.end)
 
 
 def _within_budget(by_sent: dict[int, list[Span]], n_spans: int) -> dict[int, list[Span]]:

@@ -31,7 +31,7 @@ from claims.text import partialdate
 from claims.text.clean import clean_html, clean_text
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncGenerator, Iterable, Iterator, Sequence
+    from collections.abc import AsyncGenerator, Callable, Iterable, Iterator, Sequence
 
     from psycopg import AsyncConnection
     from spacy.language import Language
@@ -121,9 +121,17 @@ def prepare(article: ArticleIn, *, max_chars: int = MAX_TEXT_CHARS) -> Prepared:
     )
 
 
-def analyse(nlp: Language, prepared: Iterable[Prepared], *, n_process: int = 1) -> Iterator[Extraction]:
-    """Extract claims for many prepared articles in one `nlp.pipe` pass (read as it goes)."""
-    return extract_many(nlp, ((p.text, p.published, p.article.title) for p in prepared), n_process=n_process)
+def analyse(
+    nlp: Language,
+    prepared: Iterable[Prepared],
+    *,
+    n_process: int = 1,
+    should_stop: Callable[[], bool] | None = None,
+) -> Iterator[Extraction]:
+    """Extract claims for many prepared articles in one `nlp.pipe` pass (read as it goes);
+    `should_stop` ends it early (ExtractionStopped), see `claims.extraction.claims_of`."""
+    items = ((p.text, p.published, p.article.title) for p in prepared)
+    return extract_many(nlp, items, n_process=n_process, should_stop=should_stop)
 
 
 def _extract_chunk(model: str, items: list[tuple[str, str | None, str | None]], batch_size: int) -> bytes:

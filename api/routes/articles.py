@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -20,6 +22,7 @@ from api.errors import problems
 from api.security import actor_of
 from claims import ingest, store
 from claims.errors import InvalidInput
+from claims.extraction import ExtractionStopped
 from claims.fetch import fetched_article
 from claims.models import ArticleIn, Extraction, IngestResult
 from claims.store import audit, feed
@@ -81,9 +84,25 @@ def _created(result: IngestResult) -> schemas.ArticleCreated:
 Outcome = tuple[ingest.Prepared, Extraction] | InvalidInput
 
 
-async def _prepare_and_extract(state: State, items: list[ArticleIn]) -> list[Outcome]:
-    """Validate, clean and run spaCy off the event loop, one nlp.pipe pass for the whole batch."""
+#: Seconds of extraction allowed per article of a request (work is linear in the text, about
+#: 0.1 s per KB; the longest article allowed takes well under this).
+EXTRACT_SECONDS_PER_ARTICLE = 300.0
+
+
+async def _prepare_and_extract(
+    state: State, items: list[ArticleIn], request: Request[Any, Any, Any] | None = None
+) -> list[Outcome]:
+    """Validate, clean and run spaCy off the event loop, one nlp.pipe pass for the whole batch.
+
+    The extraction stops (between sentences) when the client hangs up, and answers 422 past its
+    deadline, so a hostile request neither holds the NLP lock for long nor works for nobody.
+    """
     max_chars = state.settings.max_text_chars
+    gone = threading.Event()
+    deadline: list[float] = []
+
+    def should_stop() -> bool:
+        return gone.is_set() or (bool(deadline) and time.monotonic() > deadline[0])
 
     def work() -> list[Outcome]:
         prepared: list[ingest.Prepared | InvalidInput] = []
@@ -93,11 +112,34 @@ async def _prepare_and_extract(state: State, items: list[ArticleIn]) -> list[Out
             except InvalidInput as exc:
                 prepared.append(exc)
         ok = [p for p in prepared if isinstance(p, ingest.Prepared)]
-        extractions = iter(list(ingest.analyse(state.nlp, ok)))
+        deadline.append(time.monotonic() + EXTRACT_SECONDS_PER_ARTICLE * max(1, len(ok)))
+        try:
+            extractions = iter(list(ingest.analyse(state.nlp, ok, should_stop=should_stop)))
+        except ExtractionStopped as exc:
+            raise InvalidInput(f"the article took too long to read ({exc}); send it in smaller parts") from exc
         return [(p, next(extractions)) if isinstance(p, ingest.Prepared) else p for p in prepared]
 
-    async with state.nlp_lock:
-        return await anyio.to_thread.run_sync(work)
+    outcomes: list[Outcome] = []
+    async with anyio.create_task_group() as tg:
+        if request is not None:
+            tg.start_soon(_watch_disconnect, request, gone)
+        try:
+            async with state.nlp_lock:
+                outcomes = await anyio.to_thread.run_sync(work)
+        finally:
+            gone.set()  # also stops the thread when this task is cancelled
+            tg.cancel_scope.cancel()
+    return outcomes
+
+
+async def _watch_disconnect(request: Request[Any, Any, Any], gone: threading.Event) -> None:
+    """Set `gone` when the client closes the connection (the body is read already, so the next
+    ASGI message is the disconnect)."""
+    while True:
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            gone.set()
+            return
 
 
 class ArticleController(Controller):
@@ -129,7 +171,7 @@ class ArticleController(Controller):
         """
         if data.text is None and data.html is None and data.url is not None:  # ingest by URL
             data = await fetched_article(data, state.settings)
-        (outcome,) = await _prepare_and_extract(state, [_article_in(data)])
+        (outcome,) = await _prepare_and_extract(state, [_article_in(data)], request)
         if isinstance(outcome, InvalidInput):
             raise outcome
         prepared, extraction = outcome
@@ -162,7 +204,7 @@ class ArticleController(Controller):
             except (UnicodeDecodeError, RecursionError):  # msgspec's own errors for these two
                 parsed.append(InvalidInput("invalid article: not valid UTF-8, or nested too deeply"))
         good = [p for p in parsed if isinstance(p, ArticleIn)]
-        outcomes = iter(await _prepare_and_extract(state, good))
+        outcomes = iter(await _prepare_and_extract(state, good, request))
         items: list[schemas.BatchItem] = []
         async with state.pool.connection() as conn:  # taken after the NLP pass, not while waiting for it
             for index, item in enumerate(parsed):

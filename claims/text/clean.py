@@ -44,6 +44,19 @@ _FURNITURE_TEXT = re.compile(
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _ENDS_SENTENCE = re.compile(r"[.!?:;\"”’)\]…]$")
+#: A run of symbols longer than any separator line (`<<<<...`, `$$$$...`): spaCy's tokenizer
+#: splits such a run one character at a time, searching the rest of it again each time, so a
+#: run of n cost n² (4 KB of `<` took 3 s). Cut into pieces of _SYMBOL_PIECE, it costs n.
+_SYMBOL_RUN = re.compile(r"[^\w\s]{101,}")
+_SYMBOL_PIECE = 50
+#: Block elements that nest: the HTML parser checks the open elements for each new one, so n of
+#: them left unclosed cost n² (500 KB of `<div>` took 22 s). Real pages nest a few dozen deep.
+_BLOCK_OPEN_CLOSE = re.compile(
+    r"<(/?)(?:div|section|article|main|aside|nav|header|footer|blockquote|figure|ul|ol|dl|fieldset"
+    r"|details|form|center|address|hgroup|menu|dir|figcaption|summary|table)\b[^>]*>",
+    re.IGNORECASE,
+)
+_MAX_BLOCK_DEPTH = 256
 
 _DROP_TAGS = (
     "script",
@@ -110,6 +123,7 @@ def clean_text(raw: str) -> str:
         return ""
     text = unicodedata.normalize("NFC", raw)
     text = _ZERO_WIDTH.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _SYMBOL_RUN.sub(_cut_symbols, text)
     paragraphs: list[str] = []
     current: list[str] = []
     for raw_line in text.split("\n"):
@@ -135,11 +149,41 @@ def clean_text(raw: str) -> str:
     return "\n\n".join(paragraphs)
 
 
+def _cut_symbols(m: re.Match[str]) -> str:
+    run = m.group(0)
+    return " ".join(run[i : i + _SYMBOL_PIECE] for i in range(0, len(run), _SYMBOL_PIECE))
+
+
+def _bounded_nesting(html: str) -> str:
+    """The page with block elements opened deeper than _MAX_BLOCK_DEPTH left out (their text
+    stays); a page that never nests so deep is returned as it is."""
+    depth = 0
+    cut: list[tuple[int, int]] = []
+    for m in _BLOCK_OPEN_CLOSE.finditer(html):
+        if m.group(1):
+            depth = max(0, depth - 1)
+        elif m.group(0).endswith("/>"):
+            continue
+        elif depth >= _MAX_BLOCK_DEPTH:
+            cut.append(m.span())
+        else:
+            depth += 1
+    if not cut:
+        return html
+    parts: list[str] = []
+    last = 0
+    for start, end in cut:
+        parts.append(html[last:start])
+        last = end
+    parts.append(html[last:])
+    return "".join(parts)
+
+
 def clean_html(html: str) -> str:
     """HTML in, clean plain text out; block elements become paragraphs."""
     if not html or not html.strip():
         return ""
-    tree = LexborHTMLParser(html)
+    tree = LexborHTMLParser(_bounded_nesting(html))
     tree.strip_tags(list(_DROP_TAGS))
     for node in tree.css(
         "[class*=cookie], [id*=cookie], [class*=share], [class*=related], [class*=comment], "
