@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from claims.manifest import NAME as MANIFEST
-from claims.manifest import has_manifest, read_manifest
+from claims.manifest import has_manifest
 from claims.settings import PROJECT_ROOT
 
 if TYPE_CHECKING:
@@ -474,7 +474,7 @@ def load_inputs(
     if has_manifest(tdir):
         data = json.loads((tdir / MANIFEST).read_text(encoding="utf-8"))
         if isinstance(data, dict) and isinstance(data.get("articles"), list):
-            manifest = {entry.file: entry.published for entry in read_manifest(tdir).articles}
+            manifest = {str(item["file"]): item.get("published") for item in data["articles"]}
         elif isinstance(data, dict):
             manifest = {str(k): (None if v is None else str(v)) for k, v in data.items() if k != "about"}
     return gold, texts, manifest
