@@ -89,6 +89,7 @@ class ApiProcess:
             env=environ,
             stdout=self._log_file,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: the server and its HTTP workers
         )
         deadline = time.monotonic() + 120
         while True:
@@ -226,7 +227,9 @@ def test_sigkill_mid_batch_leaves_no_partial_article(own_pg: OwnPostgres, tmp_pa
     while not stored_articles(dsn, run):  # extraction done, the store phase has begun
         assert time.monotonic() < deadline and sender.is_alive(), "the batch never started storing"
         time.sleep(0.005)
-    api.proc.send_signal(signal.SIGKILL)
+    # the whole server dies at once (an OOM kill of the group, a machine going down): the
+    # supervisor and its granian workers, which are processes of their own
+    os.killpg(api.proc.pid, signal.SIGKILL)
     api.proc.wait(timeout=30)
     api.stop()  # closes its log
     sender.join(timeout=60)
