@@ -79,7 +79,36 @@ async def _refuse(send: Send, status: int, detail: str) -> None:
     await send(end)
 
 
-class HeaderTimeoutProtocol(H11Protocol):
+class _HeaderDeadline:
+    """The deadline on reading a request's headers, shared by both uvicorn protocols below: armed
+    when the connection opens (and, by each protocol, after a response), disarmed when it ends."""
+
+    header_timeout: float = float(os.environ.get("CLAIMS_HEADER_TIMEOUT") or 10.0)
+    _header_timer: asyncio.TimerHandle | None = None
+    loop: asyncio.AbstractEventLoop
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)  # type: ignore[misc]
+        self._arm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)  # type: ignore[misc]
+
+    def _arm(self) -> None:
+        self._disarm()
+        self._header_timer = self.loop.call_later(self.header_timeout, self._headers_too_slow)
+
+    def _disarm(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+
+    def _headers_too_slow(self) -> None:
+        raise NotImplementedError
+
+
+class HeaderTimeoutProtocol(_HeaderDeadline, H11Protocol):
     """uvicorn's h11 protocol with a deadline on reading each request's headers.
 
     uvicorn has none: its keep-alive timer is cancelled by the first byte, so a client sending
@@ -87,17 +116,6 @@ class HeaderTimeoutProtocol(H11Protocol):
     armed when the connection opens and after each response, and disarmed once h11 has the request
     line and every header; past it the connection is closed.
     """
-
-    header_timeout: float = float(os.environ.get("CLAIMS_HEADER_TIMEOUT") or 10.0)
-    _header_timer: asyncio.TimerHandle | None = None
-
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
-        self._arm()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._disarm()
-        super().connection_lost(exc)
 
     def handle_events(self) -> None:
         super().handle_events()
@@ -108,15 +126,6 @@ class HeaderTimeoutProtocol(H11Protocol):
         super().on_response_complete()
         if not self.transport.is_closing() and self.conn.their_state is h11.IDLE:
             self._arm()
-
-    def _arm(self) -> None:
-        self._disarm()
-        self._header_timer = self.loop.call_later(self.header_timeout, self._headers_too_slow)
-
-    def _disarm(self) -> None:
-        if self._header_timer is not None:
-            self._header_timer.cancel()
-            self._header_timer = None
 
     def _headers_too_slow(self) -> None:
         self._header_timer = None
@@ -142,24 +151,13 @@ def uvicorn_options(settings: Settings, *, picklable: bool = False) -> dict[str,
     }
 
 
-class HeaderTimeoutHttpToolsProtocol(HttpToolsProtocol):
+class HeaderTimeoutHttpToolsProtocol(_HeaderDeadline, HttpToolsProtocol):
     """uvicorn's httptools protocol with the same deadline on each request's headers.
 
     Armed when the connection opens and after each response (unless pipelined requests wait),
     disarmed once httptools has every header; if it fires while no request is being answered, the
     connection is closed (uvicorn's keep-alive timer is cancelled by the first byte received).
     """
-
-    header_timeout: float = float(os.environ.get("CLAIMS_HEADER_TIMEOUT") or 10.0)
-    _header_timer: asyncio.TimerHandle | None = None
-
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
-        self._arm()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._disarm()
-        super().connection_lost(exc)
 
     def on_headers_complete(self) -> None:
         self._disarm()
@@ -169,15 +167,6 @@ class HeaderTimeoutHttpToolsProtocol(HttpToolsProtocol):
         super().on_response_complete()
         if not self.transport.is_closing() and not self.pipeline:
             self._arm()
-
-    def _arm(self) -> None:
-        self._disarm()
-        self._header_timer = self.loop.call_later(self.header_timeout, self._headers_too_slow)
-
-    def _disarm(self) -> None:
-        if self._header_timer is not None:
-            self._header_timer.cancel()
-            self._header_timer = None
 
     def _headers_too_slow(self) -> None:
         self._header_timer = None
